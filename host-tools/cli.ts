@@ -1,0 +1,24 @@
+// The `chaincam` command line: one subcommand per job, each in its own module.
+import { Command, CommanderError } from 'commander';
+import { registerSimCommand } from './sim/sim-command.js';
+
+/** Thrown for conditions the user can fix; printed without a stack trace. */
+export class UserError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('chaincam')
+    .description('chaincam: lawful body-camera firmware, its simulated board and its host tools')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerSimCommand(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`chaincam: ${message}\n`);
+    if (process.env.CHAINCAM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}

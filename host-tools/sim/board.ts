@@ -1,0 +1,297 @@
+// The simulated board: the firmware running in a real XS engine (xsnap-worker),
+// with Node modelling the hardware around it and driving its virtual clock.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { decodeBridgeMessage, encodeBridgeMessage } from './bridge-codec.js';
+import { FirmwareFault, firmwareFrame, type FaultKind } from './firmware-fault.js';
+import { FirmwareModules } from './firmware-modules.js';
+import { I2cModel, SpiModel } from './hardware/buses.js';
+import { GpioModel } from './hardware/gpio.js';
+import { PwmModel } from './hardware/pwm.js';
+import { UartModel } from './hardware/uart.js';
+import { projectRoot } from './project-root.js';
+import { boardTarget, type BoardTarget } from './targets.js';
+import { Timeline } from './timeline.js';
+import { XsnapWorker, type XsnapMeter } from './xsnap-worker.js';
+
+export interface BootOptions {
+  /** Board target, as in `mcconfig -p esp32/<target>`. */
+  target?: string;
+  /** Config keys laid over the manifest's (like `mcconfig ... key=value`). */
+  config?: Record<string, unknown>;
+  /** The main module; null to boot without one (to load single modules). */
+  main?: string | null;
+  /** Modules to import before main, e.g. a test fixture. */
+  imports?: string[];
+  /** The RTC's time at power-on, ms since 1970. */
+  epochMs?: number;
+  onTrace?: (text: string, t: number) => void;
+}
+
+// ESP32-S3 GPIO numbers that exist (26-32 are wired to the module's flash/PSRAM).
+const ESP32S3_PINS = new Set([...Array.from({ length: 22 }, (_, i) => i), ...Array.from({ length: 23 }, (_, i) => 26 + i)]);
+const MAX_STEPS_PER_INSTANT = 100_000;
+
+let bootstrapScript: string | undefined;
+function bootstrapSource(): string {
+  if (bootstrapScript) return bootstrapScript;
+  const file = path.join(projectRoot, 'host-tools/sim/moddable/bootstrap.ts');
+  const output = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None } });
+  bootstrapScript = output.outputText.replace(/^export \{\};?$/m, '') + '\n//# sourceURL=host-tools/sim/moddable/bootstrap.ts\n';
+  return bootstrapScript;
+}
+
+export class SimulatedBoard {
+  readonly target: BoardTarget;
+  readonly timeline = new Timeline();
+  readonly traces: { t: number; text: string }[] = [];
+  readonly faults: FirmwareFault[] = [];
+  /** Computrons and heap after each delivery, for cost benchmarks. */
+  readonly meters: { t: number; what: string; meter: XsnapMeter }[] = [];
+  readonly modules: FirmwareModules;
+  readonly gpio: GpioModel;
+  readonly pwm: PwmModel;
+  readonly spi: SpiModel;
+  readonly i2c: I2cModel;
+  readonly uart: UartModel;
+
+  #worker: XsnapWorker;
+  #now = 0;
+  #booted = false;
+  #readyModules = new Set<string>();
+  #owners = new Map<number, string>();
+  #onTrace: ((text: string, t: number) => void) | undefined;
+  #channels: Map<number, string>;
+
+  private constructor(options: BootOptions) {
+    this.target = boardTarget(options.target, options.config);
+    this.modules = new FirmwareModules(this.target.config);
+    this.#onTrace = options.onTrace;
+    this.#channels = channelNames(this.target);
+    const channelOf = (pin: number) => this.#channels.get(pin) ?? `gpio${pin}`;
+    const claim = (pin: number, owner: string) => {
+      const current = this.#owners.get(pin);
+      if (current) throw new Error(`pin ${pin} (${channelOf(pin)}) is in use by ${current}`);
+      this.#owners.set(pin, owner);
+    };
+    const release = (pin: number) => this.#owners.delete(pin);
+    const pins = { timeline: this.timeline, validPins: ESP32S3_PINS, channelOf, claim, release };
+    this.gpio = new GpioModel(pins);
+    this.pwm = new PwmModel(pins);
+    this.spi = new SpiModel(this.timeline);
+    this.i2c = new I2cModel(this.timeline);
+    this.uart = new UartModel(this.timeline);
+    this.#worker = new XsnapWorker({ onCommand: (message) => this.#handle(message) });
+  }
+
+  /** Powers the board on and runs the firmware until main has been evaluated. */
+  static async boot(options: BootOptions = {}): Promise<SimulatedBoard> {
+    const board = new SimulatedBoard(options);
+    try {
+      board.#meter('bootstrap', (await board.#worker.evaluate(bootstrapSource())).meter);
+      const main = options.main === undefined ? 'firmware/main' : options.main;
+      const reply = await board.#worker.deliver(encodeBridgeMessage({ op: 'boot', epochMs: options.epochMs ?? Date.UTC(2026, 0, 1), main: main ?? undefined, imports: options.imports ?? [] }));
+      board.#meter('boot', reply.meter);
+      board.throwIfFaulted();
+      if (!board.#booted) {
+        const pending = main ?? options.imports?.at(-1) ?? 'firmware';
+        board.#fault('no-boot', pending, `${pending} never finished evaluating (a top-level await that never settles?)`, '');
+        board.throwIfFaulted();
+      }
+    } catch (error) {
+      await board.close();
+      throw error;
+    }
+    return board;
+  }
+
+  /** Virtual milliseconds since power-on. */
+  get now(): number {
+    return this.#now;
+  }
+
+  channelPin(channel: string): number {
+    for (const [pin, name] of this.#channels) if (name === channel) return pin;
+    throw new Error(`the ${this.target.name} board has no pin named "${channel}"`);
+  }
+
+  /** Runs the firmware for `ms` of virtual time. */
+  advance(ms: number): Promise<void> {
+    return this.advanceTo(this.#now + ms);
+  }
+
+  async advanceTo(until: number): Promise<void> {
+    let sameInstant = 0;
+    let last = this.#now;
+    for (;;) {
+      const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'step', until }));
+      const { header } = decodeBridgeMessage(reply.reply);
+      this.#now = header.now;
+      this.#meter('step', reply.meter);
+      this.throwIfFaulted();
+      const next = header.next as number | null;
+      if (this.#now >= until && (next === null || next > until)) return;
+      sameInstant = this.#now === last ? sameInstant + 1 : 0;
+      last = this.#now;
+      if (sameInstant > MAX_STEPS_PER_INSTANT) {
+        this.#fault('exception', undefined, `timers keep re-arming at ${this.#now} ms without time passing (a zero-delay timer loop)`, '');
+        this.throwIfFaulted();
+      }
+    }
+  }
+
+  /** Drives an input pin (by channel name or number) as the outside world would. */
+  async setInput(channel: string | number, level: 0 | 1): Promise<void> {
+    const pin = typeof channel === 'number' ? channel : this.channelPin(channel);
+    if (!this.gpio.drive(this.#now, pin, level)) return;
+    await this.#event('gpio', { pin, level });
+  }
+
+  /** Presses a button wired active-low with a pull-up, holds it, releases it. */
+  async press(channel = 'button', holdMs = 100): Promise<void> {
+    await this.setInput(channel, 0);
+    await this.advance(holdMs);
+    await this.setInput(channel, 1);
+  }
+
+  /** Bytes arriving on a UART's receive pin. */
+  async serialReceive(port: number, bytes: Uint8Array): Promise<void> {
+    this.uart.received(this.#now, port, bytes);
+    await this.#event('serial', { port }, bytes);
+  }
+
+  throwIfFaulted(): void {
+    if (this.faults.length) throw this.faults[0];
+  }
+
+  get computeTotal(): number {
+    return this.meters.reduce((sum, entry) => sum + entry.meter.compute, 0);
+  }
+
+  async close(): Promise<void> {
+    await this.#worker.close();
+  }
+
+  async #event(kind: string, fields: Record<string, unknown>, payload?: Uint8Array): Promise<void> {
+    const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'event', kind, ...fields }, payload));
+    this.#meter(`${kind} event`, reply.meter);
+    this.throwIfFaulted();
+  }
+
+  #meter(what: string, meter: XsnapMeter): void {
+    this.meters.push({ t: this.#now, what, meter });
+  }
+
+  #fault(kind: FaultKind, module: string | undefined, detail: string, stack: string): void {
+    this.faults.push(new FirmwareFault(kind, module, detail, stack, this.#now));
+  }
+
+  #handle(message: Uint8Array): Uint8Array {
+    const { header, payload } = decodeBridgeMessage(message);
+    if (typeof header.t === 'number') this.#now = Math.max(this.#now, header.t);
+    try {
+      const { result, bytes } = this.#dispatch(header, payload);
+      return encodeBridgeMessage({ result }, bytes);
+    } catch (error) {
+      return encodeBridgeMessage({ error: (error as Error).message });
+    }
+  }
+
+  #dispatch(h: Record<string, any>, payload: Uint8Array | undefined): { result?: unknown; bytes?: Uint8Array } {
+    const t = this.#now;
+    const bytes = payload ?? new Uint8Array(0);
+    switch (h.op) {
+      case 'trace':
+        this.traces.push({ t, text: h.text });
+        this.#onTrace?.(h.text, t);
+        return {};
+      case 'fault': {
+        const stack = this.modules.mapStack(String(h.stack ?? ''));
+        const frame = firmwareFrame(stack);
+        const module = frame ?? (this.modules.isFirmware(h.where) ? h.where : undefined);
+        const detail = `${h.name && !String(h.message).startsWith(h.name) ? `${h.name}: ` : ''}${h.message}`;
+        this.#fault(h.kind, module, detail, stack);
+        return {};
+      }
+      case 'booted':
+        this.#booted = true;
+        return {};
+      case 'module.ready':
+        this.#readyModules.add(h.specifier);
+        return {};
+      case 'module.resolve':
+        return { result: this.modules.resolve(h.specifier, h.referrer) };
+      case 'module.load':
+        return { result: this.modules.load(h.specifier) };
+      case 'board.describe':
+        return { result: this.target.provider };
+      case 'digital.open':
+        this.gpio.open(h.pin, h.mode, h.edge);
+        return {};
+      case 'digital.write':
+        this.gpio.write(t, h.pin, h.value);
+        return {};
+      case 'digital.read':
+        return { result: this.gpio.read(h.pin) };
+      case 'digital.close':
+        this.gpio.close(h.pin);
+        return {};
+      case 'pwm.open':
+        this.pwm.open(t, h.pin, h.hz);
+        return {};
+      case 'pwm.write':
+        this.pwm.write(t, h.pin, h.value, h.max);
+        return {};
+      case 'pwm.close':
+        this.pwm.close(t, h.pin);
+        return {};
+      case 'spi.open':
+        return { result: this.spi.open(h.port, h.select) };
+      case 'spi.write':
+        this.spi.transfer(t, h.handle, bytes);
+        return {};
+      case 'spi.transfer':
+        return { bytes: this.spi.transfer(t, h.handle, bytes) };
+      case 'spi.flush':
+        this.spi.flush(t, h.handle, h.deselect);
+        return {};
+      case 'spi.close':
+        this.spi.close(h.handle);
+        return {};
+      case 'i2c.open':
+        return { result: this.i2c.open(h.address) };
+      case 'i2c.write':
+        this.i2c.write(t, h.handle, bytes);
+        return {};
+      case 'i2c.read':
+        return { bytes: this.i2c.read(t, h.handle, h.count) };
+      case 'i2c.close':
+        this.i2c.close(h.handle);
+        return {};
+      case 'serial.open':
+        this.uart.open(h.port, h.baud);
+        return { result: 128 };
+      case 'serial.write':
+        this.uart.write(t, h.port, bytes);
+        return {};
+      case 'serial.close':
+        this.uart.close(h.port);
+        return {};
+      case 'time.set':
+        this.timeline.record({ t, kind: 'time', before: h.before, after: h.after });
+        return {};
+      default:
+        throw new Error(`the simulated board has no operation "${h.op}"`);
+    }
+  }
+}
+
+/** Names for pins: the provider's device.pin plus the manifest's board config. */
+function channelNames(target: BoardTarget): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const [name, pin] of Object.entries(target.provider.pin)) names.set(pin, name);
+  const board = (target.config.board ?? {}) as Record<string, unknown>;
+  for (const [name, pin] of Object.entries(board)) if (typeof pin === 'number') names.set(pin, name);
+  return names;
+}

@@ -1,0 +1,36 @@
+// UARTs: what the firmware transmits, and what the outside world sends it.
+import type { Timeline } from '../timeline.js';
+
+export class UartModel {
+  readonly #open = new Map<number, { baud: number }>();
+  readonly #transmitListeners: ((port: number, bytes: Uint8Array, t: number) => void)[] = [];
+
+  constructor(private readonly timeline: Timeline) {}
+
+  open(port: number, baud: number): void {
+    if (this.#open.has(port)) throw new Error(`serial port ${port} is already open`);
+    this.#open.set(port, { baud });
+  }
+
+  isOpen(port: number): boolean {
+    return this.#open.has(port);
+  }
+
+  write(t: number, port: number, bytes: Uint8Array): void {
+    if (!this.#open.has(port)) throw new Error(`serial port ${port} is not open`);
+    this.timeline.record({ t, kind: 'serial', port, direction: 'tx', bytes: bytes.slice() });
+    for (const listener of this.#transmitListeners) listener(port, bytes, t);
+  }
+
+  received(t: number, port: number, bytes: Uint8Array): void {
+    this.timeline.record({ t, kind: 'serial', port, direction: 'rx', bytes: bytes.slice() });
+  }
+
+  onTransmit(listener: (port: number, bytes: Uint8Array, t: number) => void): void {
+    this.#transmitListeners.push(listener);
+  }
+
+  close(port: number): void {
+    this.#open.delete(port);
+  }
+}

@@ -1,0 +1,212 @@
+// Runs first inside xsnap-worker: the simulated board's "silicon". It keeps virtual
+// time and the timer queue, bridges the board's modules to the host's hardware
+// models with issueCommand, and loads the firmware into its own Compartment whose
+// globals are only what a Moddable device gives (device, trace, a Date on the RTC).
+// A script, not a module: xsnap evaluates it with eval.
+
+(function bootstrap() {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+
+  function encode(header: Record<string, unknown>, payload?: ArrayBuffer | ArrayBufferView): ArrayBuffer {
+    const json = encoder.encode(JSON.stringify(header));
+    const bytes = payload === undefined ? new Uint8Array(0)
+      : payload instanceof ArrayBuffer ? new Uint8Array(payload)
+      : new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+    const message = new Uint8Array(4 + json.length + bytes.length);
+    new DataView(message.buffer).setUint32(0, json.length, true);
+    message.set(json, 4);
+    message.set(bytes, 4 + json.length);
+    return message.buffer;
+  }
+
+  function decode(message: ArrayBuffer): { header: any; payload: Uint8Array | undefined } {
+    const view = new DataView(message);
+    const length = view.getUint32(0, true);
+    const header = JSON.parse(decoder.decode(new Uint8Array(message, 4, length)));
+    const rest = message.byteLength - 4 - length;
+    return { header, payload: rest > 0 ? new Uint8Array(message, 4 + length, rest) : undefined };
+  }
+
+  let now = 0;
+  let epochAtBoot = 0;
+  let nextTimerId = 1;
+  const timers = new Map<number, SimTimer>();
+  const listeners = new Map<string, ((event: any, payload: Uint8Array | undefined) => void)[]>();
+
+  function call(op: string, args?: Record<string, unknown>, payload?: ArrayBuffer | ArrayBufferView): SimHostReply {
+    const reply = decode(issueCommand(encode({ op, t: now, ...args }, payload)));
+    if (reply.header.error !== undefined) throw new Error(reply.header.error);
+    return { result: reply.header.result, payload: reply.payload };
+  }
+
+  function fault(kind: string, error: unknown, where: string): void {
+    const e = error as { message?: unknown; stack?: unknown } | undefined;
+    const message = e && typeof e === 'object' && 'message' in e ? String(e.message) : String(error);
+    const stack = e && typeof e === 'object' && typeof e.stack === 'string' ? e.stack : '';
+    call('fault', { kind, message, stack, where, name: (e as Error | undefined)?.name ?? '' });
+  }
+
+  function invoke(what: string, callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      fault('exception', error, what);
+    }
+  }
+
+  const host: SimHost = {
+    call,
+    now: () => now,
+    epochMs: () => epochAtBoot + now,
+    setEpochMs(ms: number) {
+      epochAtBoot = ms - now;
+    },
+    spin(ms: number) {
+      now += Math.max(0, ms);
+    },
+    timers: {
+      set(callback, delay, repeat) {
+        const timer: SimTimer = { id: nextTimerId++, callback, due: now + Math.max(0, delay), repeat: Math.max(0, repeat) };
+        timers.set(timer.id, timer);
+        return timer;
+      },
+      schedule(timer, delay, repeat) {
+        if (!timers.has(timer.id)) timers.set(timer.id, timer);
+        timer.due = delay === undefined ? undefined : now + Math.max(0, delay);
+        timer.repeat = Math.max(0, repeat);
+      },
+      clear(timer) {
+        if (timer) timers.delete(timer.id);
+      },
+    },
+    listen(kind, handler) {
+      const list = listeners.get(kind) ?? [];
+      list.push(handler);
+      listeners.set(kind, list);
+    },
+    invoke,
+  };
+
+  function nextDue(): number | null {
+    let due: number | null = null;
+    for (const timer of timers.values()) if (timer.due !== undefined && (due === null || timer.due < due)) due = timer.due;
+    return due;
+  }
+
+  // Runs the timers due at the earliest instant not after `until`, or moves the
+  // clock to `until`. One instant per delivery, so that promise jobs queued by a
+  // callback run (xsnap drains them after each delivery) before later timers.
+  function step(until: number): void {
+    const due = nextDue();
+    if (due === null || due > until) {
+      now = Math.max(now, until);
+      return;
+    }
+    now = Math.max(now, due);
+    for (const timer of [...timers.values()]) {
+      if (timer.due !== due || !timers.has(timer.id)) continue;
+      if (timer.repeat > 0) timer.due = due + timer.repeat;
+      else timer.due = undefined;
+      invoke('timer callback', () => timer.callback(timer));
+      if (timer.due === undefined && timers.get(timer.id) === timer && timer.repeat === 0) timers.delete(timer.id);
+    }
+  }
+
+  // Unhandled promise rejections: XS reports them through console.error of the
+  // start compartment (xsnapPlatform.c fxAbort), after the delivery's jobs ran.
+  (globalThis as any).console = {
+    error(label: unknown, reason: unknown) {
+      if (String(label).startsWith('UnhandledPromiseRejection')) fault('unhandled-rejection', reason, 'promise');
+      else call('trace', { text: `${String(label)} ${String(reason)}\n`, stream: 'error' });
+    },
+  };
+
+  let board: Compartment | undefined;
+  let firmware: Compartment | undefined;
+
+  function load(specifier: string, world: 'board' | 'firmware'): Promise<ModuleDescriptor> {
+    const { result } = call('module.load', { specifier, world });
+    if (result.world === 'board' && world === 'firmware') return Promise.resolve({ namespace: specifier, compartment: board! });
+    return Promise.resolve({ source: new ModuleSource(result.source) });
+  }
+
+  function resolve(specifier: string, referrer: string): string {
+    return call('module.resolve', { specifier, referrer }).result;
+  }
+
+  function trace(...values: unknown[]): void {
+    call('trace', { text: values.map(String).join('') });
+  }
+  const Trace = Object.assign(trace, {
+    left: (text: unknown) => call('trace', { text: String(text), stream: 'left' }),
+    right: (text: unknown) => call('trace', { text: String(text), stream: 'right' }),
+    center: (text: unknown) => call('trace', { text: String(text), stream: 'center' }),
+  });
+
+  // Date on the simulated RTC: new Date() and Date.now() follow virtual time.
+  const RealDate = Date;
+  class BoardDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(host.epochMs());
+      else super(...(args as [number]));
+    }
+    static override now(): number {
+      return host.epochMs();
+    }
+  }
+
+  async function boot(header: { epochMs: number; main: string | undefined; imports: string[] }): Promise<void> {
+    epochAtBoot = header.epochMs;
+    board = new Compartment({
+      globals: { simHost: host, trace: Trace, Date: BoardDate },
+      resolveHook: resolve,
+      loadHook: (specifier) => load(specifier, 'board'),
+    });
+    firmware = new Compartment({
+      globals: { trace: Trace, Date: BoardDate },
+      resolveHook: resolve,
+      loadHook: (specifier) => load(specifier, 'firmware'),
+    });
+    try {
+      const provider = await board.import('embedded:provider/builtin');
+      firmware.globalThis.device = provider.default;
+    } catch (error) {
+      fault('module', error, 'embedded:provider/builtin');
+      return;
+    }
+    for (const specifier of header.imports) {
+      try {
+        await firmware.import(specifier);
+        call('module.ready', { specifier });
+      } catch (error) {
+        fault('module', error, specifier);
+        return;
+      }
+    }
+    if (header.main === undefined) return call('booted', {}), undefined;
+    try {
+      await firmware.import(header.main);
+      call('booted', {});
+    } catch (error) {
+      fault('module', error, header.main);
+    }
+  }
+
+  (globalThis as any).handleCommand = function handleCommand(message: ArrayBuffer): ArrayBuffer {
+    const { header, payload } = decode(message);
+    switch (header.op) {
+      case 'boot':
+        boot(header);
+        return encode({ now });
+      case 'step':
+        step(header.until);
+        return encode({ now, next: nextDue() });
+      case 'event':
+        for (const handler of listeners.get(header.kind) ?? []) invoke(`${header.kind} event`, () => handler(header, payload));
+        return encode({ now, next: nextDue() });
+      default:
+        throw new Error(`simulated board: unknown command "${header.op}"`);
+    }
+  };
+})();

@@ -1,0 +1,34 @@
+// What the simulated hardware did, stamped with virtual time (ms since boot).
+
+export type TimelineEntry =
+  | { t: number; kind: 'gpio'; pin: number; channel: string; level: 0 | 1; direction: 'out' | 'in' }
+  | { t: number; kind: 'pwm'; pin: number; channel: string; hz: number; duty: number }
+  | { t: number; kind: 'spi'; port: number | undefined; select: number | undefined; bytes: Uint8Array }
+  | { t: number; kind: 'i2c'; address: number; direction: 'write' | 'read'; bytes: Uint8Array }
+  | { t: number; kind: 'serial'; port: number; direction: 'tx' | 'rx'; bytes: Uint8Array }
+  | { t: number; kind: 'time'; before: number; after: number };
+
+export class Timeline {
+  readonly entries: TimelineEntry[] = [];
+  readonly #listeners: ((entry: TimelineEntry) => void)[] = [];
+
+  record(entry: TimelineEntry): void {
+    this.entries.push(entry);
+    for (const listener of this.#listeners) listener(entry);
+  }
+
+  onRecord(listener: (entry: TimelineEntry) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Level changes of one named output (e.g. "led"), as [t, level] pairs. */
+  levels(channel: string): { t: number; level: 0 | 1 }[] {
+    const out: { t: number; level: 0 | 1 }[] = [];
+    for (const entry of this.entries) {
+      if (entry.kind !== 'gpio' || entry.channel !== channel || entry.direction !== 'out') continue;
+      if (out.length && out[out.length - 1]!.level === entry.level) continue;
+      out.push({ t: entry.t, level: entry.level });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,167 @@
+// One xsnap-worker process (XS in a box), driven directly over its pipes.
+// We do not use @agoric/xsnap's JS API: it locks down the Node process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { encodeNetstring, NetstringReader } from './netstring.js';
+
+/** Deterministic cost figures that xsnap reports for every delivery. */
+export interface XsnapMeter {
+  compute: number;
+  allocate: number;
+  currentHeapCount: number;
+}
+
+export interface XsnapReply {
+  reply: Uint8Array;
+  meter: XsnapMeter;
+}
+
+/** Called synchronously (from XS's point of view) for each issueCommand(). */
+export type CommandHandler = (payload: Uint8Array) => Uint8Array;
+
+export interface XsnapWorkerOptions {
+  onCommand: CommandHandler;
+  /** The debug build speaks the xsbug protocol on fds 5 and 6. */
+  debug?: boolean;
+  /** Receives the worker's stdout/stderr text (print(), fxReport). */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+}
+
+const OK = 0x2e; // '.'
+const ERROR = 0x21; // '!'
+const QUERY = 0x3f; // '?'
+const METER_SEPARATOR = 0x01;
+
+export function xsnapWorkerPath(debug = false): string {
+  const require = createRequire(import.meta.url);
+  const packageJson = require.resolve('@agoric/xsnap/package.json');
+  return path.join(path.dirname(packageJson), 'xsnap-native/xsnap/build/bin/lin', debug ? 'debug' : 'release', 'xsnap-worker');
+}
+
+export class XsnapWorker {
+  readonly #process: ChildProcess;
+  readonly #toWorker: Writable;
+  readonly #reader = new NetstringReader();
+  readonly #onCommand: CommandHandler;
+  #waiting: { resolve: (reply: XsnapReply) => void; reject: (error: Error) => void } | undefined;
+  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  #failure: Error | undefined;
+  #stderr = '';
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: XsnapWorkerOptions) {
+    this.#onCommand = options.onCommand;
+    const binary = xsnapWorkerPath(options.debug);
+    this.#process = spawn(binary, ['chaincam-sim'], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'ignore', 'ignore'],
+    });
+    this.#toWorker = this.#process.stdio[3] as Writable;
+    const fromWorker = this.#process.stdio[4] as Readable;
+    this.#toWorker.on('error', () => {}); // surfaced through 'exit' instead
+    fromWorker.on('data', (chunk: Buffer) => this.#receive(chunk));
+    for (const stream of ['stdout', 'stderr'] as const) {
+      this.#process[stream]!.setEncoding('utf8');
+      this.#process[stream]!.on('data', (text: string) => {
+        if (stream === 'stderr') this.#stderr = (this.#stderr + text).slice(-8192);
+        options.onOutput?.(text, stream);
+      });
+    }
+    this.#process.on('error', (error) => this.#fail(new Error(`cannot start xsnap-worker at ${binary}: ${error.message}; run "npm ci" to build it`)));
+    this.#process.on('exit', (code, signal) => {
+      this.#exit = { code, signal };
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      const stderr = this.#stderr.trim();
+      this.#fail(new Error(`xsnap-worker ${how} before it answered${stderr ? `; it said: ${stderr}` : ''}`));
+    });
+  }
+
+  get exited(): boolean {
+    return this.#exit !== undefined;
+  }
+
+  /** Evaluates a script in the worker's start compartment. */
+  evaluate(code: string): Promise<XsnapReply> {
+    return this.#send([Buffer.from('e'), Buffer.from(code, 'utf8')]);
+  }
+
+  /** Calls globalThis.handleCommand(ArrayBuffer) in the worker. */
+  deliver(message: Uint8Array): Promise<XsnapReply> {
+    return this.#send([Buffer.from('?'), message]);
+  }
+
+  async close(): Promise<void> {
+    if (this.#exit) return;
+    const exited = new Promise<void>((resolve) => this.#process.once('exit', () => resolve()));
+    this.#toWorker.end();
+    const timer = setTimeout(() => this.#process.kill('SIGKILL'), 2000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  kill(): void {
+    if (!this.#exit) this.#process.kill('SIGKILL');
+  }
+
+  #send(parts: Uint8Array[]): Promise<XsnapReply> {
+    const next = this.#queue.then(
+      () =>
+        new Promise<XsnapReply>((resolve, reject) => {
+          if (this.#failure) return reject(this.#failure);
+          this.#waiting = { resolve, reject };
+          this.#toWorker.write(encodeNetstring(parts));
+        }),
+    );
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  #receive(chunk: Buffer): void {
+    let messages: Buffer[];
+    try {
+      messages = this.#reader.push(chunk);
+    } catch (error) {
+      this.#fail(error as Error);
+      this.kill();
+      return;
+    }
+    for (const message of messages) this.#dispatch(message);
+  }
+
+  #dispatch(message: Buffer): void {
+    const kind = message[0];
+    if (kind === QUERY) {
+      let reply: Uint8Array;
+      try {
+        reply = this.#onCommand(message.subarray(1));
+      } catch (error) {
+        // A host model failed: the worker is blocked waiting, so end it and report.
+        this.#fail(error as Error);
+        this.kill();
+        return;
+      }
+      this.#toWorker.write(encodeNetstring([Buffer.from('/'), reply]));
+      return;
+    }
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (!waiting) return this.#fail(new Error(`xsnap protocol error: unexpected message "${String.fromCharCode(kind ?? 0)}"`));
+    if (kind === OK) {
+      const separator = message.indexOf(METER_SEPARATOR, 1);
+      const meter = separator >= 0 ? (JSON.parse(message.subarray(1, separator).toString('utf8')) as XsnapMeter) : { compute: 0, allocate: 0, currentHeapCount: 0 };
+      waiting.resolve({ reply: message.subarray(separator >= 0 ? separator + 1 : 1), meter });
+    } else if (kind === ERROR) {
+      waiting.reject(new Error(`uncaught exception in XS: ${message.subarray(1).toString('utf8')}`));
+    } else {
+      waiting.reject(new Error(`xsnap protocol error: unknown reply "${message.subarray(0, 40).toString('latin1')}"`));
+    }
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.reject(error);
+  }
+}
