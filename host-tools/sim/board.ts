@@ -165,6 +165,12 @@ export class SimulatedBoard {
     if (this.faults.length) throw this.faults[0];
   }
 
+  /** Runs XS's garbage collector; returns the live heap (slots), for memory benchmarks. */
+  async collectGarbage(): Promise<number> {
+    const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'gc' }));
+    return reply.meter.currentHeapCount;
+  }
+
   get computeTotal(): number {
     return this.meters.reduce((sum, entry) => sum + entry.meter.compute, 0);
   }

@@ -36,8 +36,9 @@ export function registerSimCommand(program: Command): void {
     .description('run the firmware on the simulated board (a real XS engine) and print what its indicators do')
     .option('--seconds <n>', 'virtual seconds to run', seconds, 10)
     .option('--target <name>', `board target (${SUPPORTED_TARGETS.join(', ')})`, DEFAULT_TARGET)
+    .option('--main <module>', 'main module to run instead of firmware/main (a developer fixture)', 'firmware/main')
     .option('--quiet', 'print only the firmware trace and the summary')
-    .action(async (options: { seconds: number; target: string; quiet?: boolean }) => {
+    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean }) => {
       const out = process.stdout;
       const started = performance.now();
       let board: SimulatedBoard | undefined;
@@ -47,6 +48,7 @@ export function registerSimCommand(program: Command): void {
         out.write(`chaincam sim: ${(target.config.board as { name?: string } | undefined)?.name ?? target.name} (${target.platform}) for ${options.seconds} s of virtual time\n`);
         board = await SimulatedBoard.boot({
           target: options.target,
+          main: options.main.replace(/\.[jt]s$/, ''),
           onTrace: (text, t) => out.write(`${stamp(t)}  trace    ${text.replace(/\n$/, '')}\n`),
         });
         const printEntry = (entry: TimelineEntry) => {

@@ -202,6 +202,9 @@
       case 'step':
         step(header.until);
         return encode({ now, next: nextDue() });
+      case 'gc':
+        (globalThis as any).gc();
+        return encode({ now });
       case 'event':
         for (const handler of listeners.get(header.kind) ?? []) invoke(`${header.kind} event`, () => handler(header, payload));
         return encode({ now, next: nextDue() });

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../host-tools/sim/project-root.js';
+
+function chaincam(...args: string[]) {
+  return spawnSync(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('chaincam sim (the command a developer runs)', () => {
+  it('runs the firmware for 5 virtual seconds, prints LED transitions with virtual time, exits 0', () => {
+    const run = chaincam('sim', '--seconds', '5');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /chaincam sim: LILYGO T-Camera Plus S3 \(esp32\/lilygo_t_camera_plus_s3\) for 5 s of virtual time/);
+    assert.match(run.stdout, /0\.000 s {2}trace {4}chaincam: LILYGO T-Camera Plus S3 ready/);
+    for (const t of ['0.100', '2.000', '2.100', '4.000', '4.100']) assert.match(run.stdout, new RegExp(`${t.replace('.', '\\.')} s  led`));
+    assert.match(run.stdout, /done: 5 s of virtual time in [\d.]+ s; 7 indicator changes; [\d,]+ computrons/);
+  });
+
+  it('exits non-zero with the firmware error, its module and line, when the firmware throws', () => {
+    const run = chaincam('sim', '--seconds', '5', '--main', 'test/fixtures/firmware/timer-throws');
+    assert.equal(run.status, 3);
+    assert.match(run.stderr, /firmware fault in test\/fixtures\/firmware\/timer-throws\.ts:7 at 3\.000 s \(uncaught exception\): RangeError: tick 3 out of range/);
+  });
+
+  it('rejects a bad argument with a usage error, not a stack trace', () => {
+    const run = chaincam('sim', '--seconds', 'soon');
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /expected a number of seconds/);
+    assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/);
+  });
+});
