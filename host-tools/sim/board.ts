@@ -10,6 +10,7 @@ import { I2cModel, SpiModel } from './hardware/buses.js';
 import { GpioModel } from './hardware/gpio.js';
 import { PwmModel } from './hardware/pwm.js';
 import { UartModel } from './hardware/uart.js';
+import { attachPeripherals } from './peripherals.js';
 import { projectRoot } from './project-root.js';
 import { boardTarget, type BoardTarget } from './targets.js';
 import { Timeline } from './timeline.js';
@@ -82,6 +83,7 @@ export class SimulatedBoard {
     this.spi = new SpiModel(this.timeline);
     this.i2c = new I2cModel(this.timeline);
     this.uart = new UartModel(this.timeline);
+    attachPeripherals(this);
     this.#worker = new XsnapWorker({ onCommand: (message) => this.#handle(message) });
   }
 
