@@ -1,6 +1,9 @@
 // The `chaincam` command line: one subcommand per job, each in its own module.
 import { Command, CommanderError } from 'commander';
+import { registerExportCommand } from './export/export-command.js';
+import { registerKeysCommand } from './keys/keys-command.js';
 import { registerSimCommand } from './sim/sim-command.js';
+import { registerVerifyCommand } from './verify/verify-command.js';
 
 /** Thrown for conditions the user can fix; printed without a stack trace. */
 export class UserError extends Error {}
@@ -11,6 +14,9 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerSimCommand(program);
+  registerKeysCommand(program);
+  registerVerifyCommand(program);
+  registerExportCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,0 +1,89 @@
+// The camera's CryptoPort over Moddable's crypt: native SHA-256, AES and P-256 arithmetic.
+// The simulated board provides the same module specifier with a host-backed port.
+// Manifest modules: crypt (digest), hmac, rng, curve, ecdsa and the arith modules
+// (ec, ecp, mont, modular) with pkcs1 and ber that ecdsa imports.
+import { BlockCipher, Digest, Mode } from 'crypt';
+import HMAC from 'hmac';
+import RNG from 'rng';
+import Curve from 'curve';
+import ECDSA from 'ecdsa';
+import ECPoint from 'ecp';
+import type { CryptoPort, CtrStream, IncrementalHash } from '../format/crypto-port.js';
+import { isP256PrivateKey, isP256PublicKey } from '../format/key-derivation.js';
+
+/** crypt's natives want exactly-sized ArrayBuffers for keys and IVs. */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+let p256: Curve | undefined;
+function curve(): Curve {
+  p256 ??= new Curve('secp256r1');
+  return p256;
+}
+
+function sha256Of(message: Uint8Array): ArrayBuffer {
+  return new Digest('SHA256').process(message);
+}
+
+class ModdableCryptPort implements CryptoPort {
+  sha256(bytes: Uint8Array): Uint8Array {
+    return new Uint8Array(sha256Of(bytes));
+  }
+
+  createSha256(): IncrementalHash {
+    const digest = new Digest('SHA256');
+    return { update: (bytes) => digest.write(bytes), digest: () => new Uint8Array(digest.close()) };
+  }
+
+  createHmacSha256(key: Uint8Array): IncrementalHash {
+    const hmac = new HMAC(new Digest('SHA256'), key);
+    return { update: (bytes) => hmac.update(bytes), digest: () => new Uint8Array(hmac.close()) };
+  }
+
+  createAes256Ctr(key: Uint8Array, initialCounter: Uint8Array): CtrStream {
+    const keyBuffer = ownBuffer(key);
+    const mode = new Mode('CTR', new BlockCipher('AES', keyBuffer), ownBuffer(initialCounter));
+    new Uint8Array(keyBuffer).fill(0); // the cipher copied the key into its own context
+    return { update: (bytes) => new Uint8Array(mode.encrypt(bytes)) };
+  }
+
+  randomBytes(length: number): Uint8Array {
+    return new Uint8Array(RNG.get(length));
+  }
+
+  p256PublicKey(privateKey: Uint8Array): Uint8Array {
+    if (!isP256PrivateKey(privateKey)) throw new Error('not a P-256 private key');
+    const point = curve().dh(ownBuffer(privateKey));
+    if (!point) throw new Error('P-256 public key derivation failed');
+    return new Uint8Array(point);
+  }
+
+  p256SharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
+    if (!isP256PublicKey(peerPublicKey)) throw new Error('peer key is not an uncompressed P-256 point');
+    const point = curve().dh(ownBuffer(privateKey), ownBuffer(peerPublicKey));
+    if (!point) throw new Error('P-256 key agreement failed');
+    return new Uint8Array(curve().Z(point));
+  }
+
+  p256Sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
+    const ecdsa = new ECDSA(BigInt.fromArrayBuffer(ownBuffer(privateKey)) as bigint, curve());
+    return new Uint8Array(ecdsa.sign(sha256Of(message)));
+  }
+
+  p256Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+    // ecdsa.js does not range-check r and s; 1 <= r, s < n is the same test as a private key's.
+    if (signature.length !== 64 || !isP256PublicKey(publicKey)) return false;
+    if (!isP256PrivateKey(signature.subarray(0, 32)) || !isP256PrivateKey(signature.subarray(32, 64))) return false;
+    try {
+      const ecdsa = new ECDSA(ECPoint.fromOctetString(publicKey), curve());
+      return ecdsa.verify(sha256Of(message), ownBuffer(signature));
+    } catch {
+      return false;
+    }
+  }
+}
+
+export function createCryptoPort(): CryptoPort {
+  return new ModdableCryptPort();
+}

@@ -1,0 +1,18 @@
+// `chaincam verify PATH`: exit 0 only when the whole evidence set verifies.
+import type { Command } from 'commander';
+import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
+import { verifyEvidence } from './verify-evidence.js';
+import { formatVerifyReport } from './verify-report.js';
+
+export function registerVerifyCommand(program: Command): void {
+  program.command('verify')
+    .description("verify a camera's evidence offline: every link, checkpoint signature and sealed segment digest")
+    .argument('<path>', "the camera's storage directory (camera.pub, chain.log, segments/)")
+    .option('--camera <file>', 'camera.pub from provisioning, to pin the camera key')
+    .option('--json', 'print the report as JSON')
+    .action((dir: string, options: { camera?: string; json?: boolean }) => {
+      const { report } = verifyEvidence(dir, { port: new NodeCryptoPort(), cameraFile: options.camera });
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
+      if (!report.ok) process.exitCode = 1;
+    });
+}
