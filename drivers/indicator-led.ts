@@ -15,7 +15,12 @@ export default class IndicatorLED {
     const { io, pin, activeLow = false } = options.led;
     this.#activeLow = activeLow;
     this.#io = new io({ pin, mode: io.Output });
-    this.write(false);
+    try {
+      this.write(false);
+    } catch {
+      // A dead output stage must not stop the camera from booting: every later
+      // write fails the same way, and the power-on self-test records it.
+    }
   }
 
   /** True while the LED is lit (not the pin level: an active-low LED is lit at 0). */

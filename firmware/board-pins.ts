@@ -1,16 +1,19 @@
-// Which GPIO drives which indicator on this board: the manifest's per-platform
-// config first, then the Moddable target's own device.pin map.
+// Which GPIO drives which notice channel on this board: the manifest's
+// per-platform config first, then the Moddable target's own device.pin map.
 import type { ChaincamConfig } from './config.js';
 
 export interface BoardPins {
   led: number;
   ledActiveLow: boolean;
+  buzzer: number;
+  button: number;
 }
 
 export function boardPins(pinMap: Record<string, unknown>, config: ChaincamConfig): BoardPins {
-  const led = config.board.led ?? pinMap.led;
-  if (typeof led !== 'number') {
-    throw new Error(`board "${config.board.name}" has no indicator LED pin: set config.board.led for this platform in manifest.json`);
-  }
-  return { led, ledActiveLow: config.board.ledActiveLow };
+  const pin = (name: 'led' | 'buzzer' | 'button', configured: unknown) => {
+    const value = configured ?? pinMap[name];
+    if (typeof value !== 'number') throw new Error(`board "${config.board.name}" has no ${name} pin: set config.board.${name} for this platform in manifest.json`);
+    return value;
+  };
+  return { led: pin('led', config.board.led), ledActiveLow: config.board.ledActiveLow, buzzer: pin('buzzer', config.board.buzzer), button: pin('button', undefined) };
 }

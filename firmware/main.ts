@@ -1,16 +1,15 @@
 // chaincam firmware entry point (creation.main in manifest.json). The same code
 // runs on the ESP32-S3 board and, unchanged, on the simulated board.
 import config from 'mc/config';
-import Timer from 'timer';
-import IndicatorLED from '../drivers/indicator-led.js';
-import { boardPins } from './board-pins.js';
+import Time from 'time';
+import { buildCamera } from './camera.js';
 import { readChaincamConfig } from './config.js';
-import { LedPatternPlayer } from './notice/led-pattern-player.js';
+import { TraceEventSink } from './policy/trace-event-sink.js';
 
 const settings = readChaincamConfig(config);
-const pins = boardPins(device.pin, settings);
-const led = new IndicatorLED({ led: { io: device.io.Digital, pin: pins.led, activeLow: pins.ledActiveLow } });
-const indicator = new LedPatternPlayer({ led, timers: Timer });
+const events = new TraceEventSink(() => Time.ticks);
+const camera = buildCamera(device, { settings, events });
 
-indicator.play(settings.ledPatterns.ready);
+events.record({ type: 'power-on', resetReason: 1, firmwareVersion: '0.1.0' });
+camera.recorder.powerOn();
 trace(`chaincam: ${settings.board.name} ready (profile ${settings.profile})\n`);

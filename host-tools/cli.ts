@@ -1,6 +1,7 @@
 // The `chaincam` command line: one subcommand per job, each in its own module.
 import { Command, CommanderError } from 'commander';
 import { registerExportCommand } from './export/export-command.js';
+import { registerFontCommand } from './font/font-command.js';
 import { registerKeysCommand } from './keys/keys-command.js';
 import { registerSimCommand } from './sim/sim-command.js';
 import { registerVerifyCommand } from './verify/verify-command.js';
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
   registerKeysCommand(program);
   registerVerifyCommand(program);
   registerExportCommand(program);
+  registerFontCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

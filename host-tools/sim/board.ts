@@ -28,6 +28,8 @@ export interface BootOptions {
   /** The RTC's time at power-on, ms since 1970. */
   epochMs?: number;
   onTrace?: (text: string, t: number) => void;
+  /** Called with the powered-off board: wire peripherals, inject hardware faults. */
+  prepare?: (board: SimulatedBoard) => void;
 }
 
 // ESP32-S3 GPIO numbers that exist (26-32 are wired to the module's flash/PSRAM).
@@ -64,6 +66,7 @@ export class SimulatedBoard {
   #owners = new Map<number, string>();
   #onTrace: ((text: string, t: number) => void) | undefined;
   #channels: Map<number, string>;
+  #commandResult: unknown;
 
   private constructor(options: BootOptions) {
     this.target = boardTarget(options.target, options.config);
@@ -84,6 +87,7 @@ export class SimulatedBoard {
     this.i2c = new I2cModel(this.timeline);
     this.uart = new UartModel(this.timeline);
     attachPeripherals(this);
+    options.prepare?.(this);
     this.#worker = new XsnapWorker({ onCommand: (message) => this.#handle(message) });
   }
 
@@ -157,6 +161,13 @@ export class SimulatedBoard {
     await this.setInput(channel, 1);
   }
 
+  /** Sends a command to a test fixture's onTestCommand handler; returns its result. */
+  async command(name: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    this.#commandResult = undefined;
+    await this.#event('test-command', { name, args });
+    return this.#commandResult;
+  }
+
   /** Bytes arriving on a UART's receive pin. */
   async serialReceive(port: number, bytes: Uint8Array): Promise<void> {
     this.uart.received(this.#now, port, bytes);
@@ -222,6 +233,9 @@ export class SimulatedBoard {
         this.#fault(h.kind, module, detail, stack);
         return {};
       }
+      case 'test-command.result':
+        this.#commandResult = h.result;
+        return {};
       case 'booted':
         this.#booted = true;
         return {};

@@ -9,7 +9,7 @@ import { originalLines } from './source-map.js';
 import { projectRoot } from './project-root.js';
 
 /** Moddable modules the simulated board provides, by specifier. */
-const BOARD_MODULES: Record<string, { file: string; public: boolean }> = {
+const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures' }> = {
   timer: { file: 'host-tools/sim/moddable/timer.ts', public: true },
   time: { file: 'host-tools/sim/moddable/time.ts', public: true },
   'embedded:io/digital': { file: 'host-tools/sim/moddable/io/digital.ts', public: true },
@@ -20,6 +20,7 @@ const BOARD_MODULES: Record<string, { file: string; public: boolean }> = {
   'embedded:io/bytes': { file: 'host-tools/sim/moddable/io/bytes.ts', public: false },
   'embedded:provider/builtin': { file: 'host-tools/sim/moddable/provider.ts', public: true },
   'mc/config': { file: '', public: true },
+  'sim:test-commands': { file: 'host-tools/sim/moddable/test-commands.ts', public: 'fixtures' },
 };
 
 /** Folders whose modules run in the firmware's compartment, named by their path. */
@@ -54,10 +55,11 @@ export class FirmwareModules {
     const fromFirmware = this.isFirmware(referrer);
     if (board) {
       if (fromFirmware && !board.public) throw new Error(`module "${referrer}" imports "${specifier}", which only the simulated board's own modules may use`);
+      if (fromFirmware && board.public === 'fixtures' && !referrer.startsWith('test/fixtures/')) throw new Error(`module "${referrer}" imports "${specifier}", which only test fixtures may use`);
       return key;
     }
     if (this.isFirmware(key) && this.#exists(`${key}.ts`)) return key;
-    const known = Object.keys(BOARD_MODULES).filter((name) => BOARD_MODULES[name]!.public).join(', ');
+    const known = Object.keys(BOARD_MODULES).filter((name) => BOARD_MODULES[name]!.public === true).join(', ');
     throw new Error(`module "${referrer}" imports "${specifier}", which does not exist: it is neither a chaincam module (${FIRMWARE_ROOTS.join(', ')}) nor a Moddable module the simulated board provides (${known})`);
   }
 

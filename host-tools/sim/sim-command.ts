@@ -20,7 +20,12 @@ export function stamp(t: number): string {
 export function describeEntry(entry: TimelineEntry): string | undefined {
   switch (entry.kind) {
     case 'gpio':
+      // Unnamed pins (a display's D/C and reset lines) are bus plumbing, not indicators.
+      if (/^gpio\d+$/.test(entry.channel)) return undefined;
       return entry.direction === 'out' ? `${entry.channel.padEnd(8)} ${entry.level ? 'high' : 'low'}` : `${entry.channel.padEnd(8)} input ${entry.level ? 'high' : 'low'}`;
+    case 'spi':
+    case 'i2c':
+      return 'sign     updated';
     case 'pwm':
       return `${entry.channel.padEnd(8)} ${entry.duty > 0 ? `${entry.hz} Hz, duty ${(entry.duty * 100).toFixed(0)}%` : 'silent'}`;
     case 'time':
@@ -43,22 +48,44 @@ export function registerSimCommand(program: Command): void {
       const started = performance.now();
       let board: SimulatedBoard | undefined;
       let changes = 0;
+      let last = '';
+      const print = (t: number, line: string) => {
+        const text = `${stamp(t)}  ${line}\n`;
+        if (text === last) return; // a sign update is many bus writes at one instant
+        last = text;
+        out.write(text);
+      };
+      const printEntry = (entry: TimelineEntry) => {
+        const line = describeEntry(entry);
+        if (!line) return;
+        if (!line.startsWith('sign')) changes++;
+        if (!options.quiet) print(entry.t, line);
+      };
+      // Boot runs before we can follow along: merge its trace and timeline by time.
+      let booting: { t: number; order: number; line: string }[] | undefined = [];
       try {
         const target = boardTarget(options.target);
         out.write(`chaincam sim: ${(target.config.board as { name?: string } | undefined)?.name ?? target.name} (${target.platform}) for ${options.seconds} s of virtual time\n`);
         board = await SimulatedBoard.boot({
           target: options.target,
           main: options.main.replace(/\.[jt]s$/, ''),
-          onTrace: (text, t) => out.write(`${stamp(t)}  trace    ${text.replace(/\n$/, '')}\n`),
+          onTrace: (text, t) => {
+            const line = `trace    ${text.replace(/\n$/, '')}`;
+            if (booting) booting.push({ t, order: booting.length, line });
+            else print(t, line);
+          },
         });
-        const printEntry = (entry: TimelineEntry) => {
+        for (const entry of board.timeline.entries) {
           const line = describeEntry(entry);
-          if (!line) return;
-          changes++;
-          if (!options.quiet) out.write(`${stamp(entry.t)}  ${line}\n`);
-        };
-        // Boot already happened: print what it did, then follow along live.
-        board.timeline.entries.forEach(printEntry);
+          if (line) booting.push({ t: entry.t, order: booting.length, line });
+        }
+        booting.sort((a, b) => a.t - b.t || a.order - b.order);
+        for (const { t, line } of booting) {
+          if (line.startsWith('trace')) print(t, line);
+          else if (!options.quiet) print(t, line);
+          if (!line.startsWith('trace') && !line.startsWith('sign')) changes++;
+        }
+        booting = undefined;
         board.timeline.onRecord(printEntry);
         await board.advance(options.seconds * 1000);
         const wall = (performance.now() - started) / 1000;

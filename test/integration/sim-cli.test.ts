@@ -12,9 +12,11 @@ describe('chaincam sim (the command a developer runs)', () => {
     const run = chaincam('sim', '--seconds', '5');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /chaincam sim: LILYGO T-Camera Plus S3 \(esp32\/lilygo_t_camera_plus_s3\) for 5 s of virtual time/);
-    assert.match(run.stdout, /0\.000 s {2}trace {4}chaincam: LILYGO T-Camera Plus S3 ready/);
-    for (const t of ['0.100', '2.000', '2.100', '4.000', '4.100']) assert.match(run.stdout, new RegExp(`${t.replace('.', '\\.')} s  led`));
-    assert.match(run.stdout, /done: 5 s of virtual time in [\d.]+ s; 7 indicator changes; [\d,]+ computrons/);
+    assert.match(run.stdout, /0\.241 s {2}trace {4}chaincam: LILYGO T-Camera Plus S3 ready/);
+    for (const t of ['0.241', '0.341', '2.241', '2.341', '4.241', '4.341']) assert.match(run.stdout, new RegExp(`${t.replace('.', '\\.')} s  led`));
+    assert.match(run.stdout, /0\.000 s  buzzer   2000 Hz/);
+    assert.match(run.stdout, /0\.241 s  sign     updated/);
+    assert.match(run.stdout, /done: 5 s of virtual time in [\d.]+ s; 12 indicator changes; [\d,]+ computrons/);
   });
 
   it('exits non-zero with the firmware error, its module and line, when the firmware throws', () => {

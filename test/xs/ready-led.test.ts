@@ -1,53 +1,64 @@
 import assert from 'node:assert/strict';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { boardTarget } from '../../host-tools/sim/targets.js';
 
 // firmware/main, unchanged, inside xsnap-worker on the simulated board.
-describe('firmware boot and the ready indicator (XS)', function () {
+describe('firmware boot, self-test and the ready indicator (XS)', function () {
   let board: SimulatedBoard | undefined;
   afterEach(async () => board?.close());
 
-  it('boots, says it is ready, and blinks the ready pattern on the LILYGO LED pin', async () => {
+  function readyAt(b: SimulatedBoard): number {
+    const line = b.traces.find((l) => /ready \(profile/.test(l.text));
+    assert.ok(line, 'the firmware says it is ready');
+    return line.t;
+  }
+
+  it('boots, self-tests the LED and buzzer, then blinks the ready pattern on the LILYGO LED pin', async () => {
     board = await SimulatedBoard.boot({ target: 'lilygo_t_camera_plus_s3' });
     assert.match(board.traces.map((t) => t.text).join(''), /chaincam: LILYGO T-Camera Plus S3 ready \(profile kr-2024\)/);
-    await board.advance(6000);
-    const led = board.timeline.levels('led');
-    // Driver initialises the LED dark, then the ready pattern: 100 ms on every 2 s.
-    assert.deepEqual(led, [
-      { t: 0, level: 0 }, { t: 0, level: 1 }, { t: 100, level: 0 },
-      { t: 2000, level: 1 }, { t: 2100, level: 0 }, { t: 4000, level: 1 }, { t: 4100, level: 0 },
-      { t: 6000, level: 1 },
-    ]);
+    await board.advanceTo(6000);
+    const ready = readyAt(board);
+    // The ST7789's datasheet waits (reset, sleep-out) are the 241 ms before ready.
+    assert.equal(ready, 241);
+    const led = board.timeline.levels('led').map((e) => [e.t, e.level]);
+    assert.deepEqual(led.slice(0, 3), [[0, 0], [0, 1], [0, 0]], 'driver starts dark; self-test lights it once');
+    assert.deepEqual(led.slice(3), [[ready, 1], [ready + 100, 0], [ready + 2000, 1], [ready + 2100, 0], [ready + 4000, 1], [ready + 4100, 0]]);
+    const chirp = board.timeline.entries.find((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0);
+    assert.deepEqual(chirp && [chirp.t, (chirp as { hz: number }).hz], [0, 2000], 'self-test chirp at power-on');
     assert.equal(board.channelPin('led'), 16);
     assert.ok(board.computeTotal > 0, 'xsnap reported computrons: the code ran in XS');
+    assert.equal(board.traces.filter((l) => l.text.includes('notice-failure')).length, 0, 'every channel passed its self-test');
   });
 
   it('drives the XIAO ESP32S3 Sense user LED active-low', async () => {
     board = await SimulatedBoard.boot({ target: 'xiao_esp32s3_sense' });
     await board.advance(2500);
+    const ready = readyAt(board);
     assert.equal(board.channelPin('led'), 21);
-    assert.deepEqual(board.timeline.levels('led').map((e) => [e.t, e.level]), [[0, 1], [0, 0], [100, 1], [2000, 0], [2100, 1]]);
+    assert.deepEqual(board.timeline.levels('led').map((e) => [e.t, e.level]), [[0, 1], [0, 0], [0, 1], [ready, 0], [ready + 100, 1], [ready + 2000, 0], [ready + 2100, 1]]);
   });
 
   it('keeps the pattern period exact over two hours of virtual time', async () => {
     board = await SimulatedBoard.boot();
-    await board.advance(2 * 3600 * 1000);
-    const rises = board.timeline.levels('led').filter((e) => e.level === 1).map((e) => e.t);
-    assert.equal(rises.length, 3601);
+    await board.advanceTo(2 * 3600 * 1000);
+    const rises = board.timeline.levels('led').filter((e) => e.level === 1).map((e) => e.t).slice(1);
+    assert.equal(rises.length, 3600);
     rises.slice(1).forEach((t, i) => assert.equal(t - rises[i]!, 2000, `rise ${i + 1}`));
     assert.equal(board.now, 7_200_000);
   });
 
   it('takes its LED pattern from the manifest config', async () => {
-    const base = (await import('../../host-tools/sim/targets.js')).boardTarget().config as Record<string, any>;
-    board = await SimulatedBoard.boot({ config: { chaincam: { ...base.chaincam, ledPatterns: { ready: [[1, 300], [0, 700]], fault: [[1, 50]] } } } });
-    await board.advance(2000);
-    assert.deepEqual(board.timeline.levels('led').slice(1).map((e) => e.t), [0, 300, 1000, 1300, 2000]);
+    const base = boardTarget().config as Record<string, any>;
+    board = await SimulatedBoard.boot({ config: { chaincam: { ...base.chaincam, ledPatterns: { ...base.chaincam.ledPatterns, ready: [[1, 300], [0, 700]] } } } });
+    await board.advanceTo(2000);
+    const ready = readyAt(board);
+    assert.deepEqual(board.timeline.levels('led').slice(3).map((e) => e.t - ready), [0, 300, 1000, 1300]);
   });
 
   it('fails to boot with the config module named when the config is invalid', async () => {
-    const base = (await import('../../host-tools/sim/targets.js')).boardTarget().config as Record<string, any>;
+    const base = boardTarget().config as Record<string, any>;
     await assert.rejects(
-      SimulatedBoard.boot({ config: { chaincam: { ...base.chaincam, ledPatterns: { ready: [], fault: [[1, 5]] } } } }),
+      SimulatedBoard.boot({ config: { chaincam: { ...base.chaincam, ledPatterns: { ...base.chaincam.ledPatterns, ready: [] } } } }),
       (error: Error) => {
         assert.match(error.message, /firmware fault in firmware\/config\.ts:\d+/);
         assert.match(error.message, /chaincam\.ledPatterns\.ready must be a non-empty list/);

@@ -12,6 +12,7 @@ interface PinState {
 export class GpioModel {
   readonly #pins = new Map<number, PinState>();
   readonly #inputs = new Map<number, 0 | 1>();
+  readonly #faults = new Map<number, string>();
   readonly #timeline: Timeline;
   readonly #validPins: Set<number>;
   readonly #channelOf: (pin: number) => string;
@@ -34,6 +35,11 @@ export class GpioModel {
     this.#pins.set(pin, { mode, level: this.#inputs.get(pin) ?? (pulledUp ? 1 : 0), edge });
   }
 
+  /** A dead output driver: from now on, writing the pin fails with `message`. */
+  injectFault(pin: number, message: string): void {
+    this.#faults.set(pin, message);
+  }
+
   close(pin: number): void {
     if (this.#pins.delete(pin)) this.#release(pin);
   }
@@ -41,6 +47,8 @@ export class GpioModel {
   write(t: number, pin: number, level: 0 | 1): void {
     const state = this.#state(pin);
     if (!OUTPUT_MODES.has(state.mode)) throw new Error(`pin ${pin} is an input; it cannot be written`);
+    const fault = this.#faults.get(pin);
+    if (fault) throw new Error(`GPIO ${pin}: ${fault}`);
     state.level = level;
     this.#timeline.record({ t, kind: 'gpio', pin, channel: this.#channelOf(pin), level, direction: 'out' });
   }

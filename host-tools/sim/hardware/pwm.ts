@@ -8,6 +8,7 @@ export class PwmModel {
   readonly #claim: (pin: number, owner: string) => void;
   readonly #release: (pin: number) => void;
   readonly #validPins: Set<number>;
+  readonly #faults = new Map<number, string>();
 
   constructor(options: { timeline: Timeline; validPins: Set<number>; channelOf: (pin: number) => string; claim: (pin: number, owner: string) => void; release: (pin: number) => void }) {
     this.#timeline = options.timeline;
@@ -17,8 +18,15 @@ export class PwmModel {
     this.#release = options.release;
   }
 
+  /** A dead LEDC channel or buzzer line: opening the pin fails with `message`. */
+  injectFault(pin: number, message: string): void {
+    this.#faults.set(pin, message);
+  }
+
   open(t: number, pin: number, hz: number): void {
     if (!this.#validPins.has(pin)) throw new Error(`invalid pin ${pin}: this board has no GPIO ${pin}`);
+    const fault = this.#faults.get(pin);
+    if (fault) throw new Error(`PWM on GPIO ${pin}: ${fault}`);
     this.#claim(pin, 'PWM');
     this.#open.set(pin, { hz });
     this.#timeline.record({ t, kind: 'pwm', pin, channel: this.#channelOf(pin), hz, duty: 0 });

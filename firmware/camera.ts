@@ -1,0 +1,81 @@
+// Assembles the camera from the board's IO and the configuration: drivers,
+// notice channels, the recorder and the officer's button. One place where
+// the parts meet, so main stays a few lines and tests can build the same camera.
+import Time from 'time';
+import Timer from 'timer';
+import { BitmapFont } from '../drivers/bitmap-font.js';
+import IndicatorLED from '../drivers/indicator-led.js';
+import PushButton from '../drivers/push-button.js';
+import PwmBuzzer from '../drivers/pwm-buzzer.js';
+import { SIGN_FONT } from '../drivers/sign-font.js';
+import { TextRenderer } from '../drivers/text-renderer.js';
+import { boardPins } from './board-pins.js';
+import type { ChaincamConfig } from './config.js';
+import { LedPatternPlayer } from './notice/led-pattern-player.js';
+import { NoticeController, type NoticeSign } from './notice/notice-controller.js';
+import { signPanelOpener } from './notice/sign-panel-config.js';
+import { SignageDisplay } from './notice/signage.js';
+import { TonePlayer } from './notice/tone-player.js';
+import type { EventSink } from './policy/event-sink.js';
+import { OfficerControls, type GroundChoiceDisplay } from './policy/officer-controls.js';
+import { Recorder, type CaptureSink } from './policy/recorder.js';
+
+export interface Camera {
+  recorder: Recorder;
+  sign: SignageDisplay | undefined;
+  notice: NoticeController;
+  controls: OfficerControls;
+  button: PushButton;
+}
+
+export interface CameraParts {
+  settings: ChaincamConfig;
+  events: EventSink;
+  /** Replaces the board's own sign display (a test that reads the sign from the trace). */
+  sign?: NoticeSign & Partial<GroundChoiceDisplay>;
+  capture?: CaptureSink;
+}
+
+export function buildCamera(board: typeof device, parts: CameraParts): Camera {
+  const { settings, events } = parts;
+  const pins = boardPins(board.pin, settings);
+  // The sign is opened lazily by SignageDisplay, so a missing display is a
+  // recorded notice failure, not a boot failure.
+  const open = parts.sign ? undefined : signPanelOpener(settings.board.display, board);
+  const signage = open && new SignageDisplay({ open, renderer: new TextRenderer(new BitmapFont(SIGN_FONT)), onError: (error) => notice.channelFailed('display', error) });
+  const sign: (NoticeSign & Partial<GroundChoiceDisplay>) | undefined = parts.sign ?? signage;
+  const ticks = () => Time.ticks;
+  const led = new IndicatorLED({ led: { io: board.io.Digital, pin: pins.led, activeLow: pins.ledActiveLow } });
+  const buzzer = new PwmBuzzer({ buzzer: { io: board.io.PWM, pin: pins.buzzer } });
+  // The recorder records channel failures; the controller needs it before it exists.
+  let recorder: Recorder | undefined;
+  const notice: NoticeController = new NoticeController({
+    led,
+    ledPlayer: new LedPatternPlayer({ led, timers: Timer, onError: (error) => notice.channelFailed('led', error) }),
+    tones: new TonePlayer({ buzzer, timers: Timer, onError: (error) => notice.channelFailed('tone', error) }),
+    sign,
+    patterns: settings.ledPatterns,
+    sounds: settings.tones,
+    ticks,
+    onChannelFailure: (channel, error) => recorder!.channelFailed(channel, error),
+  });
+  recorder = new Recorder({ policy: settings.policy, notice, events, timers: Timer, ticks, capture: parts.capture });
+  const controls = new OfficerControls({
+    recorder,
+    timers: Timer,
+    choiceTimeoutMs: settings.button.choiceTimeoutMs,
+    display: {
+      showChoice: (ground, purpose) => sign?.showChoice?.(ground, purpose),
+      endChoice: () => sign?.endChoice?.(),
+    },
+    onError: (error) => trace(`controls: ${error.message}\n`),
+  });
+  const button = new PushButton({
+    button: { io: board.io.Digital, pin: pins.button },
+    debounceMs: settings.button.debounceMs,
+    longMs: settings.button.longMs,
+    holdMs: settings.button.holdMs,
+    onPress: (kind) => controls.press(kind),
+  });
+  return { recorder, sign: signage, notice, controls, button };
+}

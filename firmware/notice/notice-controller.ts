@@ -1,0 +1,160 @@
+// One controller drives every notice channel (Art. 10-6(1): lights, sounds and
+// signs) from the recorder's state, so the channels can never disagree. It
+// self-tests them, notices failures, and hands capture a NoticeToken only once
+// notice is on (or its absence is already recorded).
+import type IndicatorLED from '../../drivers/indicator-led.js';
+import type { LedPattern } from '../config.js';
+import type { LegalGround } from '../policy/legal-grounds.js';
+import type { LedPatternPlayer } from './led-pattern-player.js';
+import { ALL_NOTICE_CHANNELS, NOTICE_CHANNELS, NoticeToken } from './notice-token.js';
+import type { ToneSequence, TonePlayer } from './tone-player.js';
+
+export type NoticeChannel = keyof typeof NOTICE_CHANNELS;
+
+/** The sign (display) as the controller needs it; drivers report errors through onError. */
+export interface NoticeSign {
+  selfTest(): void;
+  showReady(): void;
+  showRecording(ground: LegalGround | undefined, elapsedMs: number): void;
+  showElapsed(elapsedMs: number): void;
+  showNoticeNotGiven(reason: string): void;
+}
+
+export interface NoticeSounds {
+  start: ToneSequence;
+  stop: ToneSequence;
+  reminder: ToneSequence;
+  selfTest: ToneSequence;
+}
+
+export interface NoticeControllerOptions {
+  led: IndicatorLED;
+  ledPlayer: LedPatternPlayer;
+  tones: TonePlayer;
+  sign: NoticeSign | undefined;
+  patterns: { ready: LedPattern; recording: LedPattern; fault: LedPattern };
+  sounds: NoticeSounds;
+  ticks: () => number;
+  /** Called once per channel per failure episode, with what went wrong. */
+  onChannelFailure: (channel: NoticeChannel, error: Error) => void;
+}
+
+export class NoticeController {
+  readonly #o: NoticeControllerOptions;
+  #failed = 0;
+  #token: NoticeToken | undefined;
+
+  constructor(options: NoticeControllerOptions) {
+    this.#o = options;
+  }
+
+  /** Channels known to have failed (NOTICE_CHANNELS bits). */
+  get failed(): number {
+    return this.#failed;
+  }
+
+  get token(): NoticeToken | undefined {
+    return this.#token;
+  }
+
+  /** Reported by a channel's driver at any time (tone player, sign). */
+  channelFailed(channel: NoticeChannel, error: Error): void {
+    const bit = NOTICE_CHANNELS[channel];
+    if (this.#failed & bit) return;
+    this.#failed |= bit;
+    this.#o.onChannelFailure(channel, error);
+  }
+
+  /** Exercises each channel the way the hardware allows; returns the failed bits. */
+  selfTest(): number {
+    this.#attempt('led', () => {
+      this.#o.led.write(true);
+      this.#o.led.write(false);
+    });
+    this.#attempt('tone', () => {
+      if (!this.#o.tones.play(this.#o.sounds.selfTest)) throw new Error('the buzzer did not sound');
+    });
+    this.#attempt('display', () => {
+      if (!this.#o.sign) throw new Error('this board has no sign display');
+      this.#o.sign.selfTest();
+    });
+    return this.#failed;
+  }
+
+  showReady(): void {
+    this.#attempt('led', () => this.#o.ledPlayer.play(this.#failed ? this.#o.patterns.fault : this.#o.patterns.ready));
+    this.#attempt('display', () => this.#o.sign?.showReady());
+  }
+
+  /**
+   * Turns every channel on for a recording. Returns the channels that came on;
+   * the caller records any that did not before asking for the token.
+   */
+  begin(ground: LegalGround | undefined): number {
+    this.#failed = 0; // each start retests every channel
+    this.#attempt('led', () => this.#o.ledPlayer.play(this.#o.patterns.recording));
+    this.#attempt('display', () => {
+      if (!this.#o.sign) throw new Error('this board has no sign display');
+      this.#o.sign.selfTest();
+      this.#o.sign.showRecording(ground, 0);
+    });
+    this.#attempt('tone', () => {
+      if (!this.#o.tones.play(this.#o.sounds.start)) throw new Error('the start tone did not sound');
+    });
+    return ALL_NOTICE_CHANNELS & ~this.#failed;
+  }
+
+  /** The proof capture needs; `noticeReason` must already be in the chain if channels are missing. */
+  issueToken(recording: number, channelsOn: number, noticeReason: number): NoticeToken {
+    NoticeToken.revoke(this.#token);
+    this.#token = NoticeToken.issue(recording, this.#o.ticks(), channelsOn, noticeReason);
+    return this.#token;
+  }
+
+  groundChanged(ground: LegalGround | undefined, elapsedMs: number): void {
+    this.#attempt('display', () => this.#o.sign?.showRecording(ground, elapsedMs));
+  }
+
+  elapsed(elapsedMs: number): void {
+    this.#attempt('display', () => this.#o.sign?.showElapsed(elapsedMs));
+  }
+
+  remind(): void {
+    this.#attempt('tone', () => {
+      if (!this.#o.tones.play(this.#o.sounds.reminder)) throw new Error('the reminder tone did not sound');
+    });
+  }
+
+  noticeNotGiven(reason: string): void {
+    this.#attempt('display', () => this.#o.sign?.showNoticeNotGiven(reason));
+  }
+
+  /** Ends notice for a recording: stop tones, then the ready indicators. */
+  end(): void {
+    NoticeToken.revoke(this.#token);
+    this.#token = undefined;
+    this.#attempt('tone', () => {
+      if (!this.#o.tones.play(this.#o.sounds.stop)) throw new Error('the stop tone did not sound');
+    });
+    this.showReady();
+  }
+
+  /** Stealth (only where the profile allows it): every channel off. */
+  dark(): void {
+    this.#o.ledPlayer.stop();
+    this.#o.tones.stop();
+    try {
+      this.#o.led.write(false);
+    } catch (error) {
+      this.channelFailed('led', error as Error);
+    }
+  }
+
+  #attempt(channel: NoticeChannel, action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.channelFailed(channel, error as Error);
+    }
+  }
+}

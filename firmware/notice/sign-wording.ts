@@ -1,0 +1,35 @@
+// The words on the camera's sign (Art. 10-6(1): notice by signs), Korean first
+// as the law's audience reads it, English below. The sign font is generated
+// from exactly these strings and the legal grounds' labels (`chaincam font`),
+// so a new word here needs a regenerated drivers/sign-font.ts.
+
+export interface SignWords {
+  readonly ko: string;
+  readonly en: string;
+}
+
+export const SIGN_WORDING = Object.freeze({
+  recording: Object.freeze({ ko: '녹화 중', en: 'RECORDING' }),
+  ready: Object.freeze({ ko: '녹화 대기', en: 'READY' }),
+  notRecording: Object.freeze({ ko: '', en: 'NOT RECORDING' }),
+  groundPending: Object.freeze({ ko: '근거 미확인', en: 'Ground pending' }),
+  noticeNotGiven: Object.freeze({ ko: '고지 불가', en: 'NOTICE NOT GIVEN' }),
+  lowStorage: Object.freeze({ ko: '저장공간 부족', en: 'LOW STORAGE' }),
+  storageFree: Object.freeze({ ko: '', en: 'free' }),
+  chooseGround: Object.freeze({ ko: '근거 선택', en: 'Choose ground' }),
+  confirmGround: Object.freeze({ ko: '근거 확인', en: 'Confirm ground' }),
+  changeGround: Object.freeze({ ko: '근거 변경', en: 'Change ground' }),
+  choiceHint: Object.freeze({ ko: '', en: 'short:next long:OK' }),
+} satisfies Record<string, SignWords>);
+
+/** Printable ASCII: reasons, codes and elapsed time ("12:34") are written in it. */
+export const SIGN_ASCII = (() => {
+  let text = '';
+  for (let code = 0x20; code < 0x7f; code++) text += String.fromCharCode(code);
+  return text;
+})();
+
+/** Drawn for a character the sign font does not have. */
+export const MISSING_GLYPH = '\uFFFD';
+/** Drawn where a line is cut to fit the sign. */
+export const ELLIPSIS = '\u2026';

@@ -1,0 +1,22 @@
+// Reading what the camera under test did, from its trace (events are JSON lines).
+import type { SimulatedBoard } from '../../host-tools/sim/board.js';
+
+export type TracedEvent = { t: number; type: string } & Record<string, any>;
+
+export function events(board: SimulatedBoard, type?: string): TracedEvent[] {
+  return board.traces
+    .filter((line) => line.text.startsWith('event '))
+    .map((line) => JSON.parse(line.text.slice(6)) as TracedEvent)
+    .filter((event) => !type || event.type === type);
+}
+
+export function traced(board: SimulatedBoard, prefix: string): { t: number; text: string }[] {
+  return board.traces.filter((line) => line.text.startsWith(prefix)).map((line) => ({ t: line.t, text: line.text.trim() }));
+}
+
+/** Onsets of each tone on the buzzer: [t, hz] for every PWM write with duty > 0. */
+export function tones(board: SimulatedBoard): [number, number][] {
+  return board.timeline.entries.filter((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0).map((e) => [e.t, (e as { hz: number }).hz]);
+}
+
+export const FIXTURE = 'test/fixtures/firmware/camera-under-test';

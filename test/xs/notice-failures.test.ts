@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { events, FIXTURE, traced } from './camera-events.js';
+
+// Art. 10-6(2): when notice could not be given, the reason is on the record,
+// before any frame is kept; a dead indicator is detected, not assumed to work.
+describe('notice failures are detected and recorded (XS)', () => {
+  let board: SimulatedBoard | undefined;
+  afterEach(async () => board?.close());
+
+  async function boot(): Promise<SimulatedBoard> {
+    board = await SimulatedBoard.boot({ main: FIXTURE });
+    await board.advance(1000);
+    return board;
+  }
+
+  function orderOf(b: SimulatedBoard): string[] {
+    return b.traces.map((l) => l.text).filter((t) => /^event .*"type":"(recording-start|notice-failure)"|^capture begin/.test(t)).map((t) => (t.startsWith('capture') ? 'capture' : JSON.parse(t.slice(6)).type));
+  }
+
+  it('a dead LED driver: the failure is recorded before capture gets its token, and recording goes on', async () => {
+    const b = await boot();
+    b.gpio.injectFault(b.channelPin('led'), 'output driver fault');
+    await b.command('start', { ground: 1 });
+    await b.advance(5000);
+    const [failure] = events(b, 'notice-failure');
+    assert.deepEqual([failure!.recording, failure!.failedIndicators, failure!.noticeReason], [1, 1, 1]);
+    assert.match(failure!.text, /^led: GPIO 16: output driver fault/);
+    assert.deepEqual(orderOf(b), ['recording-start', 'notice-failure', 'capture']);
+    assert.match(traced(b, 'capture begin')[0]!.text, /token channels 6 reason 1/);
+    assert.equal(traced(b, 'frame kept').length, 1);
+  });
+
+  it('a display that does not answer at the start is recorded', async () => {
+    const b = await boot();
+    await b.command('killSign');
+    await b.command('start', { ground: 3 });
+    const [failure] = events(b, 'notice-failure');
+    assert.deepEqual([failure!.failedIndicators, failure!.noticeReason, failure!.text], [4, 1, 'display: display did not answer']);
+    assert.match(traced(b, 'capture begin')[0]!.text, /token channels 3 reason 1/);
+  });
+
+  it('a display that dies mid-recording is recorded when it happens', async () => {
+    const b = await boot();
+    await b.command('start', { ground: 3 });
+    await b.advance(10_000);
+    await b.command('killSign');
+    await b.advance(5000);
+    const [failure] = events(b, 'notice-failure');
+    assert.equal(failure!.t, 12_000, 'at the next elapsed-time update after the display died');
+    assert.deepEqual([failure!.recording, failure!.failedIndicators], [1, 4]);
+    assert.equal(events(b, 'notice-failure').length, 1, 'recorded once, not every second');
+  });
+
+  it('a buzzer that cannot be driven is recorded', async () => {
+    const b = await boot();
+    b.pwm.injectFault(b.channelPin('buzzer'), 'LEDC channel unavailable');
+    await b.command('start', { ground: 2 });
+    const [failure] = events(b, 'notice-failure');
+    assert.equal(failure!.failedIndicators, 2);
+    assert.match(failure!.text, /^tone: PWM on GPIO 34: LEDC channel unavailable/);
+  });
+
+  it('a failed LED at boot is recorded by the power-on self-test', async () => {
+    board = await SimulatedBoard.boot({ main: FIXTURE, prepare: (b) => b.gpio.injectFault(16, 'output driver fault') });
+    const [failure] = events(board, 'notice-failure');
+    assert.deepEqual([failure!.recording, failure!.failedIndicators, failure!.noticeReason], [0, 1, 1]);
+  });
+
+  it('the officer can enter why notice was not given, and it travels with the recording', async () => {
+    const b = await boot();
+    await b.command('start', { ground: 5 });
+    assert.equal(await b.command('noticeNotGiven', { reason: 3, text: 'subject unconscious; could not perceive notice' }), 'ok');
+    const [entry] = events(b, 'notice-failure');
+    assert.deepEqual([entry!.noticeReason, entry!.text], [3, 'subject unconscious; could not perceive notice']);
+    assert.equal(((await b.command('state')) as { recording: { noticeReason: number } }).recording.noticeReason, 3);
+    assert.deepEqual(traced(b, 'sign notice not given').map((l) => l.text), ['sign notice not given: subject unconscious; could not perceive notice']);
+    assert.match(String(await b.command('noticeNotGiven', { reason: 0, text: 'x' })), /not an Art\. 10-6\(2\) reason code/);
+  });
+});
