@@ -1,5 +1,6 @@
 // The `chaincam` command line: one subcommand per job, each in its own module.
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './bench/bench-command.js';
 import { registerExportCommand } from './export/export-command.js';
 import { registerFontCommand } from './font/font-command.js';
 import { registerKeysCommand } from './keys/keys-command.js';
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
   registerVerifyCommand(program);
   registerExportCommand(program);
   registerFontCommand(program);
+  registerBenchCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
