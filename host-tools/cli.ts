@@ -2,8 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './bench/bench-command.js';
 import { registerExportCommand } from './export/export-command.js';
+import { registerFlashCommand } from './flash/flash-command.js';
 import { registerFontCommand } from './font/font-command.js';
 import { registerKeysCommand } from './keys/keys-command.js';
+import { registerLogCommand } from './log/log-command.js';
 import { registerSimCommand } from './sim/sim-command.js';
 import { registerVerifyCommand } from './verify/verify-command.js';
 
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
   registerKeysCommand(program);
   registerVerifyCommand(program);
   registerExportCommand(program);
+  registerFlashCommand(program);
+  registerLogCommand(program);
   registerFontCommand(program);
   registerBenchCommand(program);
   try {

@@ -14,7 +14,7 @@ import { attachPeripherals } from './peripherals.js';
 import { projectRoot } from './project-root.js';
 import { boardTarget, type BoardTarget } from './targets.js';
 import { Timeline } from './timeline.js';
-import { XsnapWorker, type XsnapMeter } from './xsnap-worker.js';
+import { XsnapWorker, type XsbugAttachment, type XsnapMeter } from './xsnap-worker.js';
 
 export interface BootOptions {
   /** Board target, as in `mcconfig -p esp32/<target>`. */
@@ -30,6 +30,8 @@ export interface BootOptions {
   onTrace?: (text: string, t: number) => void;
   /** Called with the powered-off board: wire peripherals, inject hardware faults. */
   prepare?: (board: SimulatedBoard) => void;
+  /** Runs on xsnap's debug build, logged in to this xsbug peer (see sim/xsbug-bridge.ts). */
+  xsbug?: XsbugAttachment;
 }
 
 // ESP32-S3 GPIO numbers that exist (26-32 are wired to the module's flash/PSRAM).
@@ -88,7 +90,7 @@ export class SimulatedBoard {
     this.uart = new UartModel(this.timeline);
     attachPeripherals(this);
     options.prepare?.(this);
-    this.#worker = new XsnapWorker({ onCommand: (message) => this.#handle(message) });
+    this.#worker = new XsnapWorker({ onCommand: (message) => this.#handle(message), xsbug: options.xsbug });
   }
 
   /** Powers the board on and runs the firmware until main has been evaluated. */

@@ -5,6 +5,7 @@ import { SimulatedBoard } from './board.js';
 import { FirmwareFault } from './firmware-fault.js';
 import { boardTarget, DEFAULT_TARGET, SUPPORTED_TARGETS } from './targets.js';
 import type { TimelineEntry } from './timeline.js';
+import { DEFAULT_XSBUG_ADDRESS, XsbugBridge } from './xsbug-bridge.js';
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -43,10 +44,12 @@ export function registerSimCommand(program: Command): void {
     .option('--target <name>', `board target (${SUPPORTED_TARGETS.join(', ')})`, DEFAULT_TARGET)
     .option('--main <module>', 'main module to run instead of firmware/main (a developer fixture)', 'firmware/main')
     .option('--quiet', 'print only the firmware trace and the summary')
-    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean }) => {
+    .option('--xsbug [host:port]', `debug in xsbug: run XS's debug build connected to the xsbug listening at HOST:PORT (default ${DEFAULT_XSBUG_ADDRESS})`)
+    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true }) => {
       const out = process.stdout;
       const started = performance.now();
       let board: SimulatedBoard | undefined;
+      let bridge: XsbugBridge | undefined;
       let changes = 0;
       let last = '';
       const print = (t: number, line: string) => {
@@ -66,10 +69,21 @@ export function registerSimCommand(program: Command): void {
       try {
         const target = boardTarget(options.target);
         out.write(`chaincam sim: ${(target.config.board as { name?: string } | undefined)?.name ?? target.name} (${target.platform}) for ${options.seconds} s of virtual time\n`);
+        if (options.xsbug !== undefined) {
+          const address = options.xsbug === true ? DEFAULT_XSBUG_ADDRESS : options.xsbug;
+          bridge = await XsbugBridge.open({
+            debuggerAddress: address,
+            title: `chaincam sim (${options.target})`,
+            onUnhandledBreak: (where, reason) => print(board?.now ?? 0, `xsbug    ${reason.replace(/^# /, '')} at ${where ? `${where.path}:${where.line}` : '?'} (no debugger: continuing)`),
+          });
+          out.write(bridge.debuggerConnected ? `xsbug: connected to the debugger at ${address}\n` : `xsbug: no debugger listening at ${address} (start xsbug, or give --xsbug HOST:PORT); running without one\n`);
+        }
         board = await SimulatedBoard.boot({
           target: options.target,
+          xsbug: bridge,
           main: options.main.replace(/\.[jt]s$/, ''),
           onTrace: (text, t) => {
+            bridge?.trace(text);
             const line = `trace    ${text.replace(/\n$/, '')}`;
             if (booting) booting.push({ t, order: booting.length, line });
             else print(t, line);
@@ -99,6 +113,7 @@ export function registerSimCommand(program: Command): void {
         throw error;
       } finally {
         await board?.close();
+        await bridge?.close();
       }
     });
 }

@@ -21,10 +21,24 @@ export interface XsnapReply {
 /** Called synchronously (from XS's point of view) for each issueCommand(). */
 export type CommandHandler = (payload: Uint8Array) => Uint8Array;
 
+/**
+ * Where a worker logs in to the xsbug protocol. xsnap-worker 0.15 is built with
+ * mxDebug and without mxInstrument, so it does not use fds 5/6: at start it
+ * connects over TCP to $XSBUG_HOST (xsnapPlatform.c, fxConnect) and waits there.
+ */
+export interface XsbugAttachment {
+  /** host:port the worker connects to (an XsbugBridge's loopback listener). */
+  readonly workerAddress: string;
+  /** Called with the worker once it is spawned. */
+  attach(worker: XsnapWorker): void;
+}
+
 export interface XsnapWorkerOptions {
   onCommand: CommandHandler;
-  /** The debug build speaks the xsbug protocol on fds 5 and 6. */
+  /** Runs xsnap's debug build (-O0 -g). */
   debug?: boolean;
+  /** Runs the debug build logged in to this xsbug peer. */
+  xsbug?: XsbugAttachment;
   /** Receives the worker's stdout/stderr text (print(), fxReport). */
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -53,10 +67,15 @@ export class XsnapWorker {
 
   constructor(options: XsnapWorkerOptions) {
     this.#onCommand = options.onCommand;
-    const binary = xsnapWorkerPath(options.debug);
+    const binary = xsnapWorkerPath(options.debug || options.xsbug !== undefined);
+    // Both builds have mxDebug: an inherited XSBUG_HOST would make any worker log in somewhere.
+    const { XSBUG_HOST: _inherited, ...env } = process.env;
+    if (options.xsbug) env.XSBUG_HOST = options.xsbug.workerAddress;
     this.#process = spawn(binary, ['chaincam-sim'], {
+      env,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'ignore', 'ignore'],
     });
+    options.xsbug?.attach(this);
     this.#toWorker = this.#process.stdio[3] as Writable;
     const fromWorker = this.#process.stdio[4] as Readable;
     this.#toWorker.on('error', () => {}); // surfaced through 'exit' instead

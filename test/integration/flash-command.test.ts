@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { flashProblems } from '../../host-tools/flash/flash-checks.js';
+import { flashTarget } from '../../host-tools/flash/flash-targets.js';
+import { checkSerialPort } from '../../host-tools/flash/serial-port-check.js';
+import { projectRoot } from '../../host-tools/sim/project-root.js';
+import { runSubcommand } from '../support/run-subcommand.js';
+
+const flash = (args: string[], env: NodeJS.ProcessEnv) => runSubcommand('host-tools/flash/flash-command.ts', 'registerFlashCommand', ['flash', ...args], env);
+
+/** A pseudo-terminal nobody else holds open (python keeps only the master side). */
+async function openPty(): Promise<{ path: string; child: ChildProcess }> {
+  const child = spawn('python3', ['-c', 'import os,pty,time; m,s=pty.openpty(); print(os.ttyname(s), flush=True); os.close(s); time.sleep(120)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+  return { path: line.trim(), child };
+}
+
+/** A machine with a fake Moddable SDK and ESP-IDF whose mcconfig records how it was called. */
+function fakeToolchain(dir: string): NodeJS.ProcessEnv {
+  const moddable = path.join(dir, 'moddable');
+  const idf = path.join(dir, 'esp-idf');
+  const bin = path.join(dir, 'bin');
+  for (const d of [path.join(moddable, 'tools'), idf, bin]) mkdirSync(d, { recursive: true });
+  writeFileSync(path.join(moddable, 'tools/mcconfig.js'), '');
+  writeFileSync(path.join(idf, 'export.sh'), '');
+  writeFileSync(path.join(bin, 'mcconfig'), `#!/bin/sh\nprintf '%s\\n' "$PWD" "$UPLOAD_PORT" "$@" > "${path.join(dir, 'mcconfig.args')}"\n`);
+  writeFileSync(path.join(bin, 'idf.py'), '#!/bin/sh\n');
+  chmodSync(path.join(bin, 'mcconfig'), 0o755);
+  chmodSync(path.join(bin, 'idf.py'), 0o755);
+  return { ...process.env, MODDABLE: moddable, IDF_PATH: idf, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+}
+
+describe('chaincam flash (equipment room: build and flash a board)', () => {
+  let dir: string;
+  let pty: { path: string; child: ChildProcess };
+  const bare: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', HOME: os.homedir() };
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'chaincam-flash-'));
+    pty = await openPty();
+  });
+  after(() => {
+    pty.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('--dry-run prints the exact mcconfig command for each board', () => {
+    const manifest = path.join(projectRoot, 'manifest.json');
+    for (const [board, platform] of [
+      ['lilygo_t_camera_plus_s3', 'esp32/lilygo_t_camera_plus_s3'],
+      ['xiao_esp32s3_sense', 'esp32/xiao_esp32s3_sense'],
+      ['esp32cam', `esp32:${path.join(projectRoot, 'targets/esp32cam')}`],
+    ]) {
+      it(`${board}: release and debug`, () => {
+        const release = flash(['--board', board!, '--port', '/dev/ttyUSB0', '--dry-run'], bare);
+        assert.equal(release.status, 0, release.stderr);
+        assert.equal(release.stdout, `cd ${projectRoot} && UPLOAD_PORT=/dev/ttyUSB0 mcconfig -m -p ${platform} ${manifest}\n`);
+        const debug = flash(['--board', board!, '--port', '/dev/ttyACM0', '--debug', '--dry-run'], bare);
+        assert.equal(debug.stdout, `cd ${projectRoot} && UPLOAD_PORT=/dev/ttyACM0 mcconfig -d -m -p ${platform} ${manifest}\n`);
+        // On a machine without the toolchain the dry run still says what is missing.
+        assert.match(debug.stderr, /MODDABLE is not set/);
+      });
+    }
+  });
+
+  it('names every missing piece and how to fix it, and runs nothing', () => {
+    const run = flash(['--board', 'xiao_esp32s3_sense', '--port', path.join(dir, 'ttyNOPE')], bare);
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, '');
+    const expected = [
+      /MODDABLE is not set: install the Moddable SDK .* "export MODDABLE=/,
+      /mcconfig is not on PATH: .*export PATH=\$MODDABLE\/build\/bin\/lin\/release:\$PATH/,
+      /IDF_PATH is not set: install ESP-IDF v6\.0/,
+      /idf\.py is not on PATH: ESP-IDF's environment is not loaded in this shell; run "source \$IDF_PATH\/export\.sh"/,
+      /serial port .*ttyNOPE does not exist: plug the board in/,
+    ];
+    for (const pattern of expected) assert.match(run.stderr, pattern);
+    assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/);
+  });
+
+  it('rejects a board it does not support, listing the ones it does', () => {
+    const run = flash(['--board', 'm5stack', '--port', pty.path, '--dry-run'], bare);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /"m5stack" is not a board chaincam can flash; use --board with one of: lilygo_t_camera_plus_s3, xiao_esp32s3_sense, esp32cam/);
+  });
+
+  it('says which SDK path is wrong when MODDABLE or IDF_PATH point at the wrong place', () => {
+    const env = { ...fakeToolchain(path.join(dir, 'wrong')), MODDABLE: path.join(dir, 'wrong/nowhere'), IDF_PATH: projectRoot };
+    const problems = flashProblems(flashTarget('xiao_esp32s3_sense'), pty.path, { env, root: projectRoot });
+    assert.deepEqual(problems.map((p) => p.split(':')[0]), [`MODDABLE is ${path.join(dir, 'wrong/nowhere')}, which is not a directory`, `IDF_PATH is ${projectRoot}, which is not an ESP-IDF checkout (no export.sh there)`]);
+  });
+
+  it('refuses a port another program holds, naming it', async () => {
+    const holder = spawn('sh', ['-c', `exec sleep 120 < ${pty.path}`], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const [problem] = checkSerialPort(pty.path);
+      assert.match(problem!, new RegExp(`serial port ${pty.path} is in use by sleep \\(pid ${holder.pid}\\): close that program`));
+    } finally {
+      holder.kill();
+    }
+    assert.deepEqual(checkSerialPort(pty.path), []);
+    assert.match(checkSerialPort(projectRoot)[0]!, /is not a serial device \(it is a directory\)/);
+  });
+
+  it('runs mcconfig with the board, our manifest and UPLOAD_PORT when everything is there', () => {
+    const env = fakeToolchain(path.join(dir, 'ok'));
+    const run = flash(['--board', 'lilygo_t_camera_plus_s3', '--port', pty.path, '--debug'], env);
+    assert.equal(run.status, 0, run.stderr);
+    const [cwd, port, ...args] = readFileSync(path.join(dir, 'ok/mcconfig.args'), 'utf8').trim().split('\n');
+    assert.equal(cwd, projectRoot);
+    assert.equal(port, pty.path);
+    assert.deepEqual(args, ['-d', '-m', '-p', 'esp32/lilygo_t_camera_plus_s3', path.join(projectRoot, 'manifest.json')]);
+    assert.match(run.stdout, /flashed\. Next: provision/);
+  });
+
+  it('reports a failing mcconfig with the board\'s boot-mode hint', () => {
+    const env = fakeToolchain(path.join(dir, 'fails'));
+    writeFileSync(path.join(dir, 'fails/bin/mcconfig'), '#!/bin/sh\nexit 2\n');
+    const run = flash(['--board', 'xiao_esp32s3_sense', '--port', pty.path], env);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /mcconfig failed \(exit 2\) building or flashing the Seeed XIAO ESP32S3 Sense; .*hold B \(BOOT\)/);
+  });
+
+  it('esp32cam: requires its platforms entry in manifest.json, and a lower-case path (mcconfig lower-cases -p)', () => {
+    const env = fakeToolchain(path.join(dir, 'cam'));
+    const target = flashTarget('esp32cam');
+    const hasEntry = JSON.parse(readFileSync(path.join(projectRoot, 'manifest.json'), 'utf8')).platforms['esp32/esp32cam'] !== undefined;
+    const problems = flashProblems(target, pty.path, { env, root: projectRoot });
+    assert.equal(problems.some((p) => /manifest\.json has no platforms\["esp32\/esp32cam"\]/.test(p)), !hasEntry);
+    const upper = flashProblems(target, pty.path, { env, root: path.join(dir, 'Chaincam') });
+    assert.ok(upper.some((p) => /mcconfig lower-cases the -p argument, so it cannot find .*Chaincam\/targets\/esp32cam/.test(p)), upper.join('\n'));
+    assert.ok(upper.some((p) => /the AI-Thinker ESP32-CAM target is missing/.test(p)));
+  });
+});

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { FirmwareModules } from '../../host-tools/sim/firmware-modules.js';
+import { projectRoot } from '../../host-tools/sim/project-root.js';
+import { XsbugBridge } from '../../host-tools/sim/xsbug-bridge.js';
+import { XsbugPaths } from '../../host-tools/sim/xsbug-paths.js';
+
+/**
+ * A minimal xsbug: listens like xsbug (TCP), reads `<xsbug>` messages from the
+ * machine that logs in and sends it commands, as xsbug's protocol does
+ * (tools/xsbug-log/xsbug-machine.js is the reference client).
+ */
+class XsbugPeer {
+  readonly server = net.createServer((socket) => this.#accept(socket));
+  readonly messages: string[] = [];
+  #socket: net.Socket | undefined;
+  #buffer = '';
+  #waiters: { test: (m: string) => boolean; resolve: (m: string) => void }[] = [];
+  onLogin: (peer: XsbugPeer) => void = (peer) => peer.send('<go/>');
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    return `127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
+  }
+
+  send(command: string): void {
+    this.#socket!.write(`\r\n${command}\r\n`);
+  }
+
+  /** The next message (already received or still to come) that passes the test. */
+  next(test: (message: string) => boolean, timeoutMs = 20_000): Promise<string> {
+    const index = this.messages.findIndex(test);
+    if (index >= 0) return Promise.resolve(this.messages.splice(index, 1)[0]!);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the debugger peer waited in vain for a message')), timeoutMs);
+      this.#waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+    });
+  }
+
+  close(): void {
+    this.#socket?.destroy();
+    this.server.close();
+  }
+
+  #accept(socket: net.Socket): void {
+    this.#socket = socket;
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => {
+      this.#buffer += text;
+      let end: number;
+      while ((end = this.#buffer.indexOf('</xsbug>\r\n')) >= 0) {
+        const message = this.#buffer.slice(0, end + 8).trim();
+        this.#buffer = this.#buffer.slice(end + 10);
+        if (message.includes('<login ')) this.onLogin(this);
+        const waiter = this.#waiters.find((w) => w.test(message));
+        if (waiter) {
+          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+          waiter.resolve(message);
+        } else this.messages.push(message);
+      }
+    });
+  }
+}
+
+const breakOf = (message: string) => {
+  const match = /<break path="([^"]*)" line="(\d+)">([^<]*)<\/break>/.exec(message);
+  return match ? { path: match[1], line: Number(match[2]), text: match[3]!.trim() } : undefined;
+};
+
+describe('xsbug on the simulated board (debug build of xsnap-worker, bridged to a debugger over TCP)', function () {
+  this.timeout(60_000);
+  const main = path.join(projectRoot, 'firmware/main.ts');
+  const player = path.join(projectRoot, 'firmware/notice/led-pattern-player.ts');
+  let peer: XsbugPeer;
+  let bridge: XsbugBridge;
+  let board: SimulatedBoard | undefined;
+  const traces: string[] = [];
+
+  beforeEach(async () => {
+    peer = new XsbugPeer();
+    bridge = await XsbugBridge.open({ debuggerAddress: await peer.listen(), title: 'chaincam test' });
+    traces.length = 0;
+  });
+  afterEach(async () => {
+    await board?.close();
+    board = undefined;
+    await bridge.close();
+    peer.close();
+  });
+
+  it('breaks on a TypeScript line of firmware/main.ts set at login, reports its path and line, and resumes', async () => {
+    // firmware/main.ts:15 is the "ready" trace; its compiled JavaScript line differs.
+    assert.notEqual(new FirmwareModules({}).compile('firmware/main.ts').lines.indexOf(14) + 1, 15);
+    peer.onLogin = (p) => p.send(`<set-all-breakpoints><breakpoint path="exceptions" line="0"/><breakpoint path="${main}" line="15"/></set-all-breakpoints>`);
+    const booting = SimulatedBoard.boot({ xsbug: bridge, onTrace: (text) => (traces.push(text), bridge.trace(text)) });
+    const login = await peer.next((m) => m.includes('<login '));
+    assert.match(login, /<login name="chaincam test" value="XS"\/>/);
+    const stop = breakOf(await peer.next((m) => m.includes('<break')));
+    assert.deepEqual(stop, { path: main, line: 15, text: '# Break: breakpoint!' });
+    // Stopped before the line ran: the power-on event was traced, "ready" was not.
+    assert.equal(traces.some((t) => t.includes('ready')), false);
+    peer.send('<go/>');
+    board = await booting;
+    assert.ok(traces.some((t) => t.startsWith('chaincam: LILYGO T-Camera Plus S3 ready')));
+    // trace() also reaches xsbug's console, as on a device's debug build.
+    await peer.next((m) => /<log>chaincam: LILYGO T-Camera Plus S3 ready/.test(m));
+    await board.advance(3000);
+    assert.equal(peer.messages.filter((m) => m.includes('<break')).length, 0);
+  });
+
+  it('takes a breakpoint set while the firmware runs, stops in a timer callback at virtual time, and clears it', async () => {
+    board = await SimulatedBoard.boot({ xsbug: bridge });
+    assert.equal(board.now, 241);
+    peer.send(`<set-breakpoint path="${player}" line="46" id="@0"/>`); // this.#led.write(...)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const advancing = board.advance(500);
+    const stop = breakOf(await peer.next((m) => m.includes('<break')));
+    assert.deepEqual(stop, { path: player, line: 46, text: '# Break: breakpoint!' });
+    peer.send('<step/>');
+    const stepped = breakOf(await peer.next((m) => m.includes('<break')));
+    assert.deepEqual({ path: stepped?.path, line: stepped?.line }, { path: player, line: 52 }); // the try block's next statement
+    peer.send(`<clear-breakpoint path="${player}" line="46" id="@0"/>`);
+    peer.send('<go/>');
+    await advancing;
+    assert.equal(board.now, 741);
+    assert.equal(board.timeline.entries.filter((e) => e.kind === 'gpio' && e.channel === 'led').length > 0, true);
+    await board.advance(4000);
+    assert.equal(peer.messages.filter((m) => m.includes('<break')).length, 0, 'no break after the breakpoint was cleared');
+  });
+
+  it('runs on without a debugger: a break continues at once and trace still reaches the console', async () => {
+    const unhandled: string[] = [];
+    const lonely = await XsbugBridge.open({ debuggerAddress: '127.0.0.1:1', connectTimeoutMs: 500, onUnhandledBreak: (where, reason) => unhandled.push(`${where?.path}:${where?.line} ${reason}`) });
+    try {
+      assert.equal(lonely.debuggerConnected, false);
+      const output: string[] = [];
+      const solo = await SimulatedBoard.boot({ xsbug: lonely, main: 'test/fixtures/firmware/debugger-statement', onTrace: (text) => output.push(text) });
+      await solo.advance(1000);
+      await solo.close();
+      assert.deepEqual(output, ['before\n', 'after\n']);
+      assert.deepEqual(unhandled, [`${path.join(projectRoot, 'test/fixtures/firmware/debugger-statement.ts')}:6 # Break: debugger!`]);
+    } finally {
+      await lonely.close();
+    }
+  });
+});
+
+describe('chaincam sim --xsbug (the command a developer runs)', function () {
+  this.timeout(60_000);
+  const chaincam = path.join(projectRoot, 'bin/chaincam.js');
+  before(function () {
+    // host-tools/sim/sim-command.ts gains --xsbug when its owner wires XsbugBridge in.
+    if (!/--xsbug/.test(spawnSync(process.execPath, [chaincam, 'sim', '--help'], { encoding: 'utf8' }).stdout)) this.skip();
+  });
+
+  it('attaches to a debugger, stops at a breakpoint in firmware/main.ts:15, resumes and finishes', async () => {
+    const peer = new XsbugPeer();
+    const address = await peer.listen();
+    peer.onLogin = (p) => p.send(`<set-all-breakpoints><breakpoint path="${path.join(projectRoot, 'firmware/main.ts')}" line="15"/></set-all-breakpoints>`);
+    const child = spawn(process.execPath, [chaincam, 'sim', '--seconds', '2', '--xsbug', address], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      const stop = breakOf(await peer.next((m) => m.includes('<break')));
+      assert.deepEqual(stop, { path: path.join(projectRoot, 'firmware/main.ts'), line: 15, text: '# Break: breakpoint!' });
+      assert.doesNotMatch(stdout, /ready/);
+      peer.send('<go/>');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      assert.equal(code, 0);
+      assert.match(stdout, new RegExp(`xsbug: connected to the debugger at ${address}`));
+      assert.match(stdout, /trace {4}chaincam: LILYGO T-Camera Plus S3 ready/);
+      await peer.next((m) => m.includes('<log>chaincam: LILYGO T-Camera Plus S3 ready'));
+    } finally {
+      child.kill();
+      peer.close();
+    }
+  });
+
+  it('without a debugger listening, says so and runs on with its trace on the console', () => {
+    const run = spawnSync(process.execPath, [chaincam, 'sim', '--seconds', '1', '--xsbug', '127.0.0.1:1', '--main', 'test/fixtures/firmware/debugger-statement'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /xsbug: no debugger listening at 127\.0\.0\.1:1/);
+    assert.match(run.stdout, /trace {4}before[\s\S]*debugger-statement\.ts:6 \(no debugger: continuing\)[\s\S]*0\.500 s {2}trace {4}after/);
+  });
+});
+
+describe('xsbug paths and lines (XS sees repository paths and JavaScript lines)', () => {
+  const paths = new XsbugPaths(new FirmwareModules({}), projectRoot);
+  it('maps every TypeScript line with code to a JavaScript line and back', () => {
+    const file = 'firmware/notice/led-pattern-player.ts';
+    const absolute = path.join(projectRoot, file);
+    for (const tsLine of [17, 29, 36, 44, 46, 53]) {
+      const inWorker = paths.toWorker({ path: absolute, line: tsLine });
+      assert.equal(inWorker.path, file);
+      assert.deepEqual(paths.toDebugger(inWorker), { path: absolute, line: tsLine });
+    }
+  });
+  it('moves a breakpoint on a line without code (a type import) to the next line that has some', () => {
+    const main = paths.toWorker({ path: path.join(projectRoot, 'firmware/main.ts'), line: 8 });
+    assert.deepEqual(paths.toDebugger(main), { path: path.join(projectRoot, 'firmware/main.ts'), line: 9 });
+  });
+  it('leaves paths outside the compiled modules alone', () => {
+    assert.deepEqual(paths.toWorker({ path: '/elsewhere/x.ts', line: 3 }), { path: '/elsewhere/x.ts', line: 3 });
+    assert.deepEqual(paths.toDebugger({ path: 'host-tools/sim/moddable/bootstrap.ts', line: 7 }), { path: 'host-tools/sim/moddable/bootstrap.ts', line: 7 });
+  });
+});
