@@ -1,7 +1,15 @@
 // `npm run bench`: every benchmark, each reporting figures measured in one run.
 import { bootCost } from './boot-cost.js';
+import { dockFrameCost } from './dock-frame-cost.js';
+import { dockFuzz } from './dock-fuzz.js';
+import { dockGoodput } from './dock-goodput.js';
 
-const benches: [string, () => Promise<Record<string, number>>][] = [['firmware boot cost (XS)', bootCost]];
+const benches: [string, () => Promise<Record<string, number>>][] = [
+  ['firmware boot cost (XS)', bootCost],
+  ['dock link: camera cost per DATA frame (XS)', dockFrameCost],
+  ['dock link: goodput over ptys', dockGoodput],
+  ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],
+];
 
 for (const [name, bench] of benches) {
   process.stdout.write(`${name}\n`);

@@ -1,6 +1,7 @@
 // The `chaincam` command line: one subcommand per job, each in its own module.
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './bench/bench-command.js';
+import { registerDockCommand } from './dock/dock-command.js';
 import { registerExportCommand } from './export/export-command.js';
 import { registerFlashCommand } from './flash/flash-command.js';
 import { registerFontCommand } from './font/font-command.js';
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSimCommand(program);
   registerKeysCommand(program);
   registerVerifyCommand(program);
+  registerDockCommand(program);
   registerExportCommand(program);
   registerFlashCommand(program);
   registerLogCommand(program);

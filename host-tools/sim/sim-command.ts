@@ -6,6 +6,7 @@ import { FirmwareFault } from './firmware-fault.js';
 import { boardTarget, DEFAULT_TARGET, SUPPORTED_TARGETS } from './targets.js';
 import type { TimelineEntry } from './timeline.js';
 import { DEFAULT_XSBUG_ADDRESS, XsbugBridge } from './xsbug-bridge.js';
+import { SerialBridge } from './serial-bridge.js';
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -45,7 +46,18 @@ export function registerSimCommand(program: Command): void {
     .option('--main <module>', 'main module to run instead of firmware/main (a developer fixture)', 'firmware/main')
     .option('--quiet', 'print only the firmware trace and the summary')
     .option('--xsbug [host:port]', `debug in xsbug: run XS's debug build connected to the xsbug listening at HOST:PORT (default ${DEFAULT_XSBUG_ADDRESS})`)
-    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true }) => {
+    .option('--serial <path>', "bridge the board's UART to this serial device or pty (e.g. one end of a socat pair); runs in real time")
+    .option('--baud <n>', 'pace the bridged bytes at this line rate (10 bits per byte)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 300) throw new InvalidArgumentError('expected a baud rate, 300 or more');
+      return n;
+    })
+    .option('--latency <ms>', 'extra delay each way on the bridged line', (v) => {
+      const n = Number(v);
+      if (!(n >= 0)) throw new InvalidArgumentError('expected milliseconds, 0 or more');
+      return n;
+    }, 0)
+    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number }) => {
       const out = process.stdout;
       const started = performance.now();
       let board: SimulatedBoard | undefined;
@@ -101,7 +113,22 @@ export function registerSimCommand(program: Command): void {
         }
         booting = undefined;
         board.timeline.onRecord(printEntry);
-        await board.advance(options.seconds * 1000);
+        if (options.serial) {
+          // Bridged: virtual time follows wall time so a host on the pty sees a real UART.
+          const serial = await SerialBridge.open({ board, path: options.serial, baud: options.baud, latencyMs: options.latency });
+          out.write(`serial: UART bridged to ${options.serial}${options.baud ? ` at ${options.baud} baud` : ''}; running ${options.seconds} s in real time (Ctrl-C ends sooner)\n`);
+          serial.start();
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, options.seconds * 1000);
+            process.once('SIGINT', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
+          await serial.close();
+        } else {
+          await board.advance(options.seconds * 1000);
+        }
         const wall = (performance.now() - started) / 1000;
         out.write(`done: ${options.seconds} s of virtual time in ${wall.toFixed(2)} s; ${changes} indicator changes; ${board.computeTotal.toLocaleString('en-US')} computrons\n`);
       } catch (error) {

@@ -1,0 +1,92 @@
+// Offload goodput over real ptys: the simulated camera (XS) behind a modelled UART line (10 bits
+// per byte, 2 ms latency each way) against `chaincam dock`'s station; and unthrottled, against
+// `cat` of the same bytes through the same kind of pty pair.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SerialPort } from 'serialport';
+import { toHex } from '../firmware/format/bytes.js';
+import { generateP256KeyPair } from '../firmware/format/key-derivation.js';
+import { DockStation } from '../host-tools/dock/dock-station.js';
+import { SerialBridge } from '../host-tools/sim/serial-bridge.js';
+import { SimulatedBoard } from '../host-tools/sim/board.js';
+import { EvidenceStore } from '../host-tools/store/evidence-store.js';
+import { hostPort } from '../test/support/dock-harness.js';
+import { ptyPair } from '../test/support/pty-pair.js';
+
+async function offload(bytes: number, baud?: number, latencyMs?: number): Promise<{ goodput: number; seconds: number }> {
+  const pair = await ptyPair();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-bench-'));
+  const board = await SimulatedBoard.boot({ main: 'test/fixtures/firmware/dock-camera' });
+  const dockKey = generateP256KeyPair(hostPort);
+  await board.command('provision', { cameraPrivateKey: toHex(generateP256KeyPair(hostPort).privateKey), enrolledDocks: [toHex(dockKey.publicKey)] });
+  const segment = 256 * 1024;
+  await board.command('record', { recording: 1, sizes: Array(Math.ceil(bytes / segment)).fill(segment) });
+  const bridge = await SerialBridge.open({ board, path: pair.camera, baud, latencyMs });
+  bridge.start();
+  const store = EvidenceStore.open(dir);
+  const samples: [number, number][] = [];
+  let chainDone = Infinity;
+  const station = new DockStation({
+    path: pair.dock, baud: baud ?? 2_000_000, store, dockKey, port: hostPort, log: () => undefined, once: true, timeoutMs: 3000,
+    progress: (_, p) => {
+      if (chainDone === Infinity && p.doneBytes > 0 && p.totalBytes - p.doneBytes <= Math.ceil(bytes / segment) * segment) chainDone = p.doneBytes;
+      if (p.doneBytes >= chainDone) samples.push([performance.now(), p.doneBytes]);
+    },
+  });
+  try {
+    await station.run();
+    const [t0, b0] = samples[0]!;
+    const [t1, b1] = samples.at(-1)!;
+    const seconds = (t1 - t0) / 1000;
+    return { goodput: (b1 - b0) / seconds, seconds };
+  } finally {
+    await station.stop();
+    store.close();
+    await bridge.close();
+    await board.close();
+    await pair.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function catThroughPty(bytes: number): Promise<number> {
+  const pair = await ptyPair();
+  const file = path.join(os.tmpdir(), `chaincam-cat-${process.pid}`);
+  fs.writeFileSync(file, Buffer.alloc(bytes, 0x5a));
+  const reader = new SerialPort({ path: pair.dock, baudRate: 2_000_000 });
+  try {
+    let got = 0;
+    const done = new Promise<void>((resolve) => reader.on('data', (d: Buffer) => { got += d.length; if (got >= bytes) resolve(); }));
+    const started = performance.now();
+    const cat = spawn('sh', ['-c', `cat "${file}" > "${pair.camera}"`], { stdio: 'ignore' });
+    await done;
+    const seconds = (performance.now() - started) / 1000;
+    cat.kill();
+    return bytes / seconds;
+  } finally {
+    await new Promise((r) => reader.close(r));
+    await pair.close();
+    fs.rmSync(file, { force: true });
+  }
+}
+
+export async function dockGoodput(): Promise<Record<string, number>> {
+  const figures: Record<string, number> = {};
+  for (const baud of [921_600, 2_000_000]) {
+    const line = baud / 10;
+    const { goodput } = await offload(Math.round(line * 4), baud, 2);
+    figures[`goodput/line rate at ${baud} baud, 2 ms each way`] = Math.round((goodput / line) * 1000) / 1000;
+    figures[`goodput at ${baud} baud (kB/s)`] = Math.round(goodput / 1000);
+  }
+  const size = 8 * 1024 * 1024;
+  const unthrottled = await offload(size);
+  const cat = await catThroughPty(size);
+  figures['unthrottled offload over a pty pair (MB/s)'] = Math.round(unthrottled.goodput / 1e5) / 10;
+  figures['cat of the same bytes over a pty pair (MB/s)'] = Math.round(cat / 1e5) / 10;
+  figures['offload / cat'] = Math.round((unthrottled.goodput / cat) * 100) / 100;
+  return figures;
+}
+
+if (process.argv[1]?.endsWith('dock-goodput.ts')) console.log(await dockGoodput());

@@ -1,0 +1,152 @@
+// Dock link framing (docs/PROTOCOL.md section 2): COBS(payload || CRC-32) 00.
+// Engine-neutral, used by the camera (XS) and the dock (Node). Zero bytes are found with
+// Uint8Array indexOf and runs copied with set(), both native in XS; the CRC is the only
+// per-byte JavaScript loop on the camera (its cost is measured in bench/dock-frame-cost.ts).
+
+export const MAX_PAYLOAD = 4352;
+/** COBS of MAX_PAYLOAD + 4 CRC bytes, with slack; longer runs between zeros are noise. */
+export const MAX_ENCODED = 4400;
+const CRC_LENGTH = 4;
+
+let crcTable: Uint32Array | undefined;
+function table(): Uint32Array {
+  if (crcTable) return crcTable;
+  crcTable = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crcTable[n] = c >>> 0;
+  }
+  return crcTable;
+}
+
+/** CRC-32/ISO-HDLC (zlib, PNG) of bytes[start, end). */
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  const t = table();
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Encodes one payload into wire bytes: COBS(payload || crc) followed by the 00 delimiter. */
+export function encodeDockFrame(payload: Uint8Array): Uint8Array {
+  if (payload.length === 0 || payload.length > MAX_PAYLOAD) throw new Error(`dock frame payload must be 1-${MAX_PAYLOAD} bytes, got ${payload.length}`);
+  const crc = crc32(payload);
+  const raw = new Uint8Array(payload.length + CRC_LENGTH);
+  raw.set(payload, 0);
+  const at = payload.length;
+  raw[at] = crc >>> 24;
+  raw[at + 1] = (crc >>> 16) & 0xff;
+  raw[at + 2] = (crc >>> 8) & 0xff;
+  raw[at + 3] = crc & 0xff;
+  return cobsEncode(raw, true);
+}
+
+/** COBS: each zero becomes the distance to the next zero; runs of 254 non-zeros get a code FF. */
+export function cobsEncode(raw: Uint8Array, delimit = false): Uint8Array {
+  const out = new Uint8Array(raw.length + Math.ceil((raw.length + 1) / 254) + 1 + (delimit ? 1 : 0));
+  let o = 0;
+  let i = 0;
+  for (;;) {
+    let zero = raw.indexOf(0, i);
+    if (zero < 0) zero = raw.length;
+    // Split a long run into blocks of 254 data bytes (code FF: no zero follows).
+    while (zero - i >= 254) {
+      out[o++] = 0xff;
+      out.set(raw.subarray(i, i + 254), o);
+      o += 254;
+      i += 254;
+    }
+    out[o++] = zero - i + 1;
+    out.set(raw.subarray(i, zero), o);
+    o += zero - i;
+    if (zero >= raw.length) break;
+    i = zero + 1;
+  }
+  if (delimit) out[o++] = 0;
+  return out.subarray(0, o);
+}
+
+/** Reverses cobsEncode; undefined when the bytes are not a valid COBS block. */
+export function cobsDecode(encoded: Uint8Array): Uint8Array | undefined {
+  const out = new Uint8Array(encoded.length);
+  let o = 0;
+  let i = 0;
+  while (i < encoded.length) {
+    const code = encoded[i]!;
+    const end = i + code;
+    if (code === 0 || end > encoded.length) return undefined;
+    out.set(encoded.subarray(i + 1, end), o);
+    o += code - 1;
+    i = end;
+    if (code !== 0xff && i < encoded.length) out[o++] = 0;
+  }
+  return out.subarray(0, o);
+}
+
+/** Decodes one frame (without its 00); undefined if it is not COBS, too short, or fails its CRC. */
+export function decodeDockFrame(encoded: Uint8Array): Uint8Array | undefined {
+  if (encoded.length > MAX_ENCODED) return undefined;
+  const raw = cobsDecode(encoded);
+  if (!raw || raw.length < CRC_LENGTH + 1) return undefined;
+  const at = raw.length - CRC_LENGTH;
+  const crc = ((raw[at]! << 24) | (raw[at + 1]! << 16) | (raw[at + 2]! << 8) | raw[at + 3]!) >>> 0;
+  if (crc32(raw, 0, at) !== crc) return undefined;
+  return raw.subarray(0, at);
+}
+
+/**
+ * Splits a byte stream into frames and hands each good payload on. Bytes of a frame that
+ * grows past MAX_ENCODED are skipped until the next delimiter, so noise cannot exhaust memory.
+ */
+export class DockFrameReader {
+  /** Frames discarded: bad COBS, bad CRC, too long. */
+  discarded = 0;
+  #buffer = new Uint8Array(MAX_ENCODED);
+  #length = 0;
+  #overflow = false;
+  #onPayload: (payload: Uint8Array) => void;
+
+  constructor(onPayload: (payload: Uint8Array) => void) {
+    this.#onPayload = onPayload;
+  }
+
+  push(bytes: Uint8Array): void {
+    let i = 0;
+    while (i < bytes.length) {
+      const zero = bytes.indexOf(0, i);
+      const end = zero < 0 ? bytes.length : zero;
+      const n = end - i;
+      if (!this.#overflow) {
+        if (this.#length + n > MAX_ENCODED) {
+          this.#overflow = true;
+        } else {
+          this.#buffer.set(bytes.subarray(i, end), this.#length);
+          this.#length += n;
+        }
+      }
+      if (zero < 0) return;
+      this.#finish();
+      i = zero + 1;
+    }
+  }
+
+  #finish(): void {
+    const length = this.#length;
+    const overflow = this.#overflow;
+    this.#length = 0;
+    this.#overflow = false;
+    if (overflow) {
+      this.discarded++;
+      return;
+    }
+    if (length === 0) return;
+    const payload = decodeDockFrame(this.#buffer.subarray(0, length));
+    if (!payload) {
+      this.discarded++;
+      return;
+    }
+    // Copy out: the buffer is reused for the next frame.
+    this.#onPayload(payload.slice());
+  }
+}

@@ -1,0 +1,184 @@
+// Dock link messages (docs/PROTOCOL.md section 3): one table of types, a strict encoder and
+// decoder used by both ends. DATA, the bulk message, is built with one set() so the camera
+// does no per-byte work for it beyond the frame's CRC.
+import { ByteReader, ByteWriter } from './bytes.js';
+
+export const DOCK_PROTOCOL_VERSION = 1;
+export const NONCE_LENGTH = 32;
+export const PUBLIC_KEY_LENGTH = 65;
+export const SIGNATURE_LENGTH = 64;
+export const DOCK_ID_LENGTH = 16;
+export const RECEIPT_FIELDS_LENGTH = 124;
+export const LIST_ENTRY_LENGTH = 52;
+export const MAX_LIST_ENTRIES = 80;
+export const MAX_DATA = 4096;
+export const DEFAULT_WINDOW = 8;
+export const DATA_HEADER_LENGTH = 14;
+
+export const DOCK_OBJECT = Object.freeze({ chain: 1, segment: 2 });
+
+export const DOCK_MESSAGE = Object.freeze({
+  hello: 0x01, helloReply: 0x81, auth: 0x02, authReply: 0x82, list: 0x03, listReply: 0x83,
+  read: 0x04, data: 0x84, ack: 0x05, release: 0x06, released: 0x86, setTime: 0x07, timeSet: 0x87,
+  bench: 0x08, benchReply: 0x88, close: 0x09, closed: 0x89, error: 0xff,
+});
+
+export const DOCK_ERROR = Object.freeze({
+  malformed: 1, notAuthenticated: 2, authFailed: 3, noSuchObject: 4, receiptRefused: 5, storage: 6, version: 7,
+});
+
+export interface ListEntry {
+  sequence: number;
+  recording: number;
+  segmentIndex: number;
+  sealedLength: number;
+  sealedDigest: Uint8Array;
+}
+
+export type DockMessage =
+  | { type: 'hello'; version: number; dockNonce: Uint8Array }
+  | { type: 'hello-reply'; version: number; deviceId: Uint8Array; cameraPublicKey: Uint8Array; cameraNonce: Uint8Array; cameraTime: number; maxData: number; window: number; label: string }
+  | { type: 'auth'; dockPublicKey: Uint8Array; proof: Uint8Array }
+  | { type: 'auth-reply'; proof: Uint8Array }
+  | { type: 'list'; fromSequence: number }
+  | { type: 'list-reply'; chainLength: number; records: number; more: boolean; entries: ListEntry[] }
+  | { type: 'read'; object: number; sequence: number; offset: number; length: number }
+  | { type: 'data'; object: number; sequence: number; offset: number; data: Uint8Array }
+  | { type: 'ack'; object: number; sequence: number; nextOffset: number }
+  | { type: 'release'; receipt: Uint8Array; signature: Uint8Array }
+  | { type: 'released'; segmentSequence: number; receiptDigest: Uint8Array }
+  | { type: 'set-time'; time: number }
+  | { type: 'time-set'; previousTime: number; newTime: number }
+  | { type: 'bench'; command: number; argument: Uint8Array }
+  | { type: 'bench-reply'; command: number; status: number; result: Uint8Array }
+  | { type: 'close' }
+  | { type: 'closed'; chainLength: number }
+  | { type: 'error'; code: number; requestType: number; message: string };
+
+export type DockMessageType = DockMessage['type'];
+
+const TYPE_CODES: Record<DockMessageType, number> = {
+  hello: 0x01, 'hello-reply': 0x81, auth: 0x02, 'auth-reply': 0x82, list: 0x03, 'list-reply': 0x83,
+  read: 0x04, data: 0x84, ack: 0x05, release: 0x06, released: 0x86, 'set-time': 0x07, 'time-set': 0x87,
+  bench: 0x08, 'bench-reply': 0x88, close: 0x09, closed: 0x89, error: 0xff,
+};
+
+export function messageTypeCode(type: DockMessageType): number {
+  return TYPE_CODES[type];
+}
+
+/** DATA without ByteWriter: one allocation, one set() of the data. */
+export function encodeData(object: number, sequence: number, offset: number, data: Uint8Array): Uint8Array {
+  if (data.length < 1 || data.length > MAX_DATA) throw new Error(`DATA carries 1-${MAX_DATA} bytes, got ${data.length}`);
+  const out = new Uint8Array(DATA_HEADER_LENGTH + data.length);
+  const view = new DataView(out.buffer);
+  out[0] = DOCK_MESSAGE.data;
+  out[1] = object;
+  view.setUint32(2, sequence);
+  view.setUint32(6, Math.floor(offset / 0x100000000));
+  view.setUint32(10, offset >>> 0);
+  out.set(data, DATA_HEADER_LENGTH);
+  return out;
+}
+
+export function encodeDockMessage(m: DockMessage): Uint8Array {
+  if (m.type === 'data') return encodeData(m.object, m.sequence, m.offset, m.data);
+  const w = new ByteWriter().u8(TYPE_CODES[m.type]);
+  switch (m.type) {
+    case 'hello': w.u8(m.version).bytes(m.dockNonce, NONCE_LENGTH); break;
+    case 'hello-reply':
+      w.u8(m.version).bytes(m.deviceId, 16).bytes(m.cameraPublicKey, PUBLIC_KEY_LENGTH).bytes(m.cameraNonce, NONCE_LENGTH)
+        .u64(m.cameraTime).u16(m.maxData).u8(m.window).text(m.label);
+      break;
+    case 'auth': w.bytes(m.dockPublicKey, PUBLIC_KEY_LENGTH).bytes(m.proof, SIGNATURE_LENGTH); break;
+    case 'auth-reply': w.bytes(m.proof, SIGNATURE_LENGTH); break;
+    case 'list': w.u32(m.fromSequence); break;
+    case 'list-reply':
+      if (m.entries.length > MAX_LIST_ENTRIES) throw new Error(`LIST-REPLY holds at most ${MAX_LIST_ENTRIES} entries`);
+      w.u64(m.chainLength).u32(m.records).u8(m.more ? 1 : 0).u16(m.entries.length);
+      for (const e of m.entries) w.u32(e.sequence).u32(e.recording).u32(e.segmentIndex).u64(e.sealedLength).bytes(e.sealedDigest, 32);
+      break;
+    case 'read': w.u8(m.object).u32(m.sequence).u64(m.offset).u32(m.length); break;
+    case 'ack': w.u8(m.object).u32(m.sequence).u64(m.nextOffset); break;
+    case 'release': w.bytes(m.receipt, RECEIPT_FIELDS_LENGTH).bytes(m.signature, SIGNATURE_LENGTH); break;
+    case 'released': w.u32(m.segmentSequence).bytes(m.receiptDigest, 32); break;
+    case 'set-time': w.u64(m.time); break;
+    case 'time-set': w.u64(m.previousTime).u64(m.newTime); break;
+    case 'bench': checkShort(m.argument, 'BENCH argument'); w.u8(m.command).bytes(m.argument); break;
+    case 'bench-reply': checkShort(m.result, 'BENCH-REPLY result'); w.u8(m.command).u8(m.status).bytes(m.result); break;
+    case 'close': break;
+    case 'closed': w.u64(m.chainLength); break;
+    case 'error': w.u8(m.code).u8(m.requestType).text(m.message.length > 200 ? `${m.message.slice(0, 200)}…` : m.message); break;
+  }
+  return w.finish();
+}
+
+function checkShort(bytes: Uint8Array, what: string): void {
+  if (bytes.length > 255) throw new Error(`${what} is at most 255 bytes, got ${bytes.length}`);
+}
+
+/** Strict: throws on an unknown type, a short or long message, or an invalid field. */
+export function decodeDockMessage(payload: Uint8Array): DockMessage {
+  const r = new ByteReader(payload);
+  const code = r.u8('message type');
+  let m: DockMessage;
+  switch (code) {
+    case 0x01: m = { type: 'hello', version: r.u8('version'), dockNonce: r.take(NONCE_LENGTH, 'dock nonce') }; break;
+    case 0x81:
+      m = {
+        type: 'hello-reply', version: r.u8('version'), deviceId: r.take(16, 'device id'),
+        cameraPublicKey: r.take(PUBLIC_KEY_LENGTH, 'camera public key'), cameraNonce: r.take(NONCE_LENGTH, 'camera nonce'),
+        cameraTime: r.u64('camera time'), maxData: r.u16('max data'), window: r.u8('window'), label: r.text('label'),
+      };
+      break;
+    case 0x02: m = { type: 'auth', dockPublicKey: r.take(PUBLIC_KEY_LENGTH, 'dock public key'), proof: r.take(SIGNATURE_LENGTH, 'dock proof') }; break;
+    case 0x82: m = { type: 'auth-reply', proof: r.take(SIGNATURE_LENGTH, 'camera proof') }; break;
+    case 0x03: m = { type: 'list', fromSequence: r.u32('from sequence') }; break;
+    case 0x83: {
+      const chainLength = r.u64('chain length');
+      const records = r.u32('records');
+      const more = r.u8('more');
+      if (more > 1) throw new Error(`LIST-REPLY more flag must be 0 or 1, got ${more}`);
+      const count = r.u16('count');
+      if (count > MAX_LIST_ENTRIES) throw new Error(`LIST-REPLY count ${count} exceeds ${MAX_LIST_ENTRIES}`);
+      const entries: ListEntry[] = [];
+      for (let i = 0; i < count; i++) {
+        entries.push({ sequence: r.u32('sequence'), recording: r.u32('recording'), segmentIndex: r.u32('segment index'), sealedLength: r.u64('sealed length'), sealedDigest: r.take(32, 'sealed digest') });
+      }
+      m = { type: 'list-reply', chainLength, records, more: more === 1, entries };
+      break;
+    }
+    case 0x04: m = { type: 'read', object: object(r), sequence: r.u32('sequence'), offset: r.u64('offset'), length: r.u32('length') }; break;
+    case 0x84: {
+      const header = { object: object(r), sequence: r.u32('sequence'), offset: r.u64('offset') };
+      if (r.remaining < 1 || r.remaining > MAX_DATA) throw new Error(`DATA carries 1-${MAX_DATA} bytes, got ${r.remaining}`);
+      m = { type: 'data', ...header, data: payload.subarray(r.offset) };
+      r.offset = payload.length;
+      break;
+    }
+    case 0x05: m = { type: 'ack', object: object(r), sequence: r.u32('sequence'), nextOffset: r.u64('next offset') }; break;
+    case 0x06: m = { type: 'release', receipt: r.take(RECEIPT_FIELDS_LENGTH, 'receipt'), signature: r.take(SIGNATURE_LENGTH, 'dock signature') }; break;
+    case 0x86: m = { type: 'released', segmentSequence: r.u32('segment sequence'), receiptDigest: r.take(32, 'receipt digest') }; break;
+    case 0x07: m = { type: 'set-time', time: r.u64('time') }; break;
+    case 0x87: m = { type: 'time-set', previousTime: r.u64('previous time'), newTime: r.u64('new time') }; break;
+    case 0x08: m = { type: 'bench', command: r.u8('command'), argument: rest(r, 'BENCH argument') }; break;
+    case 0x88: m = { type: 'bench-reply', command: r.u8('command'), status: r.u8('status'), result: rest(r, 'BENCH-REPLY result') }; break;
+    case 0x09: m = { type: 'close' }; break;
+    case 0x89: m = { type: 'closed', chainLength: r.u64('chain length') }; break;
+    case 0xff: m = { type: 'error', code: r.u8('code'), requestType: r.u8('request type'), message: r.text('message') }; break;
+    default: throw new Error(`unknown message type 0x${code.toString(16).padStart(2, '0')}`);
+  }
+  r.expectEnd(`${m.type} message`);
+  return m;
+}
+
+function object(r: ByteReader): number {
+  const value = r.u8('object');
+  if (value !== DOCK_OBJECT.chain && value !== DOCK_OBJECT.segment) throw new Error(`unknown object ${value} (1 chain.log, 2 segment)`);
+  return value;
+}
+
+function rest(r: ByteReader, what: string): Uint8Array {
+  if (r.remaining > 255) throw new Error(`${what} is at most 255 bytes, got ${r.remaining}`);
+  return r.take(r.remaining, what);
+}

@@ -1,0 +1,176 @@
+// One docking, from the dock's side (docs/PROTOCOL.md section 7): authenticate, set the clock,
+// stage the chain and every held segment (resuming from what is already staged), verify all of
+// it, then store each segment durably and send its receipt. Nothing is stored or released
+// unless the whole staged evidence verifies.
+import fs from 'node:fs';
+import path from 'node:path';
+import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
+import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { DOCK_OBJECT, type ListEntry } from '../../firmware/format/dock-messages.js';
+import { signReceipt, receiptDigest } from '../../firmware/format/dock-proofs.js';
+import type { SegmentRecord } from '../../firmware/format/chain-records.js';
+import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, segmentFileName } from '../evidence/evidence-layout.js';
+import { cameraDocument, type CameraIdentity } from '../keys/key-files.js';
+import { hashFile } from '../verify/sealed-file-hash.js';
+import { verifyEvidence } from '../verify/verify-evidence.js';
+import type { EvidenceStore } from '../store/evidence-store.js';
+import type { DockClient } from './dock-client.js';
+import { authenticateCamera, type DockKey } from './dock-handshake.js';
+
+export interface OffloadProgress {
+  deviceId: string;
+  label: string;
+  doneBytes: number;
+  totalBytes: number;
+}
+
+export interface OffloadOptions {
+  client: DockClient;
+  store: EvidenceStore;
+  dockKey: DockKey;
+  port: CryptoPort;
+  log: (line: string) => void;
+  progress?: (p: OffloadProgress) => void;
+  /** The dock's clock; the camera is set to it. */
+  now?: () => number;
+}
+
+export interface OffloadResult {
+  deviceId: string;
+  stored: number;
+  released: number;
+  bytesRead: number;
+}
+
+export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
+  const { client, store, port, log } = o;
+  const now = o.now ?? Date.now;
+  const auth = await authenticateCamera(client, port, o.dockKey, (id) => store.pinnedCameraKey(id));
+  const { hello, deviceId } = auth;
+  const camera: CameraIdentity = { publicKey: hello.cameraPublicKey, deviceId: hello.deviceId, label: hello.label };
+  log(`${client.where}: camera ${deviceId} "${hello.label}" authenticated`);
+
+  const time = now();
+  const set = await client.request({ type: 'set-time', time }, 'time-set');
+  log(`${client.where}: camera ${deviceId} clock set from ${new Date(set.previousTime).toISOString()} to ${new Date(set.newTime).toISOString()} (was ${((set.previousTime - set.newTime) / 1000).toFixed(3)} s off)`);
+
+  const entries: ListEntry[] = [];
+  let chainLength = 0;
+  for (let from = 0; ;) {
+    const page = await client.request({ type: 'list', fromSequence: from }, 'list-reply');
+    chainLength = page.chainLength;
+    entries.push(...page.entries);
+    if (!page.more || !page.entries.length) break;
+    from = page.entries.at(-1)!.sequence + 1;
+  }
+
+  const staging = stagingFor(store, deviceId, camera);
+  const toRead = entries.filter((e) => !store.segment(toHex(e.sealedDigest)));
+  const totalBytes = chainLength + toRead.reduce((n, e) => n + e.sealedLength, 0);
+  let doneBytes = 0;
+  const report = () => o.progress?.({ deviceId, label: hello.label, doneBytes, totalBytes });
+  let bytesRead = 0;
+  const stage = async (file: string, object: number, sequence: number, length: number) => {
+    let have = fs.existsSync(file) ? fs.statSync(file).size : 0;
+    if (have > length) {
+      fs.truncateSync(file, 0); // Not a prefix of this object: start over.
+      have = 0;
+    }
+    doneBytes += have;
+    const base = doneBytes;
+    report();
+    const fd = fs.openSync(file, 'a');
+    try {
+      await client.read(object, sequence, have, length, (data) => {
+        fs.writeSync(fd, data);
+        bytesRead += data.length;
+      }, (next) => {
+        doneBytes = base + next - have;
+        report();
+      });
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+
+  await stage(path.join(staging, CHAIN_LOG_FILE), DOCK_OBJECT.chain, 0, chainLength);
+  for (const entry of entries) {
+    const file = path.join(staging, SEGMENTS_DIR, stagedName(entry));
+    const digest = toHex(entry.sealedDigest);
+    if (store.segment(digest)) {
+      // Already stored in an earlier docking whose release did not complete: link, do not copy.
+      if (!fs.existsSync(file)) fs.linkSync(store.objectPath(digest), file);
+      continue;
+    }
+    await stage(file, DOCK_OBJECT.segment, entry.sequence, entry.sealedLength);
+    const hashed = hashFile(file, 0);
+    if (hashed.size !== entry.sealedLength || !bytesEqual(hashed.digest, entry.sealedDigest)) {
+      fs.rmSync(file, { force: true });
+      throw new Error(`${client.where}: segment record #${entry.sequence} arrived with SHA-256 ${toHex(hashed.digest)}, the camera listed ${digest}; discarded, it will be read again at the next docking`);
+    }
+  }
+
+  const verified = verifyEvidence(staging, { port });
+  if (!verified.report.ok) {
+    fs.rmSync(path.join(staging, CHAIN_LOG_FILE), { force: true }); // Read it whole next time.
+    throw new Error(`${client.where}: camera ${deviceId} evidence does not verify, nothing stored or released: ${verified.report.failure?.message}`);
+  }
+  store.pinCamera(camera);
+  const last = verified.entries.at(-1)!;
+  const records = new Map(verified.entries.map((e) => [e.record.sequence, e.record]));
+  let stored = 0;
+  let released = 0;
+  for (const entry of entries) {
+    const record = records.get(entry.sequence) as SegmentRecord | undefined;
+    if (!record || record.kind !== 'segment' || !bytesEqual(record.sealedDigest, entry.sealedDigest)) {
+      throw new Error(`${client.where}: camera listed segment record #${entry.sequence}, which the verified chain does not hold with that digest`);
+    }
+    const digest = toHex(entry.sealedDigest);
+    if (!store.segment(digest)) {
+      store.storeSegment(deviceId, record, path.join(staging, SEGMENTS_DIR, stagedName(entry)));
+      stored++;
+    }
+    const { fields, signature } = signReceipt(port, o.dockKey.privateKey, {
+      deviceId: hello.deviceId, dockId: auth.dockId, segmentSequence: entry.sequence, sealedLength: entry.sealedLength,
+      sealedDigest: entry.sealedDigest, storedTime: now(), records: last.record.sequence + 1, headLink: last.link, storeId: 0,
+    });
+    const reply = await client.request({ type: 'release', receipt: fields, signature }, 'released');
+    const expected = receiptDigest(port, fields, signature);
+    if (reply.segmentSequence !== entry.sequence || !bytesEqual(reply.receiptDigest, expected)) {
+      throw new Error(`${client.where}: camera confirmed a different release than the receipt sent for record #${entry.sequence}`);
+    }
+    store.recordRelease(digest, toHex(expected), toHex(auth.dockId));
+    released++;
+  }
+
+  // The camera appends its release and dock-session events: take that tail, verify, commit.
+  const closed = await client.request({ type: 'close' }, 'closed');
+  await stage(path.join(staging, CHAIN_LOG_FILE), DOCK_OBJECT.chain, 0, closed.chainLength);
+  const final = verifyEvidence(staging, { port });
+  if (!final.report.ok) throw new Error(`${client.where}: camera ${deviceId} chain after the releases does not verify: ${final.report.failure?.message}`);
+  // A release whose RELEASED reply was lost to a cable pull is recorded from the camera's chain.
+  for (const { record } of final.entries) {
+    if (record.kind !== 'event' || record.event.type !== 'release') continue;
+    const digest = toHex(record.event.sealedDigest);
+    if (store.segment(digest)?.releasedAt === null) store.recordRelease(digest, toHex(record.event.receiptDigest), 'from the camera chain');
+  }
+  store.commitChain(camera, fs.readFileSync(path.join(staging, CHAIN_LOG_FILE)), port, final.entries);
+  fs.rmSync(path.join(staging, SEGMENTS_DIR), { recursive: true, force: true });
+  log(`${client.where}: camera ${deviceId} offloaded: ${stored} segments stored, ${released} released, ${bytesRead} bytes read`);
+  return { deviceId, stored, released, bytesRead };
+}
+
+function stagedName(entry: ListEntry): string {
+  return segmentFileName(entry.recording, entry.segmentIndex);
+}
+
+/** The staging copy of a camera: it starts from the store's verified chain, so only the tail is read. */
+function stagingFor(store: EvidenceStore, deviceId: string, camera: CameraIdentity): string {
+  const staging = store.stagingDir(deviceId);
+  fs.mkdirSync(path.join(staging, SEGMENTS_DIR), { recursive: true });
+  fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), `${JSON.stringify(cameraDocument(camera, false), null, 2)}\n`);
+  const chain = path.join(staging, CHAIN_LOG_FILE);
+  const stored = store.cameraDir(deviceId);
+  if (!fs.existsSync(chain) && stored) fs.copyFileSync(path.join(stored, CHAIN_LOG_FILE), chain);
+  return staging;
+}

@@ -1,0 +1,170 @@
+// The dock's end of the link (docs/PROTOCOL.md): sends requests, matches replies, and reads
+// objects through a window of DATA frames, re-asking from its next offset when DATA stops.
+// Transport-free: a serial port, a pseudo-terminal or a simulated board's UART feeds receive().
+import { DockFrameReader, encodeDockFrame } from '../../firmware/format/dock-frames.js';
+import { decodeDockMessage, encodeDockMessage, type DockMessage, type DockMessageType } from '../../firmware/format/dock-messages.js';
+
+/** The camera answered ERROR: its code and text, with the port for the log. */
+export class DockError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export interface DockClientOptions {
+  /** Where the camera is, for error messages (the port path). */
+  where: string;
+  write: (bytes: Uint8Array) => void;
+  /** How long to wait for a reply, or for the next DATA frame. */
+  timeoutMs?: number;
+  /** How many times READ is re-sent from the same offset before giving up. */
+  readRetries?: number;
+}
+
+type Waiter = { expect: DockMessageType; resolve: (m: DockMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
+interface ReadSink {
+  object: number;
+  sequence: number;
+  next: number;
+  end: number;
+  write: (data: Uint8Array, offset: number) => void;
+  progress?: (next: number) => void;
+  askedAt: number;
+  retries: number;
+  done: () => void;
+  fail: (error: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export class DockClient {
+  readonly where: string;
+  #write: (bytes: Uint8Array) => void;
+  #reader = new DockFrameReader((payload) => this.#onPayload(payload));
+  #waiter: Waiter | undefined;
+  #sink: ReadSink | undefined;
+  #timeoutMs: number;
+  #readRetries: number;
+  #closed: Error | undefined;
+
+  constructor(options: DockClientOptions) {
+    this.where = options.where;
+    this.#write = options.write;
+    this.#timeoutMs = options.timeoutMs ?? 2000;
+    this.#readRetries = options.readRetries ?? 3;
+  }
+
+  get discardedFrames(): number {
+    return this.#reader.discarded;
+  }
+
+  receive(bytes: Uint8Array): void {
+    this.#reader.push(bytes);
+  }
+
+  /** The link is gone (port closed, cable pulled): fails whatever is waiting. */
+  fail(error: Error): void {
+    this.#closed = error;
+    this.#rejectAll(error);
+  }
+
+  send(message: DockMessage): void {
+    this.#write(encodeDockFrame(encodeDockMessage(message)));
+  }
+
+  /** Sends a request and resolves with its reply; ERROR replies reject with DockError. */
+  request<T extends DockMessageType>(message: DockMessage, expect: T, timeoutMs = this.#timeoutMs): Promise<Extract<DockMessage, { type: T }>> {
+    if (this.#closed) return Promise.reject(this.#closed);
+    if (this.#waiter) return Promise.reject(new Error(`${this.where}: a ${this.#waiter.expect} is still awaited`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiter = undefined;
+        reject(new Error(`${this.where}: no ${expect} from the camera within ${timeoutMs} ms (is a camera docked on this port?)`));
+      }, timeoutMs);
+      this.#waiter = { expect, resolve: resolve as (m: DockMessage) => void, reject, timer };
+      this.send(message);
+    });
+  }
+
+  /** Reads object bytes [offset, end) into `write`, in order; resolves when all are written. */
+  read(object: number, sequence: number, offset: number, end: number, write: ReadSink['write'], progress?: ReadSink['progress']): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#closed);
+    if (offset >= end) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const sink: ReadSink = {
+        object, sequence, next: offset, end, write, progress, askedAt: -1, retries: 0,
+        done: () => { clearTimeout(sink.timer); this.#sink = undefined; resolve(); },
+        fail: (error) => { clearTimeout(sink.timer); this.#sink = undefined; reject(error); },
+      };
+      this.#sink = sink;
+      this.#ask(sink);
+    });
+  }
+
+  /** READ from the next offset: at the start, and whenever DATA stops (a lost frame, a pulled cable). */
+  #ask(sink: ReadSink): void {
+    if (this.#sink !== sink) return;
+    sink.retries = sink.askedAt === sink.next ? sink.retries + 1 : 0;
+    if (sink.retries > this.#readRetries) {
+      sink.fail(new Error(`${this.where}: the camera stopped sending object ${sink.object}/${sink.sequence} at offset ${sink.next} of ${sink.end} (link lost?)`));
+      return;
+    }
+    sink.askedAt = sink.next;
+    this.send({ type: 'read', object: sink.object, sequence: sink.sequence, offset: sink.next, length: sink.end - sink.next });
+    this.#arm(sink);
+  }
+
+  #arm(sink: ReadSink): void {
+    clearTimeout(sink.timer);
+    sink.timer = setTimeout(() => this.#ask(sink), this.#timeoutMs);
+  }
+
+  #onPayload(payload: Uint8Array): void {
+    let m: DockMessage;
+    try {
+      m = decodeDockMessage(payload);
+    } catch {
+      return; // A frame with a good CRC but a bad message: treat as noise; timeouts recover.
+    }
+    if (m.type === 'data') return this.#onData(m);
+    const waiter = this.#waiter;
+    if (m.type === 'error') {
+      const error = new DockError(m.code, `${this.where}: camera refused 0x${m.requestType.toString(16).padStart(2, '0')}: ${m.message}`);
+      if (waiter) {
+        clearTimeout(waiter.timer);
+        this.#waiter = undefined;
+        waiter.reject(error);
+      } else {
+        this.#sink?.fail(error);
+      }
+      return;
+    }
+    if (waiter && m.type === waiter.expect) {
+      clearTimeout(waiter.timer);
+      this.#waiter = undefined;
+      waiter.resolve(m);
+    }
+  }
+
+  #onData(m: Extract<DockMessage, { type: 'data' }>): void {
+    const sink = this.#sink;
+    if (!sink || m.object !== sink.object || m.sequence !== sink.sequence || m.offset !== sink.next) return;
+    const data = m.data.length > sink.end - sink.next ? m.data.subarray(0, sink.end - sink.next) : m.data;
+    sink.write(data, sink.next);
+    sink.next += data.length;
+    // ACK only what was written: the window's flow control, and the offset a resume starts from.
+    this.send({ type: 'ack', object: sink.object, sequence: sink.sequence, nextOffset: sink.next });
+    sink.progress?.(sink.next);
+    if (sink.next >= sink.end) sink.done();
+    else this.#arm(sink);
+  }
+
+  #rejectAll(error: Error): void {
+    if (this.#waiter) {
+      clearTimeout(this.#waiter.timer);
+      this.#waiter.reject(error);
+      this.#waiter = undefined;
+    }
+    this.#sink?.fail(error);
+  }
+}

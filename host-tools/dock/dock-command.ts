@@ -1,0 +1,72 @@
+// `chaincam dock --port PATH [--port PATH…] --store STORE --key dock.key [--once]`: the docking
+// station. One DockStation per port, one evidence store and one progress line per camera.
+import fs from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { toHex } from '../../firmware/format/bytes.js';
+import { deriveDockId } from '../../firmware/format/dock-proofs.js';
+import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
+import { EvidenceStore } from '../store/evidence-store.js';
+import { createDockKeyFile, readDockKeyFile } from './dock-key.js';
+import { DockStation } from './dock-station.js';
+import { ProgressLines } from './progress-lines.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+export interface DockCommandOptions {
+  port: string[];
+  store: string;
+  key: string;
+  newKey?: boolean;
+  once?: boolean;
+  baud: number;
+  capacity?: number;
+}
+
+export function registerDockCommand(program: Command): void {
+  program.command('dock')
+    .description('docking station: offload cameras on serial ports into an evidence store, verified, with receipts')
+    .requiredOption('--port <path>', 'serial port of a dock slot (repeat for several)', collect, [])
+    .requiredOption('--store <dir>', 'evidence store directory (created if missing)')
+    .requiredOption('--key <file>', "the dock's key (its public key is enrolled on the cameras)")
+    .option('--new-key', 'create --key if it does not exist and print its public key for enrolment')
+    .option('--once', 'exit after one camera per port is fully offloaded')
+    .option('--baud <n>', 'line rate of the ports', positive, 2_000_000)
+    .option('--capacity <bytes>', 'refuse segments beyond this many stored bytes', positive)
+    .action(async (options: DockCommandOptions) => runDock(options));
+}
+
+export async function runDock(options: DockCommandOptions): Promise<void> {
+  const port = new NodeCryptoPort();
+  if (options.newKey && !fs.existsSync(options.key)) {
+    const key = createDockKeyFile(port, options.key);
+    process.stdout.write(`dock key ${options.key} created; enrol this public key on the cameras:\n${toHex(key.publicKey)}\n`);
+  }
+  const dockKey = readDockKeyFile(port, options.key);
+  const store = EvidenceStore.open(options.store, { capacityBytes: options.capacity });
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  log(`dock ${toHex(deriveDockId(port, dockKey.publicKey))}: store ${options.store}, ports ${options.port.join(', ')}`);
+  const progress = new ProgressLines();
+  const stations = options.port.map((path) => new DockStation({
+    path, baud: options.baud, store, dockKey, port, log, once: options.once,
+    progress: (p, update) => progress.update(p, update),
+  }));
+  const stop = () => void Promise.all(stations.map((s) => s.stop()));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await Promise.all(stations.map((s) => s.open()));
+    const results = await Promise.allSettled(stations.map((s) => s.run()));
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length) process.exitCode = 1;
+  } finally {
+    await Promise.all(stations.map((s) => s.stop()));
+    store.close();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

@@ -1,0 +1,50 @@
+// HELLO and mutual authentication from the dock's side (docs/PROTOCOL.md section 4).
+import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
+import { deriveDeviceId } from '../../firmware/format/chain.js';
+import { DOCK_PROTOCOL_VERSION, NONCE_LENGTH, type DockMessage } from '../../firmware/format/dock-messages.js';
+import { cameraAuthMessage, deriveDockId, dockAuthMessage } from '../../firmware/format/dock-proofs.js';
+import type { DockClient } from './dock-client.js';
+
+export interface DockKey {
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
+}
+
+export type CameraHello = Extract<DockMessage, { type: 'hello-reply' }>;
+
+export interface AuthenticatedCamera {
+  hello: CameraHello;
+  deviceId: string;
+  dockId: Uint8Array;
+}
+
+export async function sayHello(client: DockClient, port: CryptoPort, timeoutMs?: number): Promise<{ hello: CameraHello; dockNonce: Uint8Array }> {
+  const dockNonce = port.randomBytes(NONCE_LENGTH);
+  const hello = await client.request({ type: 'hello', version: DOCK_PROTOCOL_VERSION, dockNonce }, 'hello-reply', timeoutMs);
+  if (hello.version !== DOCK_PROTOCOL_VERSION) throw new Error(`${client.where}: camera speaks dock protocol ${hello.version}, this dock ${DOCK_PROTOCOL_VERSION}`);
+  return { hello, dockNonce };
+}
+
+/**
+ * Authenticates both ways. `pinnedKey(deviceId)` returns the camera key the store pinned for
+ * that device, if any: a camera that presents another key under a known device id is refused.
+ */
+export async function authenticateCamera(client: DockClient, port: CryptoPort, dockKey: DockKey, pinnedKey: (deviceId: string) => Uint8Array | undefined, timeoutMs?: number): Promise<AuthenticatedCamera> {
+  const { hello, dockNonce } = await sayHello(client, port, timeoutMs);
+  const deviceId = toHex(hello.deviceId);
+  if (!bytesEqual(deriveDeviceId(port, hello.cameraPublicKey), hello.deviceId)) {
+    throw new Error(`${client.where}: camera ${deviceId} presents a public key that does not hash to its device id; refusing it`);
+  }
+  const pinned = pinnedKey(deviceId);
+  if (pinned && !bytesEqual(pinned, hello.cameraPublicKey)) {
+    throw new Error(`${client.where}: camera ${deviceId} presents a different key than the one the evidence store pinned; refusing it (a cloned or re-provisioned camera?)`);
+  }
+  const proof = port.p256Sign(dockKey.privateKey, dockAuthMessage(hello.deviceId, hello.cameraNonce, dockNonce, dockKey.publicKey));
+  const reply = await client.request({ type: 'auth', dockPublicKey: dockKey.publicKey, proof }, 'auth-reply', timeoutMs);
+  const dockId = deriveDockId(port, dockKey.publicKey);
+  if (!port.p256Verify(hello.cameraPublicKey, cameraAuthMessage(hello.deviceId, dockId, dockNonce, hello.cameraNonce), reply.proof)) {
+    throw new Error(`${client.where}: camera ${deviceId} failed to prove its identity key; nothing was read`);
+  }
+  return { hello, deviceId, dockId };
+}

@@ -1,0 +1,130 @@
+// Bridges the simulated board's UART to a real serial device (a pseudo-terminal from socat),
+// so host tools such as `chaincam dock` talk to the simulated camera as to a real one.
+// Virtual time runs in step with wall time while bridged. With `baud`, each direction is a
+// modelled line: a byte takes 10 bit times (start, 8 data, stop), queued behind the bytes
+// before it, plus `latencyMs` (a USB-serial adapter's round trip), in virtual and wall time alike.
+import { SerialPort } from 'serialport';
+import type { SimulatedBoard } from './board.js';
+
+export interface SerialBridgeOptions {
+  board: SimulatedBoard;
+  /** The device to bridge to, e.g. one end of `socat pty,raw,echo=0,link=A pty,raw,echo=0,link=B`. */
+  path: string;
+  /** Pace bytes at this line rate; omitted: bytes pass as fast as the pty takes them. */
+  baud?: number;
+  /** Extra delay each way, ms. */
+  latencyMs?: number;
+  /** Which UART of the board; the board's device.Serial.default port by default. */
+  uartPort?: number;
+}
+
+interface Pending { due: number; bytes: Uint8Array }
+
+/** Bytes on the line are split so a paced delivery is never more than this lumpy. */
+const SLICE = 256;
+
+export class SerialBridge {
+  readonly stats = { toHost: 0, toBoard: 0, firstToHostAt: -1, lastToHostAt: -1 };
+  readonly #o: SerialBridgeOptions;
+  readonly #serial: SerialPort;
+  readonly #uart: number;
+  #toHost: Pending[] = [];
+  #toBoard: Pending[] = [];
+  #hostLineFree = 0;
+  #boardLineFree = 0;
+  #wallStart = 0;
+  #virtualStart = 0;
+  #running = false;
+  #stopped: Promise<void> | undefined;
+
+  private constructor(options: SerialBridgeOptions, serial: SerialPort) {
+    this.#o = options;
+    this.#serial = serial;
+    this.#uart = options.uartPort ?? options.board.target.provider.Serial.port ?? 0;
+  }
+
+  static async open(options: SerialBridgeOptions): Promise<SerialBridge> {
+    const serial = new SerialPort({ path: options.path, baudRate: options.baud ?? 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => serial.open((e) => (e ? reject(new Error(`cannot open ${options.path} for the simulated UART: ${e.message} (create the pty pair first, e.g. with socat)`)) : resolve())));
+    const bridge = new SerialBridge(options, serial);
+    serial.on('data', (data: Buffer) => bridge.#fromHost(new Uint8Array(data)));
+    options.board.uart.onTransmit((port, bytes) => {
+      if (port === bridge.#uart && bridge.#running) bridge.#fromBoard(bytes.slice());
+    });
+    return bridge;
+  }
+
+  /** Milliseconds since the bridge started: the shared clock of both lines. */
+  #elapsed(): number {
+    return performance.now() - this.#wallStart;
+  }
+
+  #lineTime(bytes: number): number {
+    return this.#o.baud ? (bytes * 10 * 1000) / this.#o.baud : 0;
+  }
+
+  #fromBoard(bytes: Uint8Array): void {
+    // The board writes during a delivery at virtual time board.now; its line starts then.
+    const at = this.#o.board.now - this.#virtualStart;
+    if (!this.#o.baud && !this.#o.latencyMs) {
+      this.#writeHost(bytes);
+      return;
+    }
+    for (let i = 0; i < bytes.length; i += SLICE) {
+      const slice = bytes.subarray(i, i + SLICE);
+      this.#hostLineFree = Math.max(this.#hostLineFree, at) + this.#lineTime(slice.length);
+      this.#toHost.push({ due: this.#hostLineFree + (this.#o.latencyMs ?? 0), bytes: slice });
+    }
+  }
+
+  #fromHost(bytes: Uint8Array): void {
+    const at = this.#elapsed();
+    this.#boardLineFree = Math.max(this.#boardLineFree, at + (this.#o.latencyMs ?? 0)) + this.#lineTime(bytes.length);
+    this.#toBoard.push({ due: this.#boardLineFree, bytes });
+  }
+
+  #writeHost(bytes: Uint8Array): void {
+    const now = this.#elapsed();
+    if (this.stats.firstToHostAt < 0) this.stats.firstToHostAt = now;
+    this.stats.lastToHostAt = now;
+    this.stats.toHost += bytes.length;
+    this.#serial.write(Buffer.from(bytes));
+  }
+
+  /** Runs the board in real time until stop(). */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#wallStart = performance.now();
+    this.#virtualStart = this.#o.board.now;
+    this.#stopped = this.#loop();
+  }
+
+  async #loop(): Promise<void> {
+    const { board } = this.#o;
+    while (this.#running) {
+      const now = this.#elapsed();
+      await board.advanceTo(this.#virtualStart + Math.floor(now));
+      while (this.#toBoard.length && this.#toBoard[0]!.due <= now) {
+        const { bytes } = this.#toBoard.shift()!;
+        this.stats.toBoard += bytes.length;
+        await board.serialReceive(this.#uart, bytes);
+      }
+      while (this.#toHost.length && this.#toHost[0]!.due <= this.#elapsed()) this.#writeHost(this.#toHost.shift()!.bytes);
+      const next = Math.min(this.#toHost[0]?.due ?? Infinity, this.#toBoard[0]?.due ?? Infinity, now + 1);
+      const wait = next - this.#elapsed();
+      await new Promise((resolve) => (wait > 0.5 ? setTimeout(resolve, Math.min(wait, 1)) : setImmediate(resolve)));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#running = false;
+    await this.#stopped?.catch(() => undefined);
+    if (this.#serial.isOpen) await new Promise<void>((resolve) => this.#serial.close(() => resolve()));
+  }
+
+  /** A crash of the board's loop (a firmware fault) ends the bridge; await it to see the fault. */
+  get done(): Promise<void> | undefined {
+    return this.#stopped;
+  }
+}

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { toHex } from '../../firmware/format/bytes.js';
+import { DOCK_ERROR, type DockMessage } from '../../firmware/format/dock-messages.js';
+import { deriveDockId, signReceipt } from '../../firmware/format/dock-proofs.js';
+import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
+import { offloadCamera } from '../../host-tools/dock/camera-offload.js';
+import { DockError } from '../../host-tools/dock/dock-client.js';
+import { authenticateCamera, sayHello } from '../../host-tools/dock/dock-handshake.js';
+import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
+import { verifyStore } from '../../host-tools/verify/verify-store.js';
+import { dockedCamera, hostPort, type DockedCamera } from '../support/dock-harness.js';
+import { hostileBytes, seededRandom } from '../support/dock-fuzz-frames.js';
+
+// The camera's DockSession in XS (test/fixtures/firmware/dock-camera) against the dock's code
+// in Node, joined through the simulated UART without a pty so hundreds of sessions stay fast.
+describe('dock link: camera side in XS', function () {
+  let cam: DockedCamera | undefined;
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-dock-')); });
+  afterEach(async () => {
+    await cam?.board.close();
+    cam = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const expectError = async (promise: Promise<unknown>, code: number, text: RegExp) => {
+    await assert.rejects(promise, (e: unknown) => e instanceof DockError && e.code === code && text.test(e.message));
+  };
+
+  it('answers nothing but HELLO to an unauthenticated peer', async () => {
+    cam = await dockedCamera();
+    await cam.record(1, [3000]);
+    const before = await cam.status();
+    for (const m of [{ type: 'list', fromSequence: 0 }, { type: 'read', object: 1, sequence: 0, offset: 0, length: 0 }, { type: 'set-time', time: 1 }, { type: 'close' }] as DockMessage[]) {
+      await expectError(cam.client.request(m, 'list-reply'), DOCK_ERROR.notAuthenticated, /not authenticated$/);
+    }
+    const { hello } = await sayHello(cam.client, hostPort);
+    assert.equal(toHex(hello.deviceId), cam.deviceId);
+    await expectError(cam.client.request({ type: 'list', fromSequence: 0 }, 'list-reply'), DOCK_ERROR.notAuthenticated, /not authenticated/);
+    assert.deepEqual(await cam.status(), before, 'nothing changed on the camera');
+  });
+
+  it('refuses a dock key that is not enrolled, and a replayed AUTH', async () => {
+    cam = await dockedCamera();
+    const stranger = generateP256KeyPair(hostPort);
+    const records = (await cam.status()).records;
+    await expectError(authenticateCamera(cam.client, hostPort, stranger, () => undefined), DOCK_ERROR.authFailed, /not enrolled/);
+    // Record the enrolled dock's AUTH, then replay it after a new HELLO (new camera nonce).
+    const sent: DockMessage[] = [];
+    const send = cam.client.send.bind(cam.client);
+    cam.client.send = (m) => { if (m.type === 'auth') sent.push(m); send(m); };
+    await authenticateCamera(cam.client, hostPort, cam.dock, () => undefined);
+    assert.equal((await cam.status()).records, records + 2, 'dock-session opened and a checkpoint');
+    await sayHello(cam.client, hostPort);
+    const error = await cam.client.request(sent[0]!, 'auth-reply').catch((e) => e);
+    assert.ok(error instanceof DockError && error.code === DOCK_ERROR.authFailed && /does not verify/.test(error.message), String(error));
+    assert.equal((await cam.status()).authenticated, false);
+  });
+
+  it('frees a segment only for a receipt signed by the authenticated dock over exactly its digest', async () => {
+    cam = await dockedCamera();
+    const [a, b] = await cam.record(1, [4000, 5000]);
+    const auth = await authenticateCamera(cam.client, hostPort, cam.dock, () => undefined);
+    const receipt = (segment: typeof a, over: Partial<{ digest: string; length: number }> = {}) => ({
+      deviceId: auth.hello.deviceId, dockId: auth.dockId, segmentSequence: segment!.sequence, sealedLength: over.length ?? segment!.length,
+      sealedDigest: Uint8Array.from(Buffer.from(over.digest ?? segment!.digest, 'hex')), storedTime: 1, records: 1, headLink: new Uint8Array(32), storeId: 0,
+    });
+    const release = (signed: { fields: Uint8Array; signature: Uint8Array }) => cam!.client.request({ type: 'release', receipt: signed.fields, signature: signed.signature }, 'released');
+    const forger = generateP256KeyPair(hostPort);
+    await expectError(release(signReceipt(hostPort, forger.privateKey, receipt(a))), DOCK_ERROR.receiptRefused, /signature does not verify/);
+    await expectError(release(signReceipt(hostPort, cam.dock.privateKey, receipt(a, { digest: b!.digest }))), DOCK_ERROR.receiptRefused, /does not match/);
+    await expectError(release(signReceipt(hostPort, cam.dock.privateKey, receipt(a, { length: a!.length + 1 }))), DOCK_ERROR.receiptRefused, /does not match/);
+    await expectError(release(signReceipt(hostPort, cam.dock.privateKey, { ...receipt(a), dockId: deriveDockId(hostPort, forger.publicKey) })), DOCK_ERROR.receiptRefused, /another dock/);
+    assert.deepEqual((await cam.status()).held, [a!.sequence, b!.sequence], 'nothing released');
+    const ok = await release(signReceipt(hostPort, cam.dock.privateKey, receipt(a)));
+    assert.equal(ok.segmentSequence, a!.sequence);
+    assert.deepEqual((await cam.status()).held, [b!.sequence]);
+    await expectError(release(signReceipt(hostPort, cam.dock.privateKey, receipt(a))), DOCK_ERROR.receiptRefused, /no held segment/);
+  });
+
+  it('survives 2,000 hostile frames without a fault, an answer beyond HELLO, or a change', async () => {
+    cam = await dockedCamera();
+    await cam.record(1, [3000]);
+    const before = await cam.status();
+    const random = seededRandom(2024);
+    for (let i = 0; i < 2000; i++) await cam.inject(hostileBytes(random));
+    cam.board.throwIfFaulted();
+    const after = await cam.status();
+    assert.deepEqual(after.held, before.held);
+    assert.ok(after.discardedFrames > 100, `bad frames were discarded (${after.discardedFrames})`);
+    assert.equal(after.authenticated, false);
+    cam.reconnect();
+    await cam.inject(Uint8Array.of(0)); // flush any half frame the fuzz left in the camera's decoder
+    await authenticateCamera(cam.client, hostPort, cam.dock, () => undefined);
+  });
+
+  it('loses and duplicates nothing across 60 cable pulls at random points, resuming from the last acknowledged offset', async function () {
+    this.timeout(120_000);
+    cam = await dockedCamera();
+    const made = [...await cam.record(1, [20_000, 30_000, 9_000]), ...await cam.record(2, [40_000])];
+    const store = EvidenceStore.open(dir);
+    const random = seededRandom(60);
+    const resumedAt: number[] = [];
+    let pulls = 0;
+    let done = false;
+    for (let attempt = 0; attempt < 400 && !(done && pulls >= 60); attempt++) {
+      if (done) {
+        made.push(...await cam.record(3 + attempt, [15_000, 15_000])); // Docked again with new footage.
+        done = false;
+      }
+      const client = cam.reconnect({ timeoutMs: 40, readRetries: 1 });
+      const send = client.send.bind(client);
+      client.send = (m) => { if (m.type === 'read' && m.offset > 0 && m.object === 2) resumedAt.push(m.offset); send(m); };
+      cam.cut.camera = cam.cut.dock = false;
+      if (pulls < 60) cam.pull.at = cam.transmitted.bytes + Math.floor(random() * 12_000);
+      await cam.inject(Uint8Array.of(0));
+      try {
+        await offloadCamera({ client, store, dockKey: cam.dock, port: hostPort, log: () => undefined });
+        done = true;
+      } catch {
+        pulls++;
+      }
+    }
+    assert.ok(done && pulls >= 60, `offload completed after ${pulls} pulls`);
+    assert.ok(resumedAt.length > 5, `segment reads resumed mid-file ${resumedAt.length} times`);
+    assert.deepEqual((await cam.status()).held, [], 'every segment released');
+    const stores = store.auditEntries().filter((e) => e.action === 'store');
+    assert.equal(stores.length, made.length, 'each segment stored exactly once');
+    assert.deepEqual(store.segments().map((s) => s.sealedDigest).sort(), made.map((m) => m.digest).sort(), 'nothing lost');
+    assert.ok(store.segments().every((s) => s.releasedAt !== null));
+    store.close();
+    const report = verifyStore(dir, hostPort);
+    assert.ok(report.ok, report.failures.join('\n'));
+  });
+
+  it('a full or read-only store sends no receipt, and the camera keeps everything', async () => {
+    cam = await dockedCamera();
+    const made = await cam.record(1, [20_000, 20_000]);
+    const full = EvidenceStore.open(dir, { capacityBytes: 10_000 });
+    await assert.rejects(offloadCamera({ client: cam.client, store: full, dockKey: cam.dock, port: hostPort, log: () => undefined }), /is full/);
+    assert.deepEqual((await cam.status()).held, made.map((m) => m.sequence), 'camera kept both');
+    assert.equal(full.segments().length, 0, 'nothing stored');
+    full.close();
+    const readOnly = EvidenceStore.open(dir, { readOnly: true });
+    await cam.client.request({ type: 'close' }, 'closed').catch(() => undefined);
+    await assert.rejects(offloadCamera({ client: cam.client, store: readOnly, dockKey: cam.dock, port: hostPort, log: () => undefined }), /read-only/);
+    readOnly.close();
+    assert.deepEqual((await cam.status()).held, made.map((m) => m.sequence), 'camera still keeps both');
+  });
+});
