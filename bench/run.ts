@@ -3,9 +3,13 @@ import { bootCost } from './boot-cost.js';
 import { dockFrameCost } from './dock-frame-cost.js';
 import { dockFuzz } from './dock-fuzz.js';
 import { dockGoodput } from './dock-goodput.js';
+import { sealCost } from './seal-cost.js';
+import { captureCost } from './capture-cost.js';
 
 const benches: [string, () => Promise<Record<string, number>>][] = [
   ['firmware boot cost (XS)', bootCost],
+  ['seal and chain one segment (XS): cost independent of size', sealCost],
+  ['capture pipeline (XS): cost per frame, heap, sustained frame rate', captureCost],
   ['dock link: camera cost per DATA frame (XS)', dockFrameCost],
   ['dock link: goodput over ptys', dockGoodput],
   ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],

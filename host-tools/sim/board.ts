@@ -10,6 +10,12 @@ import { I2cModel, SpiModel } from './hardware/buses.js';
 import { GpioModel } from './hardware/gpio.js';
 import { PwmModel } from './hardware/pwm.js';
 import { UartModel } from './hardware/uart.js';
+import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
+import { SeededCryptoPort } from '../crypto/seeded-crypto-port.js';
+import { CryptoEngine } from './hardware/crypto-engine.js';
+import { FlashStorage, type FlashStorageOptions } from './hardware/flash-storage.js';
+import { CameraSensor, type CameraSensorOptions } from './hardware/camera-sensor.js';
+import { Microphone, type MicrophoneOptions } from './hardware/microphone.js';
 import { attachPeripherals } from './peripherals.js';
 import { projectRoot } from './project-root.js';
 import { boardTarget, type BoardTarget } from './targets.js';
@@ -30,6 +36,15 @@ export interface BootOptions {
   onTrace?: (text: string, t: number) => void;
   /** Called with the powered-off board: wire peripherals, inject hardware faults. */
   prepare?: (board: SimulatedBoard) => void;
+  /** Stamp every hardware call with the computrons spent so far (cost benchmarks). */
+  meterCalls?: boolean;
+  /** Reproducible crypto (SeededCryptoPort): same seed, same evidence bytes as Node's encoder. Tests only. */
+  cryptoSeed?: string;
+  /** The board's flash file system, over a host directory (host-tools/sim/hardware/flash-storage.ts). */
+  storage?: FlashStorageOptions;
+  /** The camera sensor and microphone models (host-tools/sim/hardware/camera-sensor.ts, microphone.ts). */
+  camera?: CameraSensorOptions;
+  microphone?: MicrophoneOptions;
   /** Runs on xsnap's debug build, logged in to this xsbug peer (see sim/xsbug-bridge.ts). */
   xsbug?: XsbugAttachment;
 }
@@ -54,12 +69,18 @@ export class SimulatedBoard {
   readonly faults: FirmwareFault[] = [];
   /** Computrons and heap after each delivery, for cost benchmarks. */
   readonly meters: { t: number; what: string; meter: XsnapMeter }[] = [];
+  /** With meterCalls: computrons since power-on at the first call of each kind ("digital.write:16"). */
+  readonly firstCallCompute = new Map<string, number>();
   readonly modules: FirmwareModules;
   readonly gpio: GpioModel;
   readonly pwm: PwmModel;
   readonly spi: SpiModel;
   readonly i2c: I2cModel;
   readonly uart: UartModel;
+  readonly crypto: CryptoEngine;
+  readonly storage: FlashStorage;
+  readonly camera: CameraSensor;
+  readonly microphone: Microphone;
 
   #worker: XsnapWorker;
   #now = 0;
@@ -88,6 +109,10 @@ export class SimulatedBoard {
     this.spi = new SpiModel(this.timeline);
     this.i2c = new I2cModel(this.timeline);
     this.uart = new UartModel(this.timeline);
+    this.crypto = new CryptoEngine(options.cryptoSeed === undefined ? new NodeCryptoPort() : new SeededCryptoPort(options.cryptoSeed));
+    this.storage = new FlashStorage(options.storage);
+    this.camera = new CameraSensor(options.camera, () => this.#now);
+    this.microphone = new Microphone(options.microphone, () => this.#now);
     attachPeripherals(this);
     options.prepare?.(this);
     this.#worker = new XsnapWorker({ onCommand: (message) => this.#handle(message), xsbug: options.xsbug });
@@ -99,7 +124,7 @@ export class SimulatedBoard {
     try {
       board.#meter('bootstrap', (await board.#worker.evaluate(bootstrapSource())).meter);
       const main = options.main === undefined ? 'firmware/main' : options.main;
-      const reply = await board.#worker.deliver(encodeBridgeMessage({ op: 'boot', epochMs: options.epochMs ?? Date.UTC(2026, 0, 1), main: main ?? undefined, imports: options.imports ?? [] }));
+      const reply = await board.#worker.deliver(encodeBridgeMessage({ op: 'boot', epochMs: options.epochMs ?? Date.UTC(2026, 0, 1), main: main ?? undefined, imports: options.imports ?? [], meterCalls: options.meterCalls === true }));
       board.#meter('boot', reply.meter);
       board.throwIfFaulted();
       if (!board.#booted) {
@@ -211,6 +236,10 @@ export class SimulatedBoard {
   #handle(message: Uint8Array): Uint8Array {
     const { header, payload } = decodeBridgeMessage(message);
     if (typeof header.t === 'number') this.#now = Math.max(this.#now, header.t);
+    if (typeof header.m === 'number') {
+      const key = `${header.op}${header.pin === undefined ? '' : `:${header.pin}`}`;
+      if (!this.firstCallCompute.has(key)) this.firstCallCompute.set(key, this.computeTotal + header.m);
+    }
     try {
       const { result, bytes } = this.#dispatch(header, payload);
       return encodeBridgeMessage({ result }, bytes);
@@ -302,6 +331,17 @@ export class SimulatedBoard {
       case 'serial.close':
         this.uart.close(h.port);
         return {};
+      case 'crypto.sha256': case 'crypto.hash.open': case 'crypto.hash.update': case 'crypto.hash.digest':
+      case 'crypto.ctr.open': case 'crypto.ctr.update': case 'crypto.release': case 'crypto.random':
+      case 'crypto.p256.public': case 'crypto.p256.shared': case 'crypto.p256.sign': case 'crypto.p256.verify':
+        return this.crypto.handle(h, bytes);
+      case 'file.open': case 'file.read': case 'file.write': case 'file.length': case 'file.close':
+      case 'file.delete': case 'file.exists': case 'file.rename': case 'file.list': case 'file.mkdir': case 'file.info':
+        return this.storage.handle(h, bytes);
+      case 'camera.open': case 'camera.start': case 'camera.stop': case 'camera.read': case 'camera.close':
+        return this.camera.handle(h);
+      case 'audio.open': case 'audio.start': case 'audio.stop': case 'audio.read': case 'audio.close':
+        return this.microphone.handle(h);
       case 'time.set':
         this.timeline.record({ t, kind: 'time', before: h.before, after: h.after });
         return {};

@@ -21,6 +21,11 @@ const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures'
   'embedded:provider/builtin': { file: 'host-tools/sim/moddable/provider.ts', public: true },
   'mc/config': { file: '', public: true },
   'sim:test-commands': { file: 'host-tools/sim/moddable/test-commands.ts', public: 'fixtures' },
+  // The camera's crypto port over Moddable's crypt becomes a host-backed port here.
+  'firmware/crypto/moddable-crypt-port': { file: 'host-tools/sim/moddable/crypto-port.ts', public: true },
+  file: { file: 'host-tools/sim/moddable/file.ts', public: true },
+  'embedded:io/image/in/camera': { file: 'host-tools/sim/moddable/camera.ts', public: true },
+  'embedded:io/audio/in': { file: 'host-tools/sim/moddable/audio-in.ts', public: true },
 };
 
 /** Folders whose modules run in the firmware's compartment, named by their path. */

@@ -7,6 +7,7 @@ import { boardTarget, DEFAULT_TARGET, SUPPORTED_TARGETS } from './targets.js';
 import type { TimelineEntry } from './timeline.js';
 import { DEFAULT_XSBUG_ADDRESS, XsbugBridge } from './xsbug-bridge.js';
 import { SerialBridge } from './serial-bridge.js';
+import { recordRun } from './record-run.js';
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -57,7 +58,16 @@ export function registerSimCommand(program: Command): void {
       if (!(n >= 0)) throw new InvalidArgumentError('expected milliseconds, 0 or more');
       return n;
     }, 0)
-    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number }) => {
+    .option('--record <seconds>', 'boot on --storage, record on ground 1 for this many virtual seconds, stop', seconds)
+    .option('--storage <dir>', "the board's flash, as a host directory (kept between runs)")
+    .option('--power-cut-at <seconds>', 'with --record: cut the power at this virtual time instead of stopping', seconds)
+    .option('--keys <dir>', 'a `chaincam keys init` directory, to provision a new --storage once')
+    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; record?: number; storage?: string; powerCutAt?: number; keys?: string }) => {
+      if (options.record !== undefined) {
+        if (!options.storage) throw new Error('--record needs --storage DIR: the flash the recording is written to');
+        await recordRun({ seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target });
+        return;
+      }
       const out = process.stdout;
       const started = performance.now();
       let board: SimulatedBoard | undefined;

@@ -5,6 +5,8 @@
 declare function issueCommand(message: ArrayBuffer): ArrayBuffer;
 declare function print(...values: unknown[]): void;
 declare function setImmediate(callback: () => void): void;
+/** Sets the meter limit (0: none) and the meter; returns the meter before. */
+declare function resetMeter(limit: number, meter: number): number;
 
 declare class TextEncoder {
   encode(text: string): Uint8Array;

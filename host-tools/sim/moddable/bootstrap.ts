@@ -10,14 +10,16 @@
 
   function encode(header: Record<string, unknown>, payload?: ArrayBuffer | ArrayBufferView): ArrayBuffer {
     const json = encoder.encode(JSON.stringify(header));
-    const bytes = payload === undefined ? new Uint8Array(0)
-      : payload instanceof ArrayBuffer ? new Uint8Array(payload)
-      : new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-    const message = new Uint8Array(4 + json.length + bytes.length);
-    new DataView(message.buffer).setUint32(0, json.length, true);
-    message.set(json, 4);
-    message.set(bytes, 4 + json.length);
-    return message.buffer;
+    const head = new Uint8Array(4 + json.length);
+    new DataView(head.buffer).setUint32(0, json.length, true);
+    head.set(json, 4);
+    if (payload === undefined) return head.buffer;
+    // Payload bytes are joined with XS's native ArrayBuffer copies (slice, concat), which
+    // xsnap does not meter per byte (TypedArray.set costs 2 computrons a byte): moving
+    // megabytes to a hardware model must not show up as firmware work.
+    const bytes = payload instanceof ArrayBuffer ? payload
+      : (payload.buffer as ArrayBuffer).slice(payload.byteOffset, payload.byteOffset + payload.byteLength);
+    return (head.buffer as ArrayBuffer & { concat(...more: ArrayBuffer[]): ArrayBuffer }).concat(bytes);
   }
 
   function decode(message: ArrayBuffer): { header: any; payload: Uint8Array | undefined } {
@@ -34,8 +36,18 @@
   const timers = new Map<number, SimTimer>();
   const listeners = new Map<string, ((event: any, payload: Uint8Array | undefined) => void)[]>();
 
+  // When the host asks (cost benchmarks), each call carries the computrons spent so far in
+  // this delivery: resetMeter returns the meter and we put the same value back.
+  let meterCalls = false;
+  function meter(): number | undefined {
+    if (!meterCalls) return undefined;
+    const spent = resetMeter(0, 0);
+    resetMeter(0, spent);
+    return spent;
+  }
+
   function call(op: string, args?: Record<string, unknown>, payload?: ArrayBuffer | ArrayBufferView): SimHostReply {
-    const reply = decode(issueCommand(encode({ op, t: now, ...args }, payload)));
+    const reply = decode(issueCommand(encode({ op, t: now, m: meter(), ...args }, payload)));
     if (reply.header.error !== undefined) throw new Error(reply.header.error);
     return { result: reply.header.result, payload: reply.payload };
   }
@@ -156,8 +168,9 @@
     }
   }
 
-  async function boot(header: { epochMs: number; main: string | undefined; imports: string[] }): Promise<void> {
+  async function boot(header: { epochMs: number; main: string | undefined; imports: string[]; meterCalls?: boolean }): Promise<void> {
     epochAtBoot = header.epochMs;
+    meterCalls = header.meterCalls === true;
     board = new Compartment({
       globals: { simHost: host, trace: Trace, Date: BoardDate },
       resolveHook: resolve,

@@ -1,0 +1,72 @@
+// Boot-time reading of chain.log: finds the head (sequence and link after the last complete
+// frame), what a power cut left open, and a torn final frame to cut off. Reads frame by
+// frame (length, then body and link), so RAM use does not grow with the chain.
+import { CHAIN_LOG_MAGIC, MAX_RECORD_LENGTH } from '../format/chain-log.js';
+import { bytesEqual } from '../format/bytes.js';
+import { decodeRecord } from '../format/chain-records.js';
+import type { ChainHead } from '../format/chain.js';
+import { readAt, type FlashFiles } from './flash-files.js';
+
+export interface OpenRecordingAtCut {
+  recording: number;
+  /** Index of the segment that was being recorded (the last closed one + 1). */
+  openSegment: number;
+}
+
+export interface ChainLogScan {
+  /** After the last complete frame; undefined when there is none (a new chain starts at genesis). */
+  head?: ChainHead;
+  /** Bytes of complete frames (magic included); anything after is torn. */
+  validLength: number;
+  fileLength: number;
+  lastRecording: number;
+  /** A recording started and never stopped: the power went off during it. */
+  open?: OpenRecordingAtCut;
+}
+
+export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
+  let file;
+  try {
+    file = new files.File(path);
+  } catch {
+    return { validLength: 0, fileLength: 0, lastRecording: 0 };
+  }
+  try {
+    const fileLength = file.length;
+    if (fileLength < CHAIN_LOG_MAGIC.length || !bytesEqual(readAt(file, 0, CHAIN_LOG_MAGIC.length), CHAIN_LOG_MAGIC)) {
+      return { validLength: 0, fileLength, lastRecording: 0 };
+    }
+    let offset = CHAIN_LOG_MAGIC.length;
+    let sequence = 0;
+    let link: Uint8Array | undefined;
+    let lastRecording = 0;
+    let open: OpenRecordingAtCut | undefined;
+    while (fileLength - offset >= 4) {
+      const header = readAt(file, offset, 4);
+      const length = ((header[0]! << 24) | (header[1]! << 16) | (header[2]! << 8) | header[3]!) >>> 0;
+      if (length === 0 || length > MAX_RECORD_LENGTH || fileLength - offset < 4 + length + 32) break;
+      const frame = readAt(file, offset + 4, length + 32);
+      const record = decodeRecord(frame.subarray(0, length));
+      if (record.sequence !== sequence) throw new Error(`chain.log frame at ${offset} has sequence ${record.sequence}, expected ${sequence}: the log is damaged; have it verified at the dock`);
+      if (record.kind === 'segment') {
+        open = { recording: record.recording, openSegment: record.segmentIndex + 1 };
+      } else if (record.kind === 'event') {
+        const e = record.event;
+        if (e.type === 'recording-start') {
+          open = { recording: e.recording, openSegment: 0 };
+          lastRecording = Math.max(lastRecording, e.recording);
+        } else if (e.type === 'segment-lost' && open && open.recording === e.recording) {
+          open = { recording: e.recording, openSegment: e.segmentIndex + 1 };
+        } else if (e.type === 'recording-stop') {
+          open = undefined;
+        }
+      }
+      link = frame.slice(length, length + 32);
+      sequence++;
+      offset += 4 + length + 32;
+    }
+    return { head: link ? { sequence, link } : undefined, validLength: offset, fileLength, lastRecording, open };
+  } finally {
+    file.close();
+  }
+}

@@ -1,0 +1,181 @@
+// The board's flash file system, over a host directory, with power cuts injected at any
+// write. Firmware reaches it through Moddable's `file` module (host-tools/sim/moddable/file.ts).
+//
+// What survives a cut (docs/ARCHITECTURE.md, "Storage"): writes are counted across the
+// board; the cut happens at write number `cutAtWrite`, and from then on every file
+// operation fails with "power lost". Two models:
+// - "littlefs" (the file system chaincam ships with): a file's contents change only when it is
+//   closed (lfs_file_close commits; Moddable's File has no sync). At a cut every file open
+//   for writing reverts to what it was at its last close; a file created since then vanishes.
+// - "torn" (a FAT/SD card, the worst case): every write lands at once, and the cut write lands
+//   only its first half. Nothing reverts.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface FlashStorageOptions {
+  /** Host directory that holds the board's files; a fresh temporary one when omitted. */
+  dir?: string;
+  /** Partition size in bytes (System.info().total). Default 64 MiB. */
+  capacityBytes?: number;
+  /** Cut the power at this write (1 = the first write after boot). */
+  cutAtWrite?: number;
+  model?: 'littlefs' | 'torn';
+}
+
+interface OpenFile {
+  path: string;
+  fd: number;
+  write: boolean;
+  /** For littlefs: the contents at open (undefined: the file did not exist). */
+  committed?: Buffer | undefined;
+}
+
+export class PowerLost extends Error {
+  constructor() {
+    super('power lost: the board is off (simulated power cut)');
+  }
+}
+
+export class FlashStorage {
+  readonly dir: string;
+  readonly capacityBytes: number;
+  readonly model: 'littlefs' | 'torn';
+  cutAtWrite: number | undefined;
+  /** Writes so far, counted as the cut counts them. */
+  writes = 0;
+  powerLost = false;
+  #open = new Map<number, OpenFile>();
+  #next = 1;
+  #used: number;
+
+  constructor(options: FlashStorageOptions = {}) {
+    this.dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-flash-'));
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.capacityBytes = options.capacityBytes ?? 64 * 1024 * 1024;
+    this.cutAtWrite = options.cutAtWrite;
+    this.model = options.model ?? 'littlefs';
+    this.#used = usedBytes(this.dir);
+  }
+
+  get usedBytes(): number {
+    return this.#used;
+  }
+
+  /** Cuts the power now: what an open file had not committed is lost (see the model above). */
+  cutPower(): void {
+    if (this.powerLost) return;
+    this.powerLost = true;
+    for (const file of this.#open.values()) {
+      fs.closeSync(file.fd);
+      if (this.model === 'littlefs' && file.write) {
+        if (file.committed) fs.writeFileSync(file.path, file.committed);
+        else fs.rmSync(file.path, { force: true });
+      }
+    }
+    this.#open.clear();
+    this.#used = usedBytes(this.dir);
+  }
+
+  handle(h: Record<string, any>, bytes: Uint8Array): { result?: unknown; bytes?: Uint8Array } {
+    if (this.powerLost) throw new PowerLost();
+    switch (h.op) {
+      case 'file.open': {
+        const file = this.#path(h.path);
+        const exists = fs.existsSync(file);
+        if (!h.write && !exists) throw new Error(`file not found: ${h.path}`);
+        if (exists && fs.statSync(file).isDirectory()) throw new Error(`${h.path} is a directory`);
+        const committed = this.model === 'littlefs' && h.write && exists ? fs.readFileSync(file) : undefined;
+        const fd = fs.openSync(file, h.write ? (exists ? 'r+' : 'w+') : 'r');
+        const id = this.#next++;
+        this.#open.set(id, { path: file, fd, write: h.write === true, committed });
+        return { result: id };
+      }
+      case 'file.read': {
+        const file = this.#file(h.handle);
+        const out = Buffer.alloc(h.count);
+        const n = fs.readSync(file.fd, out, 0, h.count, h.position);
+        if (n !== h.count) throw new Error(`read past the end of the file (${h.count} bytes at ${h.position})`);
+        return { bytes: out };
+      }
+      case 'file.write':
+        return { result: this.#write(this.#file(h.handle), h.position, bytes) };
+      case 'file.length':
+        return { result: fs.fstatSync(this.#file(h.handle).fd).size };
+      case 'file.close': {
+        const file = this.#open.get(h.handle);
+        if (file) fs.closeSync(file.fd);
+        this.#open.delete(h.handle);
+        return {};
+      }
+      case 'file.delete': {
+        const file = this.#path(h.path);
+        if (!fs.existsSync(file)) return { result: false };
+        this.#used -= fs.statSync(file).size;
+        fs.rmSync(file);
+        return { result: true };
+      }
+      case 'file.exists':
+        return { result: fs.existsSync(this.#path(h.path)) };
+      case 'file.rename': {
+        const from = this.#path(h.from);
+        const to = h.to.includes('/') ? this.#path(h.to) : path.join(path.dirname(from), h.to);
+        if (fs.existsSync(to)) this.#used -= fs.statSync(to).size;
+        fs.renameSync(from, to);
+        return { result: true };
+      }
+      case 'file.mkdir':
+        fs.mkdirSync(this.#path(h.path), { recursive: true });
+        return {};
+      case 'file.list': {
+        const dir = this.#path(h.path);
+        if (!fs.existsSync(dir)) throw new Error(`directory not found: ${h.path}`);
+        const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+        return { result: entries.map((e) => (e.isDirectory() ? { name: e.name } : { name: e.name, length: fs.statSync(path.join(dir, e.name)).size })) };
+      }
+      case 'file.info':
+        return { result: { used: this.#used, total: this.capacityBytes } };
+      default:
+        throw new Error(`the simulated file system has no operation "${h.op}"`);
+    }
+  }
+
+  #write(file: OpenFile, position: number, bytes: Uint8Array): number {
+    if (!file.write) throw new Error('file is open for reading only');
+    const size = fs.fstatSync(file.fd).size;
+    const growth = Math.max(0, position + bytes.length - size);
+    if (this.#used + growth > this.capacityBytes) throw new Error(`file system full: ${bytes.length} bytes do not fit (${this.capacityBytes - this.#used} free)`);
+    this.writes++;
+    if (this.cutAtWrite !== undefined && this.writes >= this.cutAtWrite) {
+      if (this.model === 'torn') fs.writeSync(file.fd, bytes, 0, Math.floor(bytes.length / 2), position);
+      this.cutPower();
+      throw new PowerLost();
+    }
+    fs.writeSync(file.fd, bytes, 0, bytes.length, position);
+    this.#used += growth;
+    return position + bytes.length;
+  }
+
+  #file(id: number): OpenFile {
+    const file = this.#open.get(id);
+    if (!file) throw new Error(`file handle ${id} is not open (closed already?)`);
+    return file;
+  }
+
+  /** Board paths are absolute ("/chain.log"); nothing may escape the directory. */
+  #path(boardPath: unknown): string {
+    if (typeof boardPath !== 'string' || !boardPath.startsWith('/')) throw new Error(`file paths must be absolute, got ${String(boardPath)}`);
+    const parts = boardPath.split('/').filter(Boolean);
+    if (parts.some((p) => p === '..' || p === '.')) throw new Error(`file path ${boardPath} may not contain . or ..`);
+    return path.join(this.dir, ...parts);
+  }
+}
+
+function usedBytes(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? usedBytes(full) : fs.statSync(full).size;
+  }
+  return total;
+}

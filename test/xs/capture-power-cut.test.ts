@@ -1,0 +1,78 @@
+// Power cuts at every write across a recording of two and a half segments, on both flash
+// models (littlefs: uncommitted writes revert; torn: the cut write lands half). After the
+// reboot the chain verifies, every segment closed before the cut is there, and at most the
+// open segment is lost, on the record as `segment-lost` with the recording stopped.
+// CHAINCAM_POWER_CUT_STRIDE=1 (the default) cuts at every write; a larger stride samples.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
+import type { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
+import { bootCapture, chainRecords, eventsOf, provision } from './capture-support.js';
+
+const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
+const CAMERA = { frameBytes: 3000 };
+
+async function recordUntilCut(flash: string, storage: Record<string, unknown>): Promise<{ board: SimulatedBoard | undefined; cut: boolean }> {
+  let board: SimulatedBoard | undefined;
+  try {
+    board = await bootCapture(flash, CAPTURE, { storage, camera: CAMERA });
+    await board.advance(500);
+    await board.command('start', { ground: 3 });
+    await board.advance(2500);
+    await board.command('stop');
+    await board.advance(300);
+    return { board, cut: board.storage.powerLost };
+  } catch (error) {
+    if (!/power lost/.test(String((error as Error).message))) throw error;
+    return { board, cut: true };
+  }
+}
+
+describe('power cuts at any write during a recording (XS)', function () {
+  this.timeout(600_000);
+  let work: string;
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-power-cut-'));
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  for (const model of ['littlefs', 'torn'] as const) {
+    it(`${model}: after every cut the reboot recovers, the chain verifies, and at most the open segment is lost`, async () => {
+      const reference = path.join(work, 'reference');
+      provision(reference);
+      const full = await recordUntilCut(reference, { model });
+      const writes = full.board!.storage.writes;
+      await full.board!.close();
+      const stride = Number(process.env.CHAINCAM_POWER_CUT_STRIDE ?? 1);
+      let cuts = 0;
+      for (let at = 1; at <= writes; at += stride) {
+        const flash = path.join(work, `${model}-${at}`);
+        provision(flash);
+        const run = await recordUntilCut(flash, { model, cutAtWrite: at });
+        await run.board?.close();
+        assert.ok(run.cut, `write ${at} of ${writes} cut the power`);
+        const reboot = await bootCapture(flash, CAPTURE, { camera: CAMERA });
+        await reboot.advance(200);
+        await reboot.close();
+        const { report } = verifyEvidence(flash, { port: new NodeCryptoPort() });
+        assert.ok(report.ok, `cut at write ${at}: ${JSON.stringify(report.failure)}`);
+        const records = chainRecords(flash);
+        const lost = eventsOf(records, 'segment-lost');
+        assert.ok(lost.length <= 1, `cut at write ${at}: ${lost.length} segments lost`);
+        const started = eventsOf(records, 'recording-start').length;
+        if (started) {
+          const stops = eventsOf(records, 'recording-stop');
+          assert.equal(stops.length, 1, `cut at write ${at}: the recording is closed on the record`);
+          if (stops[0]!.stopReason === 5) assert.equal(lost.length, 1, `cut at write ${at}: the open segment's loss is recorded`);
+        }
+        assert.equal(eventsOf(records, 'power-on').length, records.length ? eventsOf(records, 'power-on').length : 0);
+        cuts++;
+        fs.rmSync(flash, { recursive: true, force: true });
+      }
+      assert.ok(cuts >= 10, `swept ${cuts} cut points over ${writes} writes`);
+    });
+  }
+});

@@ -1,0 +1,41 @@
+// Shared steps of the capture tests: a provisioned simulated board running the capture
+// fixture, the chain read back, and the agency key for export.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readChainLog } from '../../firmware/format/chain-log.js';
+import { decodeRecord, type ChainRecord } from '../../firmware/format/chain-records.js';
+import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
+import { agencyKeyDocument } from '../../host-tools/keys/key-files.js';
+import { SimulatedBoard, type BootOptions } from '../../host-tools/sim/board.js';
+import { provisionFlash } from '../../host-tools/sim/hardware/flash-provisioning.js';
+import { boardTarget } from '../../host-tools/sim/targets.js';
+import { sampleKeys } from '../../host-tools/vectors/sample-evidence.js';
+
+export const CAPTURE_FIXTURE = 'test/fixtures/firmware/capture-recorder';
+export const KEYS = sampleKeys('capture');
+const chaincam = (boardTarget().config as Record<string, any>).chaincam;
+
+export function provision(dir: string): void {
+  provisionFlash(dir, KEYS.camera, KEYS.agency.publicKey);
+}
+
+export function writeAgencyKey(file: string): void {
+  fs.writeFileSync(file, JSON.stringify(agencyKeyDocument(new NodeCryptoPort(), KEYS.agency, true)), { mode: 0o600 });
+}
+
+export function bootCapture(dir: string, capture: Record<string, unknown>, options: Partial<BootOptions> = {}, chaincamOverrides: Record<string, unknown> = {}): Promise<SimulatedBoard> {
+  return SimulatedBoard.boot({
+    main: CAPTURE_FIXTURE,
+    storage: { dir, ...options.storage },
+    camera: options.camera,
+    config: { chaincam: { ...chaincam, ...chaincamOverrides, capture } },
+  });
+}
+
+export function chainRecords(dir: string): ChainRecord[] {
+  return readChainLog(new Uint8Array(fs.readFileSync(path.join(dir, 'chain.log')))).frames.map((f) => decodeRecord(f.body));
+}
+
+export function eventsOf(records: ChainRecord[], type: string): Record<string, any>[] {
+  return records.filter((r) => r.kind === 'event' && r.event.type === type).map((r) => (r as { event: Record<string, any> }).event);
+}
