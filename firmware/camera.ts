@@ -34,6 +34,8 @@ export interface CameraParts {
   /** Replaces the board's own sign display (a test that reads the sign from the trace). */
   sign?: NoticeSign & Partial<GroundChoiceDisplay>;
   capture?: CaptureSink;
+  /** The next recording number, from the store (numbers never repeat across power cycles). */
+  nextRecording?: number;
 }
 
 export function buildCamera(board: typeof device, parts: CameraParts): Camera {
@@ -59,7 +61,7 @@ export function buildCamera(board: typeof device, parts: CameraParts): Camera {
     ticks,
     onChannelFailure: (channel, error) => recorder!.channelFailed(channel, error),
   });
-  recorder = new Recorder({ policy: settings.policy, notice, events, timers: Timer, ticks, capture: parts.capture });
+  recorder = new Recorder({ policy: settings.policy, notice, events, timers: Timer, ticks, capture: parts.capture, nextRecording: parts.nextRecording });
   const controls = new OfficerControls({
     recorder,
     timers: Timer,

@@ -10,7 +10,7 @@ export interface ChaincamConfig {
   profile: string;
   policy: Policy;
   ledPatterns: { ready: LedPattern; recording: LedPattern; fault: LedPattern };
-  tones: { start: ToneSequence; stop: ToneSequence; reminder: ToneSequence; selfTest: ToneSequence };
+  tones: { start: ToneSequence; stop: ToneSequence; reminder: ToneSequence; selfTest: ToneSequence; lowStorage?: ToneSequence };
   button: { debounceMs: number; longMs: number; holdMs: number; choiceTimeoutMs: number };
   board: { name: string; led: number | undefined; ledActiveLow: boolean; buzzer: number | undefined; display: unknown };
 }
@@ -65,7 +65,7 @@ export function readChaincamConfig(config: Record<string, any>): ChaincamConfig 
     profile: chaincam.profile,
     policy,
     ledPatterns: { ready: ledPattern(patterns.ready, 'ready'), recording: ledPattern(patterns.recording, 'recording'), fault: ledPattern(patterns.fault, 'fault') },
-    tones: { start: toneSequence(tones.start, 'start'), stop: toneSequence(tones.stop, 'stop'), reminder: toneSequence(tones.reminder, 'reminder'), selfTest: toneSequence(tones.selfTest, 'selfTest') },
+    tones: { start: toneSequence(tones.start, 'start'), stop: toneSequence(tones.stop, 'stop'), reminder: toneSequence(tones.reminder, 'reminder'), selfTest: toneSequence(tones.selfTest, 'selfTest'), lowStorage: tones.lowStorage === undefined ? undefined : toneSequence(tones.lowStorage, 'lowStorage') },
     button: { debounceMs: milliseconds(button.debounceMs, 30, 'chaincam.button.debounceMs'), longMs, holdMs, choiceTimeoutMs: milliseconds(button.choiceTimeoutMs, 10_000, 'chaincam.button.choiceTimeoutMs') },
     board: { name: typeof board.name === 'string' ? board.name : 'unnamed board', led: board.led, ledActiveLow: board.ledActiveLow === true, buzzer: board.buzzer, display: board.display },
   };

@@ -7,6 +7,7 @@ import { registerFlashCommand } from './flash/flash-command.js';
 import { registerFontCommand } from './font/font-command.js';
 import { registerKeysCommand } from './keys/keys-command.js';
 import { registerLogCommand } from './log/log-command.js';
+import { registerProvisionCommand } from './provision/provision-command.js';
 import { registerSimCommand } from './sim/sim-command.js';
 import { registerVerifyCommand } from './verify/verify-command.js';
 
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   registerKeysCommand(program);
   registerVerifyCommand(program);
   registerDockCommand(program);
+  registerProvisionCommand(program);
   registerExportCommand(program);
   registerFlashCommand(program);
   registerLogCommand(program);

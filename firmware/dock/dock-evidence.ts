@@ -1,17 +1,10 @@
 // What the camera offers the dock: its chain.log bytes, the sealed segments it still holds,
 // and the one destructive act the dock may cause, a release against a verified receipt.
-// The camera's store implements it (issue 5); MemoryDockEvidence is the in-memory version.
+// StoreDockEvidence implements it over the camera's EvidenceStore; MemoryDockEvidence in memory.
 import type { EventSink } from '../policy/event-sink.js';
+import type { HeldSegment } from '../store/held-segments.js';
 
-/** A sealed segment the camera still holds, as its segment record describes it. */
-export interface HeldSegment {
-  /** Sequence of the segment record in the chain. */
-  sequence: number;
-  recording: number;
-  segmentIndex: number;
-  sealedLength: number;
-  sealedDigest: Uint8Array;
-}
+export type { HeldSegment };
 
 export interface DockEvidence {
   /** Appends chain events (dock-session, clock-set); the store's chain writer. */

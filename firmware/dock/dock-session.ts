@@ -153,7 +153,9 @@ export class DockSession {
     const enrolled = this.#o.enrolledDocks.some((key) => bytesEqual(key, dockPublicKey));
     const message = dockAuthMessage(identity.deviceId, this.#cameraNonce, this.#dockNonce, dockPublicKey);
     if (!enrolled || !port.p256Verify(dockPublicKey, message, proof)) {
-      return this.#error(DOCK_ERROR.authFailed, code, enrolled ? 'authentication failed: the dock proof does not verify' : 'authentication failed: this dock key is not enrolled on the camera');
+      return this.#error(DOCK_ERROR.authFailed, code, enrolled ? 'authentication failed: the dock proof does not verify'
+        : this.#o.enrolledDocks.length === 0 ? 'authentication failed: no dock is enrolled on this camera (docks.bin on its flash is missing, empty or damaged); provision it with this dock\'s public key'
+          : 'authentication failed: this dock key is not enrolled on the camera');
     }
     this.#dockKey = dockPublicKey;
     this.#dockId = deriveDockId(port, dockPublicKey);

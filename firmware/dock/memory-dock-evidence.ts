@@ -1,5 +1,5 @@
-// DockEvidence held in memory, over a real ChainWriter: for tests, fixtures and benchmarks
-// until the camera's store (issue 5) implements DockEvidence over its files.
+// DockEvidence held in memory, over a real ChainWriter: for tests, fixtures and benchmarks of
+// the link itself. The camera uses StoreDockEvidence over its flash store.
 import type { CryptoPort } from '../format/crypto-port.js';
 import { ChainWriter } from '../format/chain.js';
 import { CHAIN_LOG_MAGIC } from '../format/chain-log.js';

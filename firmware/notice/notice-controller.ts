@@ -18,6 +18,7 @@ export interface NoticeSign {
   showRecording(ground: LegalGround | undefined, elapsedMs: number): void;
   showElapsed(elapsedMs: number): void;
   showNoticeNotGiven(reason: string): void;
+  showLowStorage?(percentFree: number): void;
 }
 
 export interface NoticeSounds {
@@ -25,6 +26,7 @@ export interface NoticeSounds {
   stop: ToneSequence;
   reminder: ToneSequence;
   selfTest: ToneSequence;
+  lowStorage?: ToneSequence;
 }
 
 export interface NoticeControllerOptions {
@@ -123,6 +125,14 @@ export class NoticeController {
     this.#attempt('tone', () => {
       if (!this.#o.tones.play(this.#o.sounds.reminder)) throw new Error('the reminder tone did not sound');
     });
+  }
+
+  /** Storage is running out: warn the officer by tone and sign (the recording goes on). */
+  lowStorage(percentFree: number): void {
+    this.#attempt('tone', () => {
+      if (!this.#o.tones.play(this.#o.sounds.lowStorage ?? this.#o.sounds.reminder)) throw new Error('the low-storage tone did not sound');
+    });
+    this.#attempt('display', () => this.#o.sign?.showLowStorage?.(percentFree));
   }
 
   noticeNotGiven(reason: string): void {

@@ -1,11 +1,13 @@
 // Boot-time reading of chain.log: finds the head (sequence and link after the last complete
-// frame), what a power cut left open, and a torn final frame to cut off. Reads frame by
-// frame (length, then body and link), so RAM use does not grow with the chain.
+// frame), what a power cut left open, a torn final frame to cut off, and which sealed
+// segments are still held (recorded and not released). Reads frame by frame (length, then
+// body and link), so RAM grows only with the segments held, not with the chain.
 import { CHAIN_LOG_MAGIC, MAX_RECORD_LENGTH } from '../format/chain-log.js';
 import { bytesEqual } from '../format/bytes.js';
 import { decodeRecord } from '../format/chain-records.js';
 import type { ChainHead } from '../format/chain.js';
 import { readAt, type FlashFiles } from './flash-files.js';
+import { HeldSegments, type HeldSegment } from './held-segments.js';
 
 export interface OpenRecordingAtCut {
   recording: number;
@@ -22,6 +24,13 @@ export interface ChainLogScan {
   lastRecording: number;
   /** A recording started and never stopped: the power went off during it. */
   open?: OpenRecordingAtCut;
+  /** Segment records that no release event has freed. */
+  held: HeldSegments;
+  /**
+   * The segment a release event freed when that event is the chain's last record: a power
+   * cut may have fallen between the event and deleting the file (EvidenceStore.release).
+   */
+  releasedAtTail?: HeldSegment;
 }
 
 export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
@@ -29,18 +38,20 @@ export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
   try {
     file = new files.File(path);
   } catch {
-    return { validLength: 0, fileLength: 0, lastRecording: 0 };
+    return { validLength: 0, fileLength: 0, lastRecording: 0, held: new HeldSegments() };
   }
   try {
     const fileLength = file.length;
     if (fileLength < CHAIN_LOG_MAGIC.length || !bytesEqual(readAt(file, 0, CHAIN_LOG_MAGIC.length), CHAIN_LOG_MAGIC)) {
-      return { validLength: 0, fileLength, lastRecording: 0 };
+      return { validLength: 0, fileLength, lastRecording: 0, held: new HeldSegments() };
     }
     let offset = CHAIN_LOG_MAGIC.length;
     let sequence = 0;
     let link: Uint8Array | undefined;
     let lastRecording = 0;
     let open: OpenRecordingAtCut | undefined;
+    const held = new HeldSegments();
+    let releasedAtTail: HeldSegment | undefined;
     while (fileLength - offset >= 4) {
       const header = readAt(file, offset, 4);
       const length = ((header[0]! << 24) | (header[1]! << 16) | (header[2]! << 8) | header[3]!) >>> 0;
@@ -48,8 +59,13 @@ export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
       const frame = readAt(file, offset + 4, length + 32);
       const record = decodeRecord(frame.subarray(0, length));
       if (record.sequence !== sequence) throw new Error(`chain.log frame at ${offset} has sequence ${record.sequence}, expected ${sequence}: the log is damaged; have it verified at the dock`);
+      releasedAtTail = undefined;
       if (record.kind === 'segment') {
         open = { recording: record.recording, openSegment: record.segmentIndex + 1 };
+        held.add({
+          sequence: record.sequence, recording: record.recording, segmentIndex: record.segmentIndex,
+          sealedLength: record.sealedLength, sealedDigest: record.sealedDigest.slice(), // a copy, not a view that keeps the frame
+        });
       } else if (record.kind === 'event') {
         const e = record.event;
         if (e.type === 'recording-start') {
@@ -59,13 +75,15 @@ export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
           open = { recording: e.recording, openSegment: e.segmentIndex + 1 };
         } else if (e.type === 'recording-stop') {
           open = undefined;
+        } else if (e.type === 'release') {
+          releasedAtTail = held.remove(e.segmentSequence);
         }
       }
       link = frame.slice(length, length + 32);
       sequence++;
       offset += 4 + length + 32;
     }
-    return { head: link ? { sequence, link } : undefined, validLength: offset, fileLength, lastRecording, open };
+    return { head: link ? { sequence, link } : undefined, validLength: offset, fileLength, lastRecording, open, held, releasedAtTail };
   } finally {
     file.close();
   }

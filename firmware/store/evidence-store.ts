@@ -1,11 +1,13 @@
 // The camera's append-only evidence store on its flash file system (littlefs):
 //   ROOT chain.log                      the hash chain (docs/FORMAT.md section 5)
 //   ROOT segments/rRRRRRR-sSSSS.seg     sealed segments (section 9)
-// Nothing here rewrites or deletes evidence. Every append is its own open-write-close, which
-// littlefs commits atomically; a torn final frame (possible on FAT) is cut off at boot by
+// Nothing here rewrites evidence, and a sealed file is deleted only by release(), after the
+// `release` event that accounts for it is committed. Every append is its own
+// open-write-close, which littlefs commits atomically; a torn final frame (possible on FAT) is cut off at boot by
 // copying the good frames and renaming over chain.log. Recovery at boot (recordBoot) puts a
 // power cut on the record: the open segment becomes a `segment-lost` event and its recording
-// is stopped with reason "power lost", then a checkpoint signs everything.
+// is stopped with reason "power lost", then a checkpoint signs everything. The boot scan also
+// finds which sealed files are still held (recorded, not released): those the dock may read.
 import type { CryptoPort } from '../format/crypto-port.js';
 import type { ChainEvent } from '../format/chain-events.js';
 import { CHAIN_LOG_MAGIC } from '../format/chain-log.js';
@@ -14,6 +16,7 @@ import type { SegmentRecord } from '../format/chain-records.js';
 import { SegmentSealer } from '../format/sealed-segment.js';
 import { scanChainLog, type OpenRecordingAtCut } from './chain-log-scan.js';
 import { appendCommitted, readAt, type FlashFiles } from './flash-files.js';
+import type { HeldSegment, HeldSegments } from './held-segments.js';
 
 export const MEDIA_TYPE_AVI = 1;
 export const LOSS_REASON = Object.freeze({ powerCut: 1, writeError: 2, storageFull: 3 });
@@ -63,9 +66,16 @@ export class EvidenceStore {
   readonly openAtCut: OpenRecordingAtCut | undefined;
   /** Bytes of a torn final frame cut off chain.log at boot. */
   readonly tornBytes: number;
+  /**
+   * Segments the chain says are held whose sealed file was not on flash at boot. Nothing on
+   * the camera can bring them back; they are not offered to the dock, and verify names them.
+   */
+  readonly missingSegments: readonly HeldSegment[];
   readonly #o: EvidenceStoreOptions;
   readonly #chain: ChainWriter;
   readonly #log: string;
+  readonly #held: HeldSegments;
+  #chainLength: number;
   #lastRecording: number;
 
   private constructor(options: EvidenceStoreOptions) {
@@ -88,8 +98,11 @@ export class EvidenceStore {
       this.#cutTornTail(scan.validLength);
     }
     this.tornBytes = scan.validLength ? scan.fileLength - scan.validLength : 0;
+    this.#chainLength = scan.validLength || CHAIN_LOG_MAGIC.length;
     this.openAtCut = scan.open;
     this.#lastRecording = scan.lastRecording;
+    this.#held = scan.held;
+    this.missingSegments = this.#reconcileSegmentFiles(scan.releasedAtTail);
     this.#chain = new ChainWriter({ port, deviceId: this.deviceId, cameraPublicKey: keys.publicKey, signingKey: keys.privateKey, head: scan.head });
   }
 
@@ -106,6 +119,11 @@ export class EvidenceStore {
   /** The number the recorder gives its next recording: never reused across power cycles. */
   get nextRecording(): number {
     return this.#lastRecording + 1;
+  }
+
+  /** Byte length of chain.log, its 8-byte magic included. */
+  get chainLength(): number {
+    return this.#chainLength;
   }
 
   /** Bytes free on the partition. */
@@ -127,12 +145,12 @@ export class EvidenceStore {
 
   appendEvent(event: ChainEvent): void {
     if (event.type === 'recording-start') this.#lastRecording = Math.max(this.#lastRecording, event.recording);
-    appendCommitted(this.#o.files, this.#log, this.#chain.appendEvent(this.#o.clock(), event).frame);
+    this.#append(this.#chain.appendEvent(this.#o.clock(), event).frame);
   }
 
   /** Signs the head (one ECDSA signature): at each segment close, recording stop and boot. */
   checkpoint(): void {
-    appendCommitted(this.#o.files, this.#log, this.#chain.appendCheckpoint(this.#o.clock()).frame);
+    this.#append(this.#chain.appendCheckpoint(this.#o.clock()).frame);
   }
 
   /**
@@ -178,9 +196,88 @@ export class EvidenceStore {
       noticeIndicators: segment.noticeIndicators, noticeReason: segment.noticeReason, noticeText: segment.noticeText,
       sealedLength: summary.sealedLength, sealedDigest: summary.sealedDigest,
     });
-    appendCommitted(files, this.#log, appended.frame);
+    this.#append(appended.frame);
+    this.#held.add({
+      sequence: appended.record.sequence, recording: segment.recording, segmentIndex: segment.segmentIndex,
+      sealedLength: summary.sealedLength, sealedDigest: summary.sealedDigest,
+    });
     this.checkpoint();
     return appended.record;
+  }
+
+  /** Held segments with a record sequence ≥ fromSequence, in chain order. */
+  heldSegments(fromSequence: number): HeldSegment[] {
+    return this.#held.from(fromSequence);
+  }
+
+  heldSegment(sequence: number): HeldSegment | undefined {
+    return this.#held.get(sequence);
+  }
+
+  /** Up to `length` bytes of chain.log from `offset`; fewer only at its end. */
+  readChain(offset: number, length: number): Uint8Array {
+    return this.#read(this.#log, this.#chainLength, offset, length);
+  }
+
+  /** Up to `length` bytes of a held sealed segment from `offset`; fewer only at its end. */
+  readSegment(sequence: number, offset: number, length: number): Uint8Array {
+    const held = this.#held.get(sequence);
+    if (!held) throw new Error(`segment record #${sequence} is not held on this camera (released, or never stored)`);
+    return this.#read(this.#segmentPath(held), held.sealedLength, offset, length);
+  }
+
+  /**
+   * Frees a held segment for a verified receipt: the `release` event is committed to chain.log
+   * first, and only then is the sealed file deleted. A power cut in between leaves a released
+   * file, which the next boot deletes; never a missing file that nothing accounts for.
+   */
+  release(sequence: number, receiptDigest: Uint8Array): void {
+    const held = this.#held.get(sequence);
+    if (!held) throw new Error(`segment record #${sequence} is not held on this camera (released already, or never stored)`);
+    this.appendEvent({ type: 'release', segmentSequence: sequence, sealedDigest: held.sealedDigest, receiptDigest });
+    this.#held.remove(sequence);
+    this.#o.files.File.delete(this.#segmentPath(held));
+  }
+
+  #append(frame: Uint8Array): void {
+    appendCommitted(this.#o.files, this.#log, frame);
+    this.#chainLength += frame.length;
+  }
+
+  #read(path: string, size: number, offset: number, length: number): Uint8Array {
+    const count = Math.max(0, Math.min(length, size - offset));
+    if (count === 0) return new Uint8Array(0);
+    const file = new this.#o.files.File(path);
+    try {
+      return readAt(file, offset, count);
+    } finally {
+      file.close();
+    }
+  }
+
+  #segmentPath(segment: HeldSegment): string {
+    return `${this.#o.root}segments/${segmentFileName(segment.recording, segment.segmentIndex)}`;
+  }
+
+  /**
+   * One listing of segments/ at boot: a held segment whose file is gone is set aside as
+   * missing, and the file of a release the power cut interrupted is deleted now.
+   */
+  #reconcileSegmentFiles(releasedAtTail: HeldSegment | undefined): HeldSegment[] {
+    const { files, root } = this.#o;
+    const present = new Set<string>();
+    const listing = new files.Iterator(`${root}segments/`);
+    for (let entry = listing.next(); entry; entry = listing.next()) present.add(entry.name);
+    if (releasedAtTail && present.has(segmentFileName(releasedAtTail.recording, releasedAtTail.segmentIndex))) {
+      files.File.delete(this.#segmentPath(releasedAtTail));
+    }
+    const missing: HeldSegment[] = [];
+    for (const segment of this.#held.from(0)) {
+      if (present.has(segmentFileName(segment.recording, segment.segmentIndex))) continue;
+      missing.push(segment);
+      this.#held.remove(segment.sequence);
+    }
+    return missing;
   }
 
   /** Keeps the complete frames: copy them aside, then rename over chain.log (lfs_rename replaces atomically). */

@@ -7,6 +7,7 @@ import { SimulatedBoard } from '../sim/board.js';
 import { signPanel } from '../sim/peripherals.js';
 import { expectedLit, expectedPixels, firstDifference } from '../sim/sign-render.js';
 import { Ssd1306Panel } from '../sim/hardware/ssd1306-panel.js';
+import { boardTarget } from '../sim/targets.js';
 
 export interface Requirement {
   id: string;
@@ -36,6 +37,18 @@ export interface BenchRun {
 }
 
 export const LIMITS = Object.freeze({ ledMs: 100, toneMs: 100, signMs: 500, reminderToleranceMs: 1000 });
+
+// The bench tests notice, not video: the camera records small synthetic frames once a
+// second, so a 30-minute reminder run stays quick (capture has its own tests and benches).
+function benchBoot(target: string | undefined, prepare?: (board: SimulatedBoard) => void): Promise<SimulatedBoard> {
+  const chaincam = (boardTarget(target).config as Record<string, any>).chaincam;
+  return SimulatedBoard.boot({
+    target,
+    prepare,
+    camera: { frameBytes: 2000 },
+    config: { chaincam: { ...chaincam, capture: { ...chaincam.capture, width: 160, height: 120, fps: 1, segmentSeconds: 60 } } },
+  });
+}
 
 export function eventsOf(board: SimulatedBoard): BenchEvent[] {
   return board.traces.filter((l) => l.text.startsWith('event ')).map((l) => JSON.parse(l.text.slice(6)) as BenchEvent);
@@ -94,7 +107,7 @@ export async function runIndicatorBench(options: { target?: string; reminderMinu
   const frames = new Map<string, Buffer>();
   const windows: BenchRun['windows'] = [];
   const add = (r: Requirement) => requirements.push(r);
-  const board = await SimulatedBoard.boot({ target: options.target, prepare: options.prepare });
+  const board = await benchBoot(options.target, options.prepare);
   const target = board.target.name;
   const panel = signPanel(board);
 
@@ -198,7 +211,7 @@ async function failureRows(target: string | undefined): Promise<Requirement[]> {
     },
   ];
   for (const c of cases) {
-    const board = await SimulatedBoard.boot({ target });
+    const board = await benchBoot(target);
     try {
       await board.advance(500);
       const detectable = c.inject(board);

@@ -16,6 +16,8 @@ export class ProgressLines {
 
   update(port: string, p: OffloadProgress): void {
     let bar = this.#bars.get(port);
+    // Updates after the last byte (receipts, releases) belong to the finished bar.
+    if (bar?.finished && p.doneBytes >= p.totalBytes && p.totalBytes === bar.total) return;
     if (!bar || bar.finished) {
       bar = { label: `${port} ${p.deviceId.slice(0, 8)} ${p.label}`, done: p.doneBytes, total: p.totalBytes, started: performance.now(), finished: false };
       this.#bars.set(port, bar);

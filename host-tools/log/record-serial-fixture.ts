@@ -3,9 +3,10 @@
 // framing (serial-framing.ts), for `chaincam log` tests:
 //   npx tsx host-tools/log/record-serial-fixture.ts test/fixtures/serial/sim-debug-boot.bin
 // The run: power on; a debugger of ours logs in, sets a breakpoint on
-// firmware/main.ts:15 (the "ready" trace), continues from it; 5 virtual seconds.
+// firmware/main.ts's "ready" trace line, continues from it; 5 virtual seconds.
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
+import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../sim/project-root.js';
 import { SimulatedBoard } from '../sim/board.js';
@@ -14,7 +15,10 @@ import { frameMachineEnd, frameMessage } from './serial-framing.js';
 
 // A device names its machine by its address; the simulated board has none, so a fixed one.
 const MACHINE = '3FFB2A10';
-const BREAKPOINT = { path: path.join(projectRoot, 'firmware/main.ts'), line: 15 };
+const BREAKPOINT = {
+  path: path.join(projectRoot, 'firmware/main.ts'),
+  line: fs.readFileSync(path.join(projectRoot, 'firmware/main.ts'), 'utf8').split('\n').findIndex((l) => l.includes('ready (profile')) + 1,
+};
 
 export async function recordDebugBoot(seconds = 5): Promise<Buffer> {
   const chunks: Buffer[] = [Buffer.from('<?xs-00000000?>\r\n', 'latin1')];

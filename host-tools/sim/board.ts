@@ -13,6 +13,7 @@ import { UartModel } from './hardware/uart.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
 import { SeededCryptoPort } from '../crypto/seeded-crypto-port.js';
 import { CryptoEngine } from './hardware/crypto-engine.js';
+import { provisionBenchFlash } from './hardware/bench-identity.js';
 import { FlashStorage, type FlashStorageOptions } from './hardware/flash-storage.js';
 import { CameraSensor, type CameraSensorOptions } from './hardware/camera-sensor.js';
 import { Microphone, type MicrophoneOptions } from './hardware/microphone.js';
@@ -111,6 +112,8 @@ export class SimulatedBoard {
     this.uart = new UartModel(this.timeline);
     this.crypto = new CryptoEngine(options.cryptoSeed === undefined ? new NodeCryptoPort() : new SeededCryptoPort(options.cryptoSeed));
     this.storage = new FlashStorage(options.storage);
+    // A board given no flash of its own is a provisioned bench camera (keys it cannot decrypt with).
+    if (options.storage?.dir === undefined) provisionBenchFlash(this.storage.dir);
     this.camera = new CameraSensor(options.camera, () => this.#now);
     this.microphone = new Microphone(options.microphone, () => this.#now);
     attachPeripherals(this);

@@ -8,6 +8,8 @@ import type { TimelineEntry } from './timeline.js';
 import { DEFAULT_XSBUG_ADDRESS, XsbugBridge } from './xsbug-bridge.js';
 import { SerialBridge } from './serial-bridge.js';
 import { recordRun } from './record-run.js';
+import { readScenario } from '../scenario/scenario-file.js';
+import { runShift } from '../scenario/shift-runner.js';
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -62,7 +64,16 @@ export function registerSimCommand(program: Command): void {
     .option('--storage <dir>', "the board's flash, as a host directory (kept between runs)")
     .option('--power-cut-at <seconds>', 'with --record: cut the power at this virtual time instead of stopping', seconds)
     .option('--keys <dir>', 'a `chaincam keys init` directory, to provision a new --storage once')
-    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; record?: number; storage?: string; powerCutAt?: number; keys?: string }) => {
+    .option('--scenario <file>', 'run a shift from a scenario file (docs/SCENARIO.md): record, power cuts, dock, verify, export')
+    .option('--data <dir>', 'with --scenario: keys, camera flash, evidence store, exports and pictures', 'chaincam-data')
+    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; record?: number; storage?: string; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
+      if (options.scenario) {
+        const scenario = readScenario(options.scenario);
+        process.stdout.write(`chaincam sim: ${scenario.name}\n`);
+        const result = await runShift(scenario, options.data, (line) => process.stdout.write(`${line}\n`));
+        if (!result.ok) process.exitCode = 1;
+        return;
+      }
       if (options.record !== undefined) {
         if (!options.storage) throw new Error('--record needs --storage DIR: the flash the recording is written to');
         await recordRun({ seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
@@ -70,6 +71,13 @@ const breakOf = (message: string) => {
   return match ? { path: match[1], line: Number(match[2]), text: match[3]!.trim() } : undefined;
 };
 
+/** The TypeScript line of firmware/main.ts that traces "ready": a line with code, after boot's work. */
+const READY_LINE = fs.readFileSync(path.join(projectRoot, 'firmware/main.ts'), 'utf8').split('\n').findIndex((l) => l.includes('ready (profile')) + 1;
+/** A blank line in firmware/main.ts (no code) and the line with code right after it. */
+const MAIN_LINES = fs.readFileSync(path.join(projectRoot, 'firmware/main.ts'), 'utf8').split('\n');
+const CODE_AFTER_COMMENT = MAIN_LINES.findIndex((l) => l.startsWith('const FIRMWARE_VERSION')) + 1;
+const COMMENT_LINE = CODE_AFTER_COMMENT - 1;
+
 describe('xsbug on the simulated board (debug build of xsnap-worker, bridged to a debugger over TCP)', function () {
   this.timeout(60_000);
   const main = path.join(projectRoot, 'firmware/main.ts');
@@ -92,14 +100,15 @@ describe('xsbug on the simulated board (debug build of xsnap-worker, bridged to 
   });
 
   it('breaks on a TypeScript line of firmware/main.ts set at login, reports its path and line, and resumes', async () => {
-    // firmware/main.ts:15 is the "ready" trace; its compiled JavaScript line differs.
-    assert.notEqual(new FirmwareModules({}).compile('firmware/main.ts').lines.indexOf(14) + 1, 15);
-    peer.onLogin = (p) => p.send(`<set-all-breakpoints><breakpoint path="exceptions" line="0"/><breakpoint path="${main}" line="15"/></set-all-breakpoints>`);
+    // READY_LINE is the "ready" trace; its compiled JavaScript line differs.
+    assert.notEqual(new FirmwareModules({}).compile('firmware/main.ts').lines.indexOf(READY_LINE - 1) + 1, READY_LINE);
+    // (No "exceptions" breakpoint: the store's boot scan throws and catches on purpose.)
+    peer.onLogin = (p) => p.send(`<set-all-breakpoints><breakpoint path="${main}" line="${READY_LINE}"/></set-all-breakpoints>`);
     const booting = SimulatedBoard.boot({ xsbug: bridge, onTrace: (text) => (traces.push(text), bridge.trace(text)) });
     const login = await peer.next((m) => m.includes('<login '));
     assert.match(login, /<login name="chaincam test" value="XS"\/>/);
     const stop = breakOf(await peer.next((m) => m.includes('<break')));
-    assert.deepEqual(stop, { path: main, line: 15, text: '# Break: breakpoint!' });
+    assert.deepEqual(stop, { path: main, line: READY_LINE, text: '# Break: breakpoint!' });
     // Stopped before the line ran: the power-on event was traced, "ready" was not.
     assert.equal(traces.some((t) => t.includes('ready')), false);
     peer.send('<go/>');
@@ -156,16 +165,16 @@ describe('chaincam sim --xsbug (the command a developer runs)', function () {
     if (!/--xsbug/.test(spawnSync(process.execPath, [chaincam, 'sim', '--help'], { encoding: 'utf8' }).stdout)) this.skip();
   });
 
-  it('attaches to a debugger, stops at a breakpoint in firmware/main.ts:15, resumes and finishes', async () => {
+  it('attaches to a debugger, stops at a breakpoint on the ready line of firmware/main.ts, resumes and finishes', async () => {
     const peer = new XsbugPeer();
     const address = await peer.listen();
-    peer.onLogin = (p) => p.send(`<set-all-breakpoints><breakpoint path="${path.join(projectRoot, 'firmware/main.ts')}" line="15"/></set-all-breakpoints>`);
+    peer.onLogin = (p) => p.send(`<set-all-breakpoints><breakpoint path="${path.join(projectRoot, 'firmware/main.ts')}" line="${READY_LINE}"/></set-all-breakpoints>`);
     const child = spawn(process.execPath, [chaincam, 'sim', '--seconds', '2', '--xsbug', address], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     try {
       const stop = breakOf(await peer.next((m) => m.includes('<break')));
-      assert.deepEqual(stop, { path: path.join(projectRoot, 'firmware/main.ts'), line: 15, text: '# Break: breakpoint!' });
+      assert.deepEqual(stop, { path: path.join(projectRoot, 'firmware/main.ts'), line: READY_LINE, text: '# Break: breakpoint!' });
       assert.doesNotMatch(stdout, /ready/);
       peer.send('<go/>');
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -198,9 +207,9 @@ describe('xsbug paths and lines (XS sees repository paths and JavaScript lines)'
       assert.deepEqual(paths.toDebugger(inWorker), { path: absolute, line: tsLine });
     }
   });
-  it('moves a breakpoint on a line without code (a type import) to the next line that has some', () => {
-    const main = paths.toWorker({ path: path.join(projectRoot, 'firmware/main.ts'), line: 8 });
-    assert.deepEqual(paths.toDebugger(main), { path: path.join(projectRoot, 'firmware/main.ts'), line: 9 });
+  it('moves a breakpoint on a line without code (a blank line) to the next line that has some', () => {
+    const main = paths.toWorker({ path: path.join(projectRoot, 'firmware/main.ts'), line: COMMENT_LINE });
+    assert.deepEqual(paths.toDebugger(main), { path: path.join(projectRoot, 'firmware/main.ts'), line: CODE_AFTER_COMMENT });
   });
   it('leaves paths outside the compiled modules alone', () => {
     assert.deepEqual(paths.toWorker({ path: '/elsewhere/x.ts', line: 3 }), { path: '/elsewhere/x.ts', line: 3 });

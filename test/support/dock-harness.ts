@@ -1,5 +1,6 @@
-// A simulated camera (test/fixtures/firmware/dock-camera in XS) wired straight to a
-// DockClient through the board's UART model: no pty, so XS tests stay fast.
+// A simulated camera (test/fixtures/firmware/dock-camera in XS, or any firmware with the dock
+// link on device.Serial.default: attachDock) wired straight to a DockClient through the
+// board's UART model: no pty, so XS tests stay fast.
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { DockClient } from '../../host-tools/dock/dock-client.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
@@ -28,10 +29,10 @@ export interface DockedCamera {
 
 export const hostPort = new NodeCryptoPort();
 
-export async function dockedCamera(options: { enroll?: boolean; timeoutMs?: number } = {}): Promise<DockedCamera> {
-  const camera = generateP256KeyPair(hostPort);
-  const dock = generateP256KeyPair(hostPort);
-  const board = await SimulatedBoard.boot({ main: 'test/fixtures/firmware/dock-camera' });
+/** The dock's end of a booted board's UART: a DockClient with a cable that can be pulled and re-plugged. */
+export type DockCable = Pick<DockedCamera, 'client' | 'reconnect' | 'inject' | 'transmitted' | 'pull' | 'cut'>;
+
+export function attachDock(board: SimulatedBoard, options: { timeoutMs?: number } = {}): DockCable {
   const cut = { camera: false, dock: false };
   const transmitted = { bytes: 0 };
   const uartPort = board.target.provider.Serial.port ?? 0;
@@ -68,12 +69,21 @@ export async function dockedCamera(options: { enroll?: boolean; timeoutMs?: numb
     }
     client.receive(bytes.slice());
   });
+  return { get client() { return client; }, reconnect, inject, transmitted, pull, cut };
+}
+
+export async function dockedCamera(options: { enroll?: boolean; timeoutMs?: number } = {}): Promise<DockedCamera> {
+  const camera = generateP256KeyPair(hostPort);
+  const dock = generateP256KeyPair(hostPort);
+  const board = await SimulatedBoard.boot({ main: 'test/fixtures/firmware/dock-camera' });
+  const cable = attachDock(board, options);
   const provisioned = await board.command('provision', {
     cameraPrivateKey: toHex(camera.privateKey),
     enrolledDocks: options.enroll === false ? [] : [toHex(dock.publicKey)],
   }) as { deviceId: string };
   return {
-    board, get client() { return client; }, reconnect, inject, transmitted, pull, camera, dock, cut, deviceId: provisioned.deviceId,
+    board, get client() { return cable.client; }, reconnect: cable.reconnect, inject: cable.inject, transmitted: cable.transmitted,
+    pull: cable.pull, camera, dock, cut: cable.cut, deviceId: provisioned.deviceId,
     status: async () => (await board.command('status')) as Awaited<ReturnType<DockedCamera['status']>>,
     record: async (recording, sizes) => (await board.command('record', { recording, sizes })) as Awaited<ReturnType<DockedCamera['record']>>,
   };

@@ -25,7 +25,7 @@ export function writeAgencyKey(file: string): void {
 
 export function bootCapture(dir: string, capture: Record<string, unknown>, options: Partial<BootOptions> = {}, chaincamOverrides: Record<string, unknown> = {}): Promise<SimulatedBoard> {
   return SimulatedBoard.boot({
-    main: CAPTURE_FIXTURE,
+    main: options.main ?? CAPTURE_FIXTURE,
     storage: { dir, ...options.storage },
     camera: options.camera,
     config: { chaincam: { ...chaincam, ...chaincamOverrides, capture } },

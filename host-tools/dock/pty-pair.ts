@@ -1,0 +1,36 @@
+// A pair of real kernel pseudo-terminals joined by socat: what a USB-serial cable between
+// camera and dock looks like to both programs (the shift runner and the dock tests use it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface PtyPair {
+  camera: string;
+  dock: string;
+  close(): Promise<void>;
+}
+
+export async function ptyPair(): Promise<PtyPair> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-pty-'));
+  const camera = path.join(dir, 'camera');
+  const dock = path.join(dir, 'dock');
+  const socat: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${camera}`, `pty,raw,echo=0,link=${dock}`], { stdio: 'ignore' });
+  const spawnError = new Promise<never>((_, reject) => socat.once('error', (e) => reject(new Error(`cannot run socat (apt-get install -y socat): ${e.message}`))));
+  const ready = (async () => {
+    for (let i = 0; i < 200 && !(fs.existsSync(camera) && fs.existsSync(dock)); i++) await new Promise((r) => setTimeout(r, 10));
+    if (!fs.existsSync(dock)) throw new Error('socat did not create the pty pair within 2 s');
+  })();
+  await Promise.race([ready, spawnError]);
+  return {
+    camera, dock,
+    close: async () => {
+      if (socat.exitCode === null) {
+        const exited = new Promise((r) => socat.once('exit', r));
+        socat.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

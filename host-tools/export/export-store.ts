@@ -1,0 +1,52 @@
+// `chaincam export STORE`: footage from a dock's evidence store. The store keeps each
+// camera's verified chain (cameras/<id>/current) and its sealed segments by digest
+// (objects/); a temporary view lays them out as the camera did, so the one export path
+// (export-evidence.ts: verify, then decrypt) serves both, and the export is audited.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SEGMENTS_DIR, segmentFileName } from '../evidence/evidence-layout.js';
+import { EvidenceStore } from '../store/evidence-store.js';
+import { exportEvidence, type ExportOptions, type ExportResult } from './export-evidence.js';
+
+export interface StoreExportOptions extends ExportOptions {
+  /** Only this camera (device id hex); every camera in the store otherwise. */
+  deviceId?: string;
+  /** Only this recording's files are kept in the output. */
+  recording?: number;
+}
+
+export function exportStore(storeDir: string, options: StoreExportOptions): ExportResult & { cameras: string[] } {
+  const store = EvidenceStore.open(storeDir);
+  const result: ExportResult & { cameras: string[] } = { verified: true, exported: [], skipped: [], cameras: [] };
+  try {
+    const cameras = store.cameras().filter((c) => !options.deviceId || c.deviceId === options.deviceId);
+    if (!cameras.length) throw new Error(`${storeDir} holds ${options.deviceId ? `no camera ${options.deviceId}` : 'no camera yet'}: dock a camera first`);
+    for (const camera of cameras) {
+      const current = store.cameraDir(camera.deviceId);
+      if (!current) continue;
+      const view = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-export-view-'));
+      try {
+        for (const name of fs.readdirSync(current)) if (fs.statSync(path.join(current, name)).isFile()) fs.symlinkSync(path.join(current, name), path.join(view, name));
+        fs.mkdirSync(path.join(view, SEGMENTS_DIR));
+        for (const segment of store.segments(camera.deviceId)) {
+          if (options.recording !== undefined && segment.recording !== options.recording) continue;
+          fs.symlinkSync(store.objectPath(segment.sealedDigest), path.join(view, SEGMENTS_DIR, segmentFileName(segment.recording, segment.segmentIndex)));
+        }
+        const outDir = path.join(options.outDir, camera.deviceId);
+        const one = exportEvidence(view, { ...options, outDir });
+        result.verified &&= one.verified;
+        result.exported.push(...one.exported);
+        // Segments of other recordings were left out of the view on purpose.
+        result.skipped.push(...one.skipped.filter(() => options.recording === undefined));
+        result.cameras.push(camera.deviceId);
+        store.audit('export', camera.deviceId, options.recording ?? null, { files: one.exported.length, to: path.resolve(outDir) });
+      } finally {
+        fs.rmSync(view, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    store.close();
+  }
+  return result;
+}

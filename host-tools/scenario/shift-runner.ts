@@ -1,0 +1,273 @@
+// Runs a shift (a scenario file) on the simulated camera: keys and provisioning on first
+// use, the officer's button presses, power cuts and reboots, then the camera in the dock
+// over a real pseudo-terminal to `chaincam dock`, and finally verify and export on the
+// dock's evidence store. Everything lands in one data directory, shift after shift.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { legalGround } from '../../firmware/policy/legal-grounds.js';
+import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
+import { createDockKeyFile, readDockKeyFile } from '../dock/dock-key.js';
+import { ptyPair } from '../dock/pty-pair.js';
+import { exportStore } from '../export/export-store.js';
+import { initKeys } from '../keys/keys-command.js';
+import { readAgencyKey, readCameraIdentity } from '../keys/key-files.js';
+import { timelinePicture } from '../bench/timeline-picture.js';
+import { SimulatedBoard } from '../sim/board.js';
+import { provisionFlash } from '../sim/hardware/flash-provisioning.js';
+import { signPanel } from '../sim/peripherals.js';
+import { projectRoot } from '../sim/project-root.js';
+import { SerialBridge } from '../sim/serial-bridge.js';
+import { boardTarget } from '../sim/targets.js';
+import { EvidenceStore } from '../store/evidence-store.js';
+import type { RecordingFinding } from '../verify/recording-tally.js';
+import { verifyStore } from '../verify/verify-store.js';
+import { chooseWhileRecording, emergencyStart, recordOn, stopRecording } from './officer-hands.js';
+import { describeEvent, type CameraEvent } from './shift-events.js';
+import type { Scenario, ScenarioStep } from './scenario-file.js';
+
+export interface ShiftPaths {
+  data: string;
+  keys: string;
+  flash: string;
+  store: string;
+  exports: string;
+  pictures: string;
+}
+
+export interface ShiftResult {
+  ok: boolean;
+  shift: number;
+  recordings: number[];
+  exported: string[];
+  pictures: string[];
+  problems: string[];
+}
+
+export function shiftPaths(dataDir: string): ShiftPaths {
+  const data = path.resolve(dataDir);
+  return { data, keys: path.join(data, 'keys'), flash: path.join(data, 'camera-flash'), store: path.join(data, 'store'), exports: path.join(data, 'export'), pictures: path.join(data, 'pictures') };
+}
+
+function stamp(seconds: number): string {
+  return `${seconds.toFixed(1).padStart(7)} s`;
+}
+
+/** Keys (agency, camera, dock) and the camera's flash, created once and then reused. */
+function prepare(paths: ShiftPaths, log: (line: string) => void): { agencyKey: string; dockKey: string } {
+  const port = new NodeCryptoPort();
+  const agencyKey = path.join(paths.keys, 'agency.key');
+  if (!fs.existsSync(agencyKey)) {
+    const made = initKeys(paths.keys, 'chaincam simulated camera', port);
+    log(`keys: created the agency key ${made.agencyKeyId} and camera ${made.deviceId} in ${paths.keys}`);
+  }
+  const dockKey = path.join(paths.keys, 'dock.key');
+  if (!fs.existsSync(dockKey)) createDockKeyFile(port, dockKey);
+  if (!fs.existsSync(path.join(paths.flash, 'identity.bin'))) {
+    const camera = readCameraIdentity(port, path.join(paths.keys, 'camera.key'), true);
+    const agency = readAgencyKey(port, path.join(paths.keys, 'agency.pub'), false);
+    provisionFlash(paths.flash, camera, agency.publicKey, [readDockKeyFile(port, dockKey).publicKey]);
+    log(`provisioned the camera's flash ${paths.flash}: its identity, the agency public key, this dock enrolled`);
+  }
+  return { agencyKey, dockKey };
+}
+
+export async function runShift(scenario: Scenario, dataDir: string, log: (line: string) => void): Promise<ShiftResult> {
+  const paths = shiftPaths(dataDir);
+  fs.mkdirSync(paths.data, { recursive: true });
+  const { agencyKey, dockKey } = prepare(paths, log);
+  const shift = fs.existsSync(paths.exports) ? fs.readdirSync(paths.exports).filter((n) => n.startsWith('shift-')).length + 1 : 1;
+  const result: ShiftResult = { ok: true, shift, recordings: [], exported: [], pictures: [], problems: [] };
+  const target = scenario.target;
+  const config = (boardTarget(target).config as Record<string, any>);
+  const overrides = { chaincam: { ...config.chaincam, capture: { ...config.chaincam?.capture, ...scenario.capture } } };
+  const epochAtStart = Math.floor(Date.now() / 1000) * 1000;
+  const events: CameraEvent[] = [];
+  let board: SimulatedBoard | undefined;
+  let bootAt = 0;
+  const sceneNow = () => bootAt + (board ? board.now / 1000 : 0);
+  const pictureOf: { from?: number; board?: SimulatedBoard; done?: boolean } = {};
+
+  const onTrace = (text: string, t: number) => {
+    if (text.startsWith('event ')) {
+      const event = JSON.parse(text.slice(6)) as CameraEvent;
+      events.push(event);
+      if (event.type === 'recording-start') result.recordings.push(event.recording as number);
+      const line = describeEvent(event);
+      if (line) log(`${stamp(bootAt + t / 1000)}  camera  ${line}`);
+    } else if (/^(recovery|storage|capture error|chaincam:)/.test(text)) {
+      log(`${stamp(bootAt + t / 1000)}  camera  ${text.trimEnd()}`);
+    }
+  };
+
+  const act = async (step: ScenarioStep): Promise<void> => {
+    const b = board!;
+    switch (step.do) {
+      case 'record': {
+        log(`${stamp(sceneNow())}  officer chooses ground ${step.ground} (${legalGround(step.ground).en}) with the button and starts recording`);
+        await recordOn(b, step.ground);
+        await b.advance(400);
+        noticeLine(b);
+        if (pictureOf.from === undefined) {
+          pictureOf.from = b.now - 4000;
+          pictureOf.board = b;
+          const panel = signPanel(b);
+          if (panel) result.pictures.push(save(path.join(paths.pictures, `shift-${shift}-sign-recording.png`), panel.png()));
+        }
+        break;
+      }
+      case 'emergency':
+        log(`${stamp(sceneNow())}  officer presses and holds: one-press emergency start`);
+        await emergencyStart(b);
+        await b.advance(400);
+        noticeLine(b);
+        break;
+      case 'confirm':
+      case 'change-ground': {
+        const current = lastGround(events);
+        log(`${stamp(sceneNow())}  officer ${step.do === 'confirm' ? 'confirms' : 'changes'} the ground: ${step.ground} (${legalGround(step.ground).en})`);
+        await chooseWhileRecording(b, current, step.ground);
+        break;
+      }
+      case 'stop':
+        log(`${stamp(sceneNow())}  officer holds the button 3 s to stop`);
+        await stopRecording(b);
+        await b.advance(500);
+        if (pictureOf.board === b && !pictureOf.done) {
+          pictureOf.done = true;
+          result.pictures.push(save(path.join(paths.pictures, `shift-${shift}-indicators.png`), timelinePicture({
+            title: `chaincam shift ${shift}: the first recording's notice (LED, buzzer, sign) on the ${b.target.name} board`,
+            from: Math.max(0, pictureOf.from!), to: b.now, timeline: b.timeline,
+            signWrites: (signPanel(b)?.writes ?? []).map((w) => w.t),
+            events: events.filter((e) => e.t >= pictureOf.from! && e.t <= b.now && e.type !== 'power-on').map((e) => ({ t: e.t, label: describeEvent(e)?.split(':')[0] ?? e.type })),
+          })));
+        }
+        break;
+      case 'notice-failure':
+        log(`${stamp(sceneNow())}  hardware: the ${step.channel} dies`);
+        if (step.channel === 'led') b.gpio.injectFault(b.channelPin('led'), 'output driver fault');
+        else if (step.channel === 'buzzer') b.pwm.injectFault(b.channelPin('buzzer'), 'LEDC channel unavailable');
+        else {
+          const panel = signPanel(b);
+          if (panel) panel.answering = false;
+        }
+        break;
+      case 'power-cut':
+        log(`${stamp(sceneNow())}  POWER CUT: the battery is pulled`);
+        b.storage.cutPower();
+        await b.close();
+        board = undefined;
+        break;
+      case 'dock':
+        await dock(b);
+        break;
+      case 'power-on':
+        break;
+    }
+  };
+
+  const noticeLine = (b: SimulatedBoard) => {
+    const since = b.now - 2000;
+    const led = b.timeline.levels('led').filter((e) => e.t >= since).length;
+    const tones = b.timeline.entries.filter((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0 && e.t >= since).map((e) => (e as { hz: number }).hz);
+    const sign = (signPanel(b)?.writes ?? []).some((w) => w.t >= since);
+    log(`${stamp(sceneNow())}  notice  LED ${led ? 'blinking' : 'DARK'}, tones ${tones.length ? tones.join('→') + ' Hz' : 'SILENT'}, sign ${sign ? 'says 녹화 중 / RECORDING' : 'NOT UPDATED'}`);
+  };
+
+  const dock = async (b: SimulatedBoard) => {
+    log(`${stamp(sceneNow())}  camera goes into the dock (a real pty pair; \`chaincam dock\` on the other end)`);
+    const pair = await ptyPair();
+    const bridge = await SerialBridge.open({ board: b, path: pair.camera });
+    bridge.start();
+    try {
+      const child = spawn(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'dock', '--port', pair.dock, '--store', paths.store, '--key', dockKey, '--once'], { stdio: ['ignore', 'inherit', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      if (code !== 0) {
+        result.ok = false;
+        result.problems.push(`chaincam dock exited with ${code}: ${stderr.trim()}`);
+      }
+    } finally {
+      await bridge.close();
+      await pair.close();
+    }
+  };
+
+  try {
+    for (const step of scenario.steps) {
+      if (step.do === 'power-on') {
+        bootAt = step.at;
+        log(`${stamp(step.at)}  camera powers on`);
+        board = await SimulatedBoard.boot({ target, config: overrides, storage: { dir: paths.flash }, epochMs: epochAtStart + step.at * 1000, onTrace });
+        continue;
+      }
+      if (board && step.at > sceneNow()) await board.advanceTo((step.at - bootAt) * 1000);
+      await act(step);
+    }
+  } finally {
+    await board?.close();
+  }
+
+  // The dock's evidence store: verify everything, then export this shift's first recording.
+  const store = verifyStore(paths.store, new NodeCryptoPort());
+  if (!store.ok) {
+    result.ok = false;
+    result.problems.push(...store.failures);
+  }
+  log(`verify: ${store.ok ? 'VERIFIED' : 'FAILED'}: ${store.cameras.length} camera(s), ${store.segments} stored segments${store.failures.length ? `; ${store.failures[0]}` : ''}`);
+  const first = result.recordings[0];
+  if (first !== undefined && store.ok) {
+    const exported = exportStore(paths.store, { port: new NodeCryptoPort(), agencyKeyFile: agencyKey, outDir: path.join(paths.exports, `shift-${shift}`), recording: first });
+    result.exported = exported.exported;
+  }
+  printReport(result, events, paths, store.cameras.flatMap((c) => c.recordings), log);
+  return result;
+}
+
+function lastGround(events: CameraEvent[]): number {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type === 'ground-change') return e.toGround as number;
+    if (e.type === 'recording-start') return e.legalGround as number;
+  }
+  return 0;
+}
+
+function save(file: string, png: Buffer): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, png);
+  return file;
+}
+
+function printReport(result: ShiftResult, events: CameraEvent[], paths: ShiftPaths, verified: RecordingFinding[], log: (line: string) => void): void {
+  const store = EvidenceStore.open(paths.store);
+  try {
+    const segments = store.segments();
+    log('');
+    log(`shift ${result.shift} report`);
+    for (const recording of result.recordings) {
+      const start = events.find((e) => e.type === 'recording-start' && e.recording === recording)!;
+      const change = events.filter((e) => e.type === 'ground-change' && e.recording === recording).at(-1);
+      const ground = (change?.toGround ?? start.legalGround) as number;
+      const failures = events.filter((e) => e.type === 'notice-failure' && e.recording === recording);
+      // Losses are recorded at the reboot after a cut, straight into the chain: read them from the verified copy.
+      const lost = verified.find((r) => r.recording === recording)?.lostSegments.length ?? 0;
+      const stored = segments.filter((s) => s.recording === recording);
+      const bytes = stored.reduce((sum, s) => sum + s.sealedLength, 0);
+      const groundText = ground ? `ground ${ground} (${legalGround(ground).ko} / ${legalGround(ground).en})` : 'ground NOT CONFIRMED';
+      const how = start.startMode === 2 ? `, emergency start${change ? ' confirmed' : ''}` : '';
+      const notice = failures.length ? `notice: ${failures.map((f) => String(f.text)).join('; ')}` : 'notice given (LED, tones, sign)';
+      log(`  recording ${recording}: ${groundText}${how}; ${notice}; ${stored.length} segments stored (${(bytes / 1e6).toFixed(2)} MB)${lost ? `, ${lost} lost at a power cut (on the record)` : ''}`);
+    }
+    const released = segments.filter((s) => result.recordings.includes(s.recording) && s.releasedAt !== null).length;
+    log(`  released on the camera after verified receipts: ${released} segments`);
+    log(`  evidence store: ${paths.store} (SQLite + sealed segments); camera flash: ${paths.flash}`);
+    for (const file of result.exported) log(`  exported: ${file}`);
+    for (const file of result.pictures) log(`  picture: ${file}`);
+    for (const problem of result.problems) log(`  PROBLEM: ${problem}`);
+    log(result.ok ? `shift ${result.shift}: recorded, docked, stored and VERIFIED` : `shift ${result.shift}: FAILED (see the problems above)`);
+  } finally {
+    store.close();
+  }
+}

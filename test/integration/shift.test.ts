@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runShift, shiftPaths } from '../../host-tools/scenario/shift-runner.js';
+import { readScenario, parseScenario } from '../../host-tools/scenario/scenario-file.js';
+import { projectRoot } from '../../host-tools/sim/project-root.js';
+import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
+
+const chaincam = (...args: string[]) => spawnSync(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), ...args], { encoding: 'utf8', timeout: 170_000 });
+
+describe('the main job: a shift recorded, docked, stored, verified and exported', function () {
+  this.timeout(180_000);
+
+  it('npm start\'s default shift runs end to end in under 2 minutes and the store verifies', () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-shift-'));
+    const started = Date.now();
+    const run = chaincam('sim', '--scenario', path.join(projectRoot, 'scenarios/default-shift.json'), '--data', data);
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(run.status, 0, run.stdout.slice(-3000) + run.stderr);
+    assert.ok(seconds < 120, `took ${seconds} s`);
+    const out = run.stdout;
+    assert.match(out, /recording-start: recording 1, ground 1 \(Arrest\/detention\)/);
+    assert.match(out, /notice {2}LED blinking, tones 880→1320 Hz, sign says 녹화 중 \/ RECORDING/);
+    assert.match(out, /recording-start: recording 2, ground not yet confirmed, one-press emergency start/);
+    assert.match(out, /ground-change: recording 2, 0 → ground 6/);
+    assert.match(out, /POWER CUT/);
+    assert.match(out, /recovery: recording 2 segment \d+ was open at the power cut/);
+    assert.match(out, /offloaded: \d+ segments stored, \d+ released/);
+    assert.match(out, /recording 2: ground 6 .*emergency start confirmed.*, 1 lost at a power cut \(on the record\)/);
+    assert.match(out, /shift 1: recorded, docked, stored and VERIFIED/);
+    const avi = out.match(/exported: (\S+\.avi)/)?.[1];
+    assert.ok(avi && fs.existsSync(avi), 'an exported AVI');
+    const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', avi!], { encoding: 'utf8' });
+    assert.deepEqual(probe.stdout.trim().split('\n'), ['mjpeg', 'pcm_s16le']);
+    for (const picture of ['shift-1-indicators.png', 'shift-1-sign-recording.png']) assert.ok(fs.existsSync(path.join(data, 'pictures', picture)), picture);
+    const verify = chaincam('verify', path.join(data, 'store'));
+    assert.equal(verify.status, 0, verify.stdout);
+  });
+
+  it('a second shift appends without touching the first; a broken stored segment is then reported', async () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-shift-'));
+    const scenario = readScenario(path.join(projectRoot, 'test/fixtures/scenarios/short-shift.json'));
+    const lines: string[] = [];
+    const first = await runShift(scenario, data, (line) => lines.push(line));
+    assert.equal(first.ok, true, lines.join('\n'));
+    const paths = shiftPaths(data);
+    const snapshot = (store = EvidenceStore.open(paths.store)) => {
+      try {
+        return store.segments().map((s) => `${s.recording}/${s.segmentIndex}/${s.sealedDigest}`);
+      } finally {
+        store.close();
+      }
+    };
+    const afterFirst = snapshot();
+    const second = await runShift(scenario, data, (line) => lines.push(line));
+    assert.equal(second.ok, true, lines.join('\n'));
+    assert.deepEqual(second.recordings, [first.recordings[0]! + 1], 'recording numbers continue across shifts');
+    const afterSecond = snapshot();
+    assert.deepEqual(afterSecond.slice(0, afterFirst.length), afterFirst, "the first shift's evidence is untouched");
+    assert.ok(afterSecond.length > afterFirst.length);
+
+    // Break one byte of a stored segment from the first shift; the third shift's verify says which.
+    const store = EvidenceStore.open(paths.store);
+    const victim = store.segments()[0]!;
+    const file = store.objectPath(victim.sealedDigest);
+    store.close();
+    fs.chmodSync(file, 0o644);
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length >> 1] ^= 0x40;
+    fs.writeFileSync(file, bytes);
+    const third = await runShift(scenario, data, (line) => lines.push(line));
+    assert.equal(third.ok, false);
+    assert.match(third.problems.join('\n'), new RegExp(`segment ${victim.recording}/${victim.segmentIndex} of camera .* no longer matches its SHA-256`));
+  });
+
+  it('refuses a scenario with a mistake, naming the step', () => {
+    assert.throws(() => parseScenario('{"name":"x","steps":[{"at":0,"do":"power-on"},{"at":1,"do":"record"}]}', 'bad.json'), /bad\.json: step 2: "record" needs a legal "ground" from 1 to 9/);
+    assert.throws(() => parseScenario('{"name":"x","steps":[{"at":0,"do":"record","ground":1}]}', 'bad.json'), /step 1: "record" while the camera is off/);
+    assert.throws(() => parseScenario('{"name":"x","steps":[{"at":5,"do":"power-on"},{"at":1,"do":"stop"}]}', 'bad.json'), /steps must be in time order/);
+  });
+});

@@ -1,0 +1,194 @@
+// The dock link over the camera's real evidence store (startDockLink, StoreDockEvidence) in XS:
+// a real recording is offloaded into the dock's store, released on the camera (event first,
+// then the file), stays released across a reboot, and survives cable pulls without anything
+// stored twice.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { toHex } from '../../firmware/format/bytes.js';
+import type { SegmentRecord } from '../../firmware/format/chain-records.js';
+import { DOCK_ERROR } from '../../firmware/format/dock-messages.js';
+import { signReceipt } from '../../firmware/format/dock-proofs.js';
+import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
+import { offloadCamera } from '../../host-tools/dock/camera-offload.js';
+import { DockError } from '../../host-tools/dock/dock-client.js';
+import { authenticateCamera } from '../../host-tools/dock/dock-handshake.js';
+import { segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
+import type { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { provisionFlash } from '../../host-tools/sim/hardware/flash-provisioning.js';
+import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
+import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
+import { verifyStore } from '../../host-tools/verify/verify-store.js';
+import { attachDock, hostPort, type DockCable } from '../support/dock-harness.js';
+import { runSubcommand } from '../support/run-subcommand.js';
+import { KEYS, bootCapture, chainRecords, eventsOf } from './capture-support.js';
+
+const FIXTURE = 'test/fixtures/firmware/camera-with-dock';
+const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
+interface DockStatus { held: number[]; missing: number[]; enrolledDocks: number; chainLength: number; records: number; authenticated: boolean; time: number }
+
+describe('dock link over the camera evidence store (XS)', function () {
+  this.timeout(180_000);
+  const dock = generateP256KeyPair(hostPort);
+  let dir: string;
+  let flash: string;
+  let board: SimulatedBoard | undefined;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-camera-dock-'));
+    flash = path.join(dir, 'flash');
+  });
+  afterEach(async () => {
+    await board?.close();
+    board = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const boot = async () => (board = await bootCapture(flash, CAPTURE, { main: FIXTURE }));
+  const status = async () => (await board!.command('dock-status')) as DockStatus;
+  const segmentRecords = () => chainRecords(flash).filter((r): r is SegmentRecord => r.kind === 'segment');
+  const segmentFiles = () => fs.readdirSync(path.join(flash, 'segments')).sort();
+
+  /** Boots a provisioned camera and records 2.5 s in 1 s segments: three sealed segments. */
+  async function recordThreeSegments(): Promise<SegmentRecord[]> {
+    provisionFlash(flash, KEYS.camera, KEYS.agency.publicKey, [dock.publicKey]);
+    await boot();
+    await board!.advance(500);
+    assert.equal(typeof (await board!.command('start', { ground: 1 })), 'object');
+    await board!.advance(2500);
+    assert.equal(await board!.command('stop'), 'ok');
+    await board!.advance(200);
+    const segments = segmentRecords();
+    assert.equal(segments.length, 3);
+    assert.deepEqual((await status()).held, segments.map((s) => s.sequence));
+    return segments;
+  }
+
+  const offload = (cable: DockCable, store: EvidenceStore) => offloadCamera({ client: cable.client, store, dockKey: dock, port: hostPort, log: () => undefined });
+
+  it('offloads a real recording: stored segments verify, the camera released exactly those, and a reboot holds none', async () => {
+    const segments = await recordThreeSegments();
+    const storeDir = path.join(dir, 'store');
+    const store = EvidenceStore.open(storeDir);
+    const result = await offload(attachDock(board!), store);
+    assert.equal(result.stored, 3);
+    assert.equal(result.released, 3);
+    assert.deepEqual(store.segments().map((s) => s.sealedDigest).sort(), segments.map((s) => toHex(s.sealedDigest)).sort());
+    store.close();
+    const stored = verifyStore(storeDir, hostPort);
+    assert.ok(stored.ok, stored.failures.join('\n'));
+
+    assert.deepEqual(segmentFiles(), [], 'every sealed file is gone from the camera');
+    const releases = eventsOf(chainRecords(flash), 'release');
+    assert.deepEqual(releases.map((e) => e.segmentSequence), segments.map((s) => s.sequence), 'one release event per segment, in chain order');
+    assert.deepEqual(releases.map((e) => toHex(e.sealedDigest)), segments.map((s) => toHex(s.sealedDigest)));
+    assert.deepEqual((await status()).held, []);
+    const [clockSet] = eventsOf(chainRecords(flash), 'clock-set');
+    assert.ok(clockSet && Math.abs(clockSet.newTime - Date.now()) < 60_000, 'the dock set the camera clock (Time.set), on the record');
+    assert.ok(Math.abs((await status()).time - Date.now()) < 60_000, 'and the camera clock follows it');
+
+    await board!.close();
+    await boot();
+    const rebooted = await status();
+    assert.deepEqual([rebooted.held, rebooted.missing], [[], []], 'after a reboot nothing is held and nothing is missing');
+    const cli = runSubcommand('host-tools/verify/verify-command.ts', 'registerVerifyCommand', ['verify', flash, '--json']);
+    assert.equal(cli.status, 0, cli.stdout + cli.stderr);
+    const report = JSON.parse(cli.stdout) as { recordings: { segments: { file: string }[] }[] };
+    assert.deepEqual(report.recordings[0]!.segments.map((s) => s.file), ['released', 'released', 'released']);
+  });
+
+  it('a power cut between the release event and deleting the file: the next boot finishes the release', async () => {
+    const [first, second, third] = await recordThreeSegments();
+    const cable = attachDock(board!);
+    const auth = await authenticateCamera(cable.client, hostPort, dock, () => undefined);
+    const name = segmentFileName(first!.recording, first!.segmentIndex);
+    const sealed = fs.readFileSync(path.join(flash, 'segments', name));
+    const { fields, signature } = signReceipt(hostPort, dock.privateKey, {
+      deviceId: auth.hello.deviceId, dockId: auth.dockId, segmentSequence: first!.sequence, sealedLength: first!.sealedLength,
+      sealedDigest: first!.sealedDigest, storedTime: 1, records: 1, headLink: new Uint8Array(32), storeId: 0,
+    });
+    await cable.client.request({ type: 'release', receipt: fields, signature }, 'released');
+    const last = chainRecords(flash).at(-1);
+    assert.ok(last?.kind === 'event' && last.event.type === 'release', 'the release event is the last record');
+    // The power goes before the delete reached the flash: the file is back, the event stays.
+    await board!.close();
+    fs.writeFileSync(path.join(flash, 'segments', name), sealed);
+    await boot();
+    assert.ok(!segmentFiles().includes(name), 'boot deleted the released file');
+    assert.deepEqual((await status()).held, [second!.sequence, third!.sequence], 'only the unreleased segments are held');
+    const { report } = verifyEvidence(flash, { port: hostPort });
+    assert.ok(report.ok, JSON.stringify(report.failure));
+  });
+
+  it('a held segment whose file vanished is not offered to the dock after a reboot, and verify names it', async () => {
+    const [first, second, third] = await recordThreeSegments();
+    await board!.close();
+    fs.rmSync(path.join(flash, 'segments', segmentFileName(second!.recording, second!.segmentIndex)));
+    await boot();
+    const after = await status();
+    assert.deepEqual([after.held, after.missing], [[first!.sequence, third!.sequence], [second!.sequence]]);
+    const { report } = verifyEvidence(flash, { port: hostPort });
+    assert.match(report.failure?.message ?? '', /is missing and no release event accounts for it/);
+  });
+
+  it('a cable pulled mid-segment and again mid-release: later dockings resume, nothing is stored twice', async () => {
+    const segments = await recordThreeSegments();
+    const store = EvidenceStore.open(path.join(dir, 'store'));
+    const cable = attachDock(board!);
+    const resumedAt: number[] = [];
+    const docking = (pull: { midSegment?: number; atRelease?: number } = {}) => {
+      const client = cable.reconnect({ timeoutMs: 200, readRetries: 1 });
+      cable.cut.camera = cable.cut.dock = false;
+      cable.pull.at = Infinity;
+      let releases = 0;
+      let pulled = false;
+      const send = client.send.bind(client);
+      client.send = (m) => {
+        if (m.type === 'read' && m.object === 2 && m.offset > 0) resumedAt.push(m.offset);
+        if (m.type === 'read' && m.object === 2 && m.sequence === pull.midSegment && !pulled) {
+          pulled = true;
+          cable.pull.at = cable.transmitted.bytes + Math.floor(segments[1]!.sealedLength / 2);
+        }
+        if (m.type === 'release' && ++releases === pull.atRelease) cable.cut.camera = cable.cut.dock = true;
+        send(m);
+      };
+      return offload(cable, store);
+    };
+    const lost = /within \d+ ms|stopped sending/;
+    // First docking: the cable comes out half way through the second segment's DATA.
+    await assert.rejects(docking({ midSegment: segments[1]!.sequence }), lost);
+    assert.equal(store.segments().length, 0, 'nothing stored from an unfinished docking');
+    // Second docking: resumes the staged bytes; the cable goes at the second RELEASE, after its
+    // segment was stored (the dock stores then releases, segment by segment).
+    await assert.rejects(docking({ atRelease: 2 }), lost);
+    assert.ok(resumedAt.length > 0, 'a segment read resumed from the acknowledged offset');
+    assert.deepEqual(store.segments().map((s) => s.releasedAt !== null), [true, false], 'first stored and released, second stored only');
+    assert.deepEqual((await status()).held, [segments[1]!.sequence, segments[2]!.sequence], 'the camera released only the first');
+    // Third docking: the second is not read or stored again, only released; the third is stored.
+    const result = await docking();
+    assert.deepEqual([result.stored, result.released], [1, 2]);
+    assert.equal(store.auditEntries().filter((e) => e.action === 'store').length, 3, 'each segment stored exactly once');
+    assert.ok(store.segments().every((s) => s.releasedAt !== null));
+    store.close();
+    assert.deepEqual((await status()).held, []);
+    assert.deepEqual(segmentFiles(), []);
+    const report = verifyStore(path.join(dir, 'store'), hostPort);
+    assert.ok(report.ok, report.failures.join('\n'));
+    board!.throwIfFaulted();
+  });
+
+  it('with docks.bin missing or damaged the camera still boots and records, and refuses every dock saying why', async () => {
+    for (const docks of [undefined, new Uint8Array(70)]) {
+      fs.rmSync(flash, { recursive: true, force: true });
+      provisionFlash(flash, KEYS.camera, KEYS.agency.publicKey);
+      if (docks) fs.writeFileSync(path.join(flash, 'docks.bin'), docks);
+      await boot();
+      assert.equal((await status()).enrolledDocks, 0);
+      assert.equal(typeof (await board!.command('start', { ground: 1 })), 'object', 'recording is not held up by the dock file');
+      await assert.rejects(authenticateCamera(attachDock(board!).client, hostPort, dock, () => undefined),
+        (e: unknown) => e instanceof DockError && e.code === DOCK_ERROR.authFailed && /no dock is enrolled.*docks\.bin/.test(e.message));
+      await board!.close();
+      board = undefined;
+    }
+  });
+});
