@@ -43,15 +43,8 @@ export interface EvidenceStoreOptions {
   clock: () => number;
 }
 
-export interface SegmentToSeal {
-  recording: number;
-  segmentIndex: number;
-  startTime: number;
-  endTime: number;
-  legalGround: number;
-  noticeIndicators: number;
-  noticeReason: number;
-  noticeText: string;
+/** What the capture side hands the store: the segment record's fields, and the plaintext. */
+export interface SegmentToSeal extends Pick<SegmentRecord, 'recording' | 'segmentIndex' | 'startTime' | 'endTime' | 'legalGround' | 'noticeIndicators' | 'noticeReason' | 'noticeText'> {
   /** The plaintext, in order. */
   pieces: readonly Uint8Array[];
 }
