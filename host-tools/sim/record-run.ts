@@ -40,6 +40,8 @@ export async function recordRun(options: RecordRunOptions): Promise<{ powerCut: 
   const chaincam = (boardTarget(options.target).config as Record<string, any>).chaincam;
   const board = await SimulatedBoard.boot({
     target: options.target, main: options.main ?? RECORDING_FIRMWARE, storage: { dir },
+    // The camera's RTC is battery-backed: each boot starts at the host's time, not 1970 or a fixed date.
+    epochMs: Date.now(),
     config: { chaincam: { ...chaincam, capture: { ...chaincam?.capture, ...options.capture } } },
     onTrace: (text, t) => { if (/^(recovery|storage|capture error)/.test(text)) out(`${(t / 1000).toFixed(3).padStart(10)} s  ${text.trimEnd()}`); },
   });
