@@ -83,6 +83,15 @@ function hexField(doc: Record<string, unknown>, name: string, file: string): Uin
   }
 }
 
+/** A key file's private key, checked to be the one its public key belongs to. */
+function privateKeyOf(port: CryptoPort, doc: Record<string, unknown>, publicKey: Uint8Array, file: string): Uint8Array {
+  const privateKey = hexField(doc, 'privateKey', file);
+  if (!isP256PrivateKey(privateKey) || !bytesEqual(port.p256PublicKey(privateKey), publicKey)) {
+    throw new Error(`${file}: privateKey does not belong to publicKey; the file is damaged`);
+  }
+  return privateKey;
+}
+
 export function readAgencyKey(port: CryptoPort, file: string, needPrivate: boolean): AgencyKey {
   const doc = readDocument(file, 'agency key');
   const allowed: string[] = needPrivate ? [KEY_FORMATS.agencyPrivate] : [KEY_FORMATS.agencyPrivate, KEY_FORMATS.agencyPublic];
@@ -92,13 +101,7 @@ export function readAgencyKey(port: CryptoPort, file: string, needPrivate: boole
   const publicKey = hexField(doc, 'publicKey', file);
   if (!isP256PublicKey(publicKey)) throw new Error(`${file}: publicKey is not a 65-byte uncompressed P-256 key`);
   const key: AgencyKey = { publicKey, keyId: agencyKeyId(port, publicKey) };
-  if (doc.format === KEY_FORMATS.agencyPrivate) {
-    const privateKey = hexField(doc, 'privateKey', file);
-    if (!isP256PrivateKey(privateKey) || !bytesEqual(port.p256PublicKey(privateKey), publicKey)) {
-      throw new Error(`${file}: privateKey does not belong to publicKey; the file is damaged`);
-    }
-    key.privateKey = privateKey;
-  }
+  if (doc.format === KEY_FORMATS.agencyPrivate) key.privateKey = privateKeyOf(port, doc, publicKey, file);
   return key;
 }
 
@@ -113,12 +116,6 @@ export function readCameraIdentity(port: CryptoPort, file: string, needPrivate =
   const deviceId = hexField(doc, 'deviceId', file);
   if (!bytesEqual(deviceId, deriveDeviceId(port, publicKey))) throw new Error(`${file}: deviceId does not match publicKey; the file is damaged`);
   const identity: CameraIdentity = { publicKey, deviceId, label: typeof doc.label === 'string' ? doc.label : '' };
-  if (doc.format === KEY_FORMATS.cameraPrivate) {
-    const privateKey = hexField(doc, 'privateKey', file);
-    if (!isP256PrivateKey(privateKey) || !bytesEqual(port.p256PublicKey(privateKey), publicKey)) {
-      throw new Error(`${file}: privateKey does not belong to publicKey; the file is damaged`);
-    }
-    identity.privateKey = privateKey;
-  }
+  if (doc.format === KEY_FORMATS.cameraPrivate) identity.privateKey = privateKeyOf(port, doc, publicKey, file);
   return identity;
 }

@@ -7,14 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { legalGround } from '../../firmware/policy/legal-grounds.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
-import { createDockKeyFile, readDockKeyFile } from '../dock/dock-key.js';
+import { createDockKeyFile } from '../dock/dock-key.js';
 import { ptyPair } from '../dock/pty-pair.js';
 import { exportStore } from '../export/export-store.js';
 import { initKeys } from '../keys/keys-command.js';
-import { readAgencyKey, readCameraIdentity } from '../keys/key-files.js';
 import { timelinePicture } from '../bench/timeline-picture.js';
 import { SimulatedBoard } from '../sim/board.js';
-import { provisionFlash } from '../sim/hardware/flash-provisioning.js';
+import { IDENTITY_FILE } from '../../firmware/format/provisioning-layout.js';
+import { provisionStorage } from '../provision/provision-command.js';
 import { signPanel } from '../sim/peripherals.js';
 import { projectRoot } from '../sim/project-root.js';
 import { SerialBridge } from '../sim/serial-bridge.js';
@@ -63,10 +63,8 @@ function prepare(paths: ShiftPaths, log: (line: string) => void): { agencyKey: s
   }
   const dockKey = path.join(paths.keys, 'dock.key');
   if (!fs.existsSync(dockKey)) createDockKeyFile(port, dockKey);
-  if (!fs.existsSync(path.join(paths.flash, 'identity.bin'))) {
-    const camera = readCameraIdentity(port, path.join(paths.keys, 'camera.key'), true);
-    const agency = readAgencyKey(port, path.join(paths.keys, 'agency.pub'), false);
-    provisionFlash(paths.flash, camera, agency.publicKey, [readDockKeyFile(port, dockKey).publicKey]);
+  if (!fs.existsSync(path.join(paths.flash, IDENTITY_FILE))) {
+    provisionStorage({ storage: paths.flash, keys: paths.keys, dockKey: [dockKey] }, port);
     log(`provisioned the camera's flash ${paths.flash}: its identity, the agency public key, this dock enrolled`);
   }
   return { agencyKey, dockKey };

@@ -5,10 +5,9 @@
 // `chaincam verify DIR` and `chaincam export DIR` read the raw storage.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
-import { readAgencyKey, readCameraIdentity } from '../keys/key-files.js';
+import { IDENTITY_FILE } from '../../firmware/format/provisioning-layout.js';
+import { provisionStorage } from '../provision/provision-command.js';
 import { SimulatedBoard } from './board.js';
-import { provisionFlash } from './hardware/flash-provisioning.js';
 import { boardTarget } from './targets.js';
 
 /** The capture path until firmware/main wires it (the same composition as main will use). */
@@ -29,13 +28,10 @@ export interface RecordRunOptions {
 export async function recordRun(options: RecordRunOptions): Promise<{ powerCut: boolean; writes: number }> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dir = path.resolve(options.storage);
-  if (!fs.existsSync(path.join(dir, 'identity.bin'))) {
+  if (!fs.existsSync(path.join(dir, IDENTITY_FILE))) {
     if (!options.keys) throw new Error(`${dir} holds no provisioned camera: pass --keys KEYDIR (from \`chaincam keys init --dir KEYDIR\`) once to provision it`);
-    const port = new NodeCryptoPort();
-    const camera = readCameraIdentity(port, path.join(options.keys, 'camera.key'), true);
-    const agency = readAgencyKey(port, path.join(options.keys, 'agency.pub'), false);
-    provisionFlash(dir, camera, agency.publicKey);
-    out(`provisioned ${dir} with camera ${camera.label} from ${options.keys}`);
+    const provisioned = provisionStorage({ storage: dir, keys: options.keys, dockKey: [] });
+    out(`provisioned ${dir} with camera ${provisioned.deviceId} from ${options.keys}`);
   }
   const chaincam = (boardTarget(options.target).config as Record<string, any>).chaincam;
   const board = await SimulatedBoard.boot({

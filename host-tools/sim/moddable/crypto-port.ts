@@ -5,6 +5,8 @@
 // (or when XS collects a stream the firmware dropped).
 import type { CryptoPort, CtrStream, IncrementalHash } from '../../../firmware/format/crypto-port.js';
 
+// firmware/format/bytes.ts has the same concat, but this module loads under the key
+// `firmware/crypto/moddable-crypt-port`, where a relative import of its own path resolves wrong.
 function join(...parts: Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
