@@ -14,17 +14,20 @@ export const MAX_LIST_ENTRIES = 80;
 export const MAX_DATA = 4096;
 export const DEFAULT_WINDOW = 8;
 export const DATA_HEADER_LENGTH = 14;
+/** At most this many docks are enrolled at provisioning (PROVISION fits one frame). */
+export const MAX_ENROLLED_DOCKS = 16;
 
 export const DOCK_OBJECT = Object.freeze({ chain: 1, segment: 2 });
 
 export const DOCK_MESSAGE = Object.freeze({
   hello: 0x01, helloReply: 0x81, auth: 0x02, authReply: 0x82, list: 0x03, listReply: 0x83,
   read: 0x04, data: 0x84, ack: 0x05, release: 0x06, released: 0x86, setTime: 0x07, timeSet: 0x87,
-  bench: 0x08, benchReply: 0x88, close: 0x09, closed: 0x89, error: 0xff,
+  bench: 0x08, benchReply: 0x88, close: 0x09, closed: 0x89, provision: 0x0a, provisioned: 0x8a, error: 0xff,
 });
 
 export const DOCK_ERROR = Object.freeze({
   malformed: 1, notAuthenticated: 2, authFailed: 3, noSuchObject: 4, receiptRefused: 5, storage: 6, version: 7,
+  notProvisioned: 8, alreadyProvisioned: 9, provisioningRefused: 10,
 });
 
 export interface ListEntry {
@@ -53,6 +56,8 @@ export type DockMessage =
   | { type: 'bench-reply'; command: number; status: number; result: Uint8Array }
   | { type: 'close' }
   | { type: 'closed'; chainLength: number }
+  | { type: 'provision'; agencyPublicKey: Uint8Array; dockPublicKeys: Uint8Array[] }
+  | { type: 'provisioned'; deviceId: Uint8Array; cameraPublicKey: Uint8Array; proof: Uint8Array }
   | { type: 'error'; code: number; requestType: number; message: string };
 
 export type DockMessageType = DockMessage['type'];
@@ -60,7 +65,7 @@ export type DockMessageType = DockMessage['type'];
 const TYPE_CODES: Record<DockMessageType, number> = {
   hello: 0x01, 'hello-reply': 0x81, auth: 0x02, 'auth-reply': 0x82, list: 0x03, 'list-reply': 0x83,
   read: 0x04, data: 0x84, ack: 0x05, release: 0x06, released: 0x86, 'set-time': 0x07, 'time-set': 0x87,
-  bench: 0x08, 'bench-reply': 0x88, close: 0x09, closed: 0x89, error: 0xff,
+  bench: 0x08, 'bench-reply': 0x88, close: 0x09, closed: 0x89, provision: 0x0a, provisioned: 0x8a, error: 0xff,
 };
 
 export function messageTypeCode(type: DockMessageType): number {
@@ -108,9 +113,19 @@ export function encodeDockMessage(m: DockMessage): Uint8Array {
     case 'bench-reply': checkShort(m.result, 'BENCH-REPLY result'); w.u8(m.command).u8(m.status).bytes(m.result); break;
     case 'close': break;
     case 'closed': w.u64(m.chainLength); break;
+    case 'provision':
+      checkDockCount(m.dockPublicKeys.length);
+      w.bytes(m.agencyPublicKey, PUBLIC_KEY_LENGTH).u8(m.dockPublicKeys.length);
+      for (const key of m.dockPublicKeys) w.bytes(key, PUBLIC_KEY_LENGTH);
+      break;
+    case 'provisioned': w.bytes(m.deviceId, 16).bytes(m.cameraPublicKey, PUBLIC_KEY_LENGTH).bytes(m.proof, SIGNATURE_LENGTH); break;
     case 'error': w.u8(m.code).u8(m.requestType).text(m.message.length > 200 ? `${m.message.slice(0, 200)}…` : m.message); break;
   }
   return w.finish();
+}
+
+function checkDockCount(count: number): void {
+  if (count < 1 || count > MAX_ENROLLED_DOCKS) throw new Error(`PROVISION enrols 1-${MAX_ENROLLED_DOCKS} docks, got ${count}`);
 }
 
 function checkShort(bytes: Uint8Array, what: string): void {
@@ -165,6 +180,16 @@ export function decodeDockMessage(payload: Uint8Array): DockMessage {
     case 0x88: m = { type: 'bench-reply', command: r.u8('command'), status: r.u8('status'), result: rest(r, 'BENCH-REPLY result') }; break;
     case 0x09: m = { type: 'close' }; break;
     case 0x89: m = { type: 'closed', chainLength: r.u64('chain length') }; break;
+    case 0x0a: {
+      const agencyPublicKey = r.take(PUBLIC_KEY_LENGTH, 'agency public key');
+      const count = r.u8('dock count');
+      checkDockCount(count);
+      const dockPublicKeys: Uint8Array[] = [];
+      for (let i = 0; i < count; i++) dockPublicKeys.push(r.take(PUBLIC_KEY_LENGTH, `dock public key ${i + 1}`));
+      m = { type: 'provision', agencyPublicKey, dockPublicKeys };
+      break;
+    }
+    case 0x8a: m = { type: 'provisioned', deviceId: r.take(16, 'device id'), cameraPublicKey: r.take(PUBLIC_KEY_LENGTH, 'camera public key'), proof: r.take(SIGNATURE_LENGTH, 'provisioning proof') }; break;
     case 0xff: m = { type: 'error', code: r.u8('code'), requestType: r.u8('request type'), message: r.text('message') }; break;
     default: throw new Error(`unknown message type 0x${code.toString(16).padStart(2, '0')}`);
   }

@@ -7,6 +7,7 @@ import { DOCK_ID_LENGTH, NONCE_LENGTH, PUBLIC_KEY_LENGTH, RECEIPT_FIELDS_LENGTH 
 const DOCK_ID_LABEL = asciiBytes('chaincam/dock-id/v1\0');
 const DOCK_AUTH_LABEL = asciiBytes('chaincam/dock-auth/v1\0');
 const CAMERA_AUTH_LABEL = asciiBytes('chaincam/camera-auth/v1\0');
+const PROVISIONED_LABEL = asciiBytes('chaincam/provisioned/v1\0');
 export const RECEIPT_LABEL = asciiBytes('chaincam/receipt/v1\0');
 
 export function deriveDockId(port: CryptoPort, dockPublicKey: Uint8Array): Uint8Array {
@@ -22,6 +23,18 @@ export function dockAuthMessage(deviceId: Uint8Array, cameraNonce: Uint8Array, d
 export function cameraAuthMessage(deviceId: Uint8Array, dockId: Uint8Array, dockNonce: Uint8Array, cameraNonce: Uint8Array): Uint8Array {
   return new ByteWriter().bytes(CAMERA_AUTH_LABEL).bytes(deviceId, 16).bytes(dockId, DOCK_ID_LENGTH)
     .bytes(dockNonce, NONCE_LENGTH).bytes(cameraNonce, NONCE_LENGTH).finish();
+}
+
+/**
+ * What a freshly provisioned camera signs with the identity key it has just made: bound to
+ * both nonces of this HELLO and to exactly the keys it was given, so the provisioning host
+ * knows the key lives on this camera now and was made for this request.
+ */
+export function provisionedMessage(deviceId: Uint8Array, dockNonce: Uint8Array, cameraNonce: Uint8Array, agencyPublicKey: Uint8Array, dockPublicKeys: readonly Uint8Array[]): Uint8Array {
+  const w = new ByteWriter().bytes(PROVISIONED_LABEL).bytes(deviceId, 16).bytes(dockNonce, NONCE_LENGTH)
+    .bytes(cameraNonce, NONCE_LENGTH).bytes(agencyPublicKey, PUBLIC_KEY_LENGTH).u8(dockPublicKeys.length);
+  for (const key of dockPublicKeys) w.bytes(key, PUBLIC_KEY_LENGTH);
+  return w.finish();
 }
 
 /** The dock's statement "segment `segmentSequence` of device `deviceId` is durably stored". */

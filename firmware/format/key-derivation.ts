@@ -54,3 +54,26 @@ export function generateP256KeyPair(port: CryptoPort): P256KeyPair {
 export function isP256PublicKey(bytes: Uint8Array): boolean {
   return bytes.length === 65 && bytes[0] === 0x04;
 }
+
+const P256_P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
+const P256_B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
+
+function bigFrom(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value;
+}
+
+/**
+ * True when the bytes are an uncompressed point on P-256: x, y < p and y² = x³ − 3x + b (mod p).
+ * Checked where a key arrives from outside and is kept (provisioning), because a key off the
+ * curve would only fail later, when footage sealed to it could no longer be opened.
+ */
+export function isOnP256Curve(bytes: Uint8Array): boolean {
+  if (!isP256PublicKey(bytes)) return false;
+  const x = bigFrom(bytes.subarray(1, 33));
+  const y = bigFrom(bytes.subarray(33, 65));
+  if (x >= P256_P || y >= P256_P) return false;
+  const right = (((x * x) % P256_P) * x - 3n * x + P256_B) % P256_P;
+  return (y * y) % P256_P === (right + P256_P) % P256_P;
+}
