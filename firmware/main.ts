@@ -1,20 +1,24 @@
 // chaincam firmware entry point (creation.main in manifest.json). The same code runs
 // on the ESP32-S3 board and, unchanged, on the simulated board: the evidence store
 // (recovered at boot), the camera (notice, recorder, button), capture into sealed
-// segments, and the dock link on the board's serial port.
+// segments, and the dock link on the board's serial port. A camera without an identity
+// first waits on its dock link to be provisioned, then starts the same way.
 import config from 'mc/config';
 import Time from 'time';
+import Timer from 'timer';
 import files from 'file';
 import { buildCamera, type Camera as ChaincamCamera } from './camera.js';
 import { boardCapturePipeline } from './capture/board-capture.js';
 import { readCaptureConfig } from './capture/capture-config.js';
 import { readChaincamConfig } from './config.js';
 import { createCryptoPort } from './crypto/moddable-crypt-port.js';
-import { startDockLink } from './dock/camera-dock.js';
+import { dockSerialPort, startDockLink } from './dock/camera-dock.js';
+import { ProvisioningSession } from './dock/provisioning-session.js';
+import { SerialLink } from './dock/serial-link.js';
 import { TraceEventSink } from './policy/trace-event-sink.js';
 import { ChainEventSink } from './store/chain-event-sink.js';
-import { EvidenceStore } from './store/evidence-store.js';
-import { readEnrolledDocks, readProvisionedKeys } from './store/provisioned-keys.js';
+import { EvidenceStore, type CameraKeys } from './store/evidence-store.js';
+import { isProvisioned, provisioningRefusal, readEnrolledDocks, readProvisionedKeys, writeProvisioning } from './store/provisioned-keys.js';
 
 const FIRMWARE_VERSION = '0.1.0';
 const ROOT = '/';
@@ -23,26 +27,48 @@ const settings = readChaincamConfig(config);
 const capture = readCaptureConfig((config as Record<string, any>).chaincam?.capture);
 const ticks = () => Time.ticks;
 const port = createCryptoPort();
-const keys = readProvisionedKeys(files, ROOT);
 
-const store = EvidenceStore.open({ files, root: ROOT, port, keys, clock: () => Date.now() });
-if (store.openAtCut) trace(`recovery: recording ${store.openAtCut.recording} segment ${store.openAtCut.openSegment} was open at the power cut\n`);
-store.recordBoot(FIRMWARE_VERSION);
-const events = new ChainEventSink(store, new TraceEventSink(ticks));
+if (isProvisioned(files, ROOT)) startCamera(readProvisionedKeys(files, ROOT));
+else awaitProvisioning();
 
-// The pipeline and the camera refer to each other: the pipeline asks for the ground
-// and stops the recording when storage runs out.
-let camera: ChaincamCamera | undefined;
-const pipeline = boardCapturePipeline({
-  capture,
-  preEventSeconds: settings.policy.preEventSeconds,
-  store,
-  recorder: () => camera?.recorder,
-  onLowSpace: (free) => camera?.notice.lowStorage(Math.floor((100 * free) / Math.max(1, files.System.info().total))),
-  onError: (error) => trace(`capture error: ${error.message}\n`),
-});
-camera = buildCamera(device, { settings, events, capture: pipeline, nextRecording: store.nextRecording });
-camera.recorder.powerOn();
-startDockLink({ store, port, keys, enrolledDocks: readEnrolledDocks(files, ROOT), events, label: settings.board.name });
+function startCamera(keys: CameraKeys, link?: SerialLink): void {
+  const store = EvidenceStore.open({ files, root: ROOT, port, keys, clock: () => Date.now() });
+  if (store.openAtCut) trace(`recovery: recording ${store.openAtCut.recording} segment ${store.openAtCut.openSegment} was open at the power cut\n`);
+  store.recordBoot(FIRMWARE_VERSION);
+  const events = new ChainEventSink(store, new TraceEventSink(ticks));
 
-trace(`chaincam: ${settings.board.name} ready (profile ${settings.profile})\n`);
+  // The pipeline and the camera refer to each other: the pipeline asks for the ground
+  // and stops the recording when storage runs out.
+  let camera: ChaincamCamera | undefined;
+  const pipeline = boardCapturePipeline({
+    capture,
+    preEventSeconds: settings.policy.preEventSeconds,
+    store,
+    recorder: () => camera?.recorder,
+    onLowSpace: (free) => camera?.notice.lowStorage(Math.floor((100 * free) / Math.max(1, files.System.info().total))),
+    onError: (error) => trace(`capture error: ${error.message}\n`),
+  });
+  camera = buildCamera(device, { settings, events, capture: pipeline, nextRecording: store.nextRecording });
+  camera.recorder.powerOn();
+  startDockLink({ store, port, keys, enrolledDocks: readEnrolledDocks(files, ROOT), events, label: settings.board.name, link });
+
+  trace(`chaincam: ${settings.board.name} ready (profile ${settings.profile})\n`);
+}
+
+/** No identity: nothing can be sealed or signed, so the camera only listens for its keys. */
+function awaitProvisioning(): void {
+  trace(`chaincam: ${settings.board.name} is not provisioned; waiting for "chaincam provision --port" on its dock link\n`);
+  const link = new SerialLink({ serial: dockSerialPort() });
+  link.attach((io) => new ProvisioningSession({
+    ...io,
+    port,
+    clock: { now: () => Date.now() },
+    refusal: () => provisioningRefusal(files, ROOT),
+    write: (keys, docks) => writeProvisioning(files, ROOT, keys, docks),
+    // After this delivery, so PROVISIONED is on its way before the camera starts.
+    onProvisioned: (keys) => Timer.set(() => {
+      trace('chaincam: provisioned over the dock link\n');
+      startCamera(keys, link);
+    }, 0),
+  }));
+}

@@ -7,6 +7,7 @@ import type { CryptoPort } from '../format/crypto-port.js';
 import type { EventSink } from '../policy/event-sink.js';
 import type { CameraKeys, EvidenceStore } from '../store/evidence-store.js';
 import { DockSerialLink } from './dock-serial-link.js';
+import type { SerialLink } from './serial-link.js';
 import { StoreDockEvidence } from './store-dock-evidence.js';
 
 export interface DockLinkOptions {
@@ -19,15 +20,22 @@ export interface DockLinkOptions {
   events: EventSink;
   /** Shown by the dock in its log; the asset tag when the board knows it. */
   label?: string;
+  /** The link the camera was provisioned over, kept open; absent: open the board's serial port. */
+  link?: SerialLink;
+}
+
+/** The board's dock serial port: a UART, or USB CDC on the S3 boards. */
+export function dockSerialPort(): typeof device.Serial.default {
+  const serial = device.Serial?.default;
+  if (!serial) throw new Error('this board has no device.Serial.default: the dock link needs a serial port (set one in the board target\'s serial defaults)');
+  return serial;
 }
 
 export function startDockLink(options: DockLinkOptions): DockSerialLink {
-  const serial = device.Serial?.default;
-  if (!serial) throw new Error('this board has no device.Serial.default: the dock link needs a serial port (set one in the board target\'s serial defaults)');
   const { store, port, keys, enrolledDocks, events } = options;
   if (enrolledDocks.length === 0) trace('dock link: no dock is enrolled (docks.bin missing, empty or damaged); evidence stays on the camera until one is provisioned\n');
   return new DockSerialLink({
-    serial,
+    ...(options.link ? { link: options.link } : { serial: dockSerialPort() }),
     evidence: new StoreDockEvidence({ store, events }),
     port,
     identity: { deviceId: store.deviceId, publicKey: keys.publicKey, privateKey: keys.privateKey, label: options.label ?? '' },

@@ -109,6 +109,7 @@ export class DockSession {
   #handle(m: DockMessage, code: number): void {
     if (m.type === 'hello') return this.#hello(m.version, m.dockNonce, code);
     if (m.type === 'auth') return this.#auth(m.dockPublicKey, m.proof, code);
+    if (m.type === 'provision') return this.#error(DOCK_ERROR.alreadyProvisioned, code, 'this camera is already provisioned; it is never re-keyed over its link');
     const readOnly = m.type === 'list' || m.type === 'read' || m.type === 'ack';
     if (!(this.#state === 'authenticated' || (this.#state === 'closed' && readOnly))) {
       return this.#error(DOCK_ERROR.notAuthenticated, code, 'not authenticated');

@@ -18,6 +18,8 @@ import { scanChainLog, type OpenRecordingAtCut } from './chain-log-scan.js';
 import { appendCommitted, readAt, type FlashFiles } from './flash-files.js';
 import type { HeldSegment, HeldSegments } from './held-segments.js';
 
+/** The hash chain's file in the store's root (docs/FORMAT.md section 5). */
+export const CHAIN_LOG_FILE = 'chain.log';
 export const MEDIA_TYPE_AVI = 1;
 export const LOSS_REASON = Object.freeze({ powerCut: 1, writeError: 2, storageFull: 3 });
 const RESET_REASON = Object.freeze({ powerOn: 1, recoveredAfterPowerCut: 5 });
@@ -74,7 +76,7 @@ export class EvidenceStore {
   private constructor(options: EvidenceStoreOptions) {
     this.#o = options;
     const { files, root, port, keys } = options;
-    this.#log = `${root}chain.log`;
+    this.#log = `${root}${CHAIN_LOG_FILE}`;
     this.deviceId = deriveDeviceId(port, keys.publicKey);
     files.Directory.create(`${root}segments/`);
     // A copy left by #cutTornTail: complete only if chain.log is gone (the cut fell at the rename).

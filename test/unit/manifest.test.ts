@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
 import { readManifest } from '../../host-tools/sim/targets.js';
@@ -14,6 +14,13 @@ describe('manifest.json (the Moddable app)', () => {
     const ours = (manifest.preload as string[]).filter((name) => /^(firmware|drivers)\//.test(name));
     for (const name of ours) assert.ok(existsSync(path.join(projectRoot, `${name}.ts`)), `preload ${name} has no ${name}.ts`);
     assert.ok(!ours.includes('firmware/main'), 'main runs at boot, it is not preloaded');
+  });
+
+  it('preloads every firmware and driver module, so none is compiled on the device at boot', () => {
+    const sources = ['firmware', 'drivers'].flatMap((dir) => (readdirSync(path.join(projectRoot, dir), { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')).map((file) => `${dir}/${file.replace(/\.ts$/, '')}`));
+    const missing = sources.filter((name) => name !== 'firmware/main' && !(manifest.preload as string[]).includes(name));
+    assert.deepEqual(missing, [], 'add these to manifest.json "preload"');
   });
 
   it('maps module names to the repository paths that relative imports assume', () => {
