@@ -26,6 +26,11 @@ export async function sayHello(client: DockClient, port: CryptoPort, timeoutMs?:
   return { hello, dockNonce };
 }
 
+/** An unprovisioned camera answers HELLO with an all-zero device id (docs/PROTOCOL.md section 8). */
+export function isUnprovisioned(hello: CameraHello): boolean {
+  return hello.deviceId.every((byte) => byte === 0);
+}
+
 /**
  * Authenticates both ways. `pinnedKey(deviceId)` returns the camera key the store pinned for
  * that device, if any: a camera that presents another key under a known device id is refused.
@@ -33,6 +38,9 @@ export async function sayHello(client: DockClient, port: CryptoPort, timeoutMs?:
 export async function authenticateCamera(client: DockClient, port: CryptoPort, dockKey: DockKey, pinnedKey: (deviceId: string) => Uint8Array | undefined, timeoutMs?: number): Promise<AuthenticatedCamera> {
   const { hello, dockNonce } = await sayHello(client, port, timeoutMs);
   const deviceId = toHex(hello.deviceId);
+  if (isUnprovisioned(hello)) {
+    throw new Error(`${client.where}: the camera is not provisioned, so it has no evidence and no identity to offload; provision it first: chaincam provision --port ${client.where} --keys KEYDIR --dock-key DOCKKEY`);
+  }
   if (!bytesEqual(deriveDeviceId(port, hello.cameraPublicKey), hello.deviceId)) {
     throw new Error(`${client.where}: camera ${deviceId} presents a public key that does not hash to its device id; refusing it`);
   }

@@ -61,7 +61,7 @@ export function registerSimCommand(program: Command): void {
       return n;
     }, 0)
     .option('--record <seconds>', 'boot on --storage, record on ground 1 for this many virtual seconds, stop', seconds)
-    .option('--storage <dir>', "the board's flash, as a host directory (kept between runs)")
+    .option('--storage <dir>', "the board's flash, as a host directory (kept between runs); an empty one is an unprovisioned camera (chaincam provision --port)")
     .option('--power-cut-at <seconds>', 'with --record: cut the power at this virtual time instead of stopping', seconds)
     .option('--keys <dir>', 'a `chaincam keys init` directory, to provision a new --storage once')
     .option('--scenario <file>', 'run a shift from a scenario file (docs/SCENARIO.md): record, power cuts, dock, verify, export')
@@ -113,6 +113,7 @@ export function registerSimCommand(program: Command): void {
         }
         board = await SimulatedBoard.boot({
           target: options.target,
+          storage: options.storage ? { dir: options.storage } : undefined,
           xsbug: bridge,
           main: options.main.replace(/\.[jt]s$/, ''),
           onTrace: (text, t) => {

@@ -115,7 +115,28 @@ describe('chaincam flash (equipment room: build and flash a board)', () => {
     assert.equal(cwd, projectRoot);
     assert.equal(port, pty.path);
     assert.deepEqual(args, ['-d', '-m', '-p', 'esp32/lilygo_t_camera_plus_s3', path.join(projectRoot, 'manifest.json')]);
-    assert.match(run.stdout, /flashed\. Next: provision/);
+    assert.match(run.stdout, /flashed\. mcconfig has started xsbug .* A new camera must be provisioned from a release build: chaincam provision --port /);
+  });
+
+  it('offers provisioning after a release build, and with --keys provisions the booted camera or says exactly what to run', () => {
+    const env = fakeToolchain(path.join(dir, 'provision'));
+    const plain = flash(['--board', 'lilygo_t_camera_plus_s3', '--port', pty.path], env);
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.match(plain.stdout, new RegExp(`flashed\\. Next, provision the camera .*: chaincam provision --port ${pty.path} --keys KEYDIR --dock-key DOCK\\.key`));
+    const dry = flash(['--board', 'esp32cam', '--port', pty.path, '--dry-run', '--keys', 'keys', '--dock-key', 'room 2.key'], env);
+    assert.match(dry.stdout, new RegExp(`then, once the camera has booted: chaincam provision --port ${pty.path} --keys keys --dock-key 'room 2\\.key'`));
+    assert.match(flash(['--board', 'esp32cam', '--port', pty.path, '--keys', 'keys', '--dock-key', 'd.key', '--debug'], env).stderr, /a debug build gives to xsbug: flash a release build to provision it/);
+    assert.match(flash(['--board', 'esp32cam', '--port', pty.path, '--keys', 'keys'], env).stderr, /--keys needs at least one --dock-key/);
+
+    // Nothing answers on this pty (a board that did not boot): flashed, not provisioned, and the command to finish.
+    const keys = path.join(dir, 'provision/keys');
+    const dockKey = path.join(dir, 'provision/dock.key');
+    runSubcommand('host-tools/keys/keys-command.ts', 'registerKeysCommand', ['keys', 'init', '--dir', keys]);
+    runSubcommand('host-tools/dock/dock-command.ts', 'registerDockCommand', ['dock', '--key', dockKey, '--new-key', '--port', '/nonexistent', '--store', path.join(dir, 'provision/store'), '--once']);
+    const silent = flash(['--board', 'lilygo_t_camera_plus_s3', '--port', pty.path, '--keys', keys, '--dock-key', dockKey, '--wait', '1'], env);
+    assert.equal(silent.status, 1);
+    assert.match(silent.stdout, /flashed\. Provisioning the camera on .* once it has booted \(up to 1 s\)/);
+    assert.match(silent.stderr, new RegExp(`flashed, but not provisioned: ${pty.path}: no camera answered HELLO within 1 s .*Once fixed, run: chaincam provision --port ${pty.path} --keys ${keys} --dock-key ${dockKey}`));
   });
 
   it('reports a failing mcconfig with the board\'s boot-mode hint', () => {
