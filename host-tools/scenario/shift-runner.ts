@@ -1,5 +1,5 @@
-// Runs a shift (a scenario file) on the simulated camera: keys and provisioning on first
-// use, the officer's button presses, power cuts and reboots, then the camera in the dock
+// Runs a shift (a scenario file) on the simulated camera: keys on first use, and the camera
+// provisioned over its dock link as the equipment room does it, the officer's button presses, power cuts and reboots, then the camera in the dock
 // over a real pseudo-terminal to `chaincam dock`, and finally verify and export on the
 // dock's evidence store. Everything lands in one data directory, shift after shift.
 import { spawn } from 'node:child_process';
@@ -14,7 +14,6 @@ import { initKeys } from '../keys/keys-command.js';
 import { timelinePicture } from '../bench/timeline-picture.js';
 import { SimulatedBoard } from '../sim/board.js';
 import { IDENTITY_FILE } from '../../firmware/format/provisioning-layout.js';
-import { provisionStorage } from '../provision/provision-command.js';
 import { signPanel } from '../sim/peripherals.js';
 import { projectRoot } from '../sim/project-root.js';
 import { SerialBridge } from '../sim/serial-bridge.js';
@@ -53,27 +52,57 @@ function stamp(seconds: number): string {
   return `${seconds.toFixed(1).padStart(7)} s`;
 }
 
-/** Keys (agency, camera, dock) and the camera's flash, created once and then reused. */
-function prepare(paths: ShiftPaths, log: (line: string) => void): { agencyKey: string; dockKey: string } {
+/** The agency and dock keys, created once and then reused. */
+function prepareKeys(paths: ShiftPaths, log: (line: string) => void): { agencyKey: string; dockKey: string } {
   const port = new NodeCryptoPort();
   const agencyKey = path.join(paths.keys, 'agency.key');
   if (!fs.existsSync(agencyKey)) {
     const made = initKeys(paths.keys, 'chaincam simulated camera', port);
-    log(`keys: created the agency key ${made.agencyKeyId} and camera ${made.deviceId} in ${paths.keys}`);
+    log(`keys: created the agency key ${made.agencyKeyId} in ${paths.keys}`);
   }
   const dockKey = path.join(paths.keys, 'dock.key');
   if (!fs.existsSync(dockKey)) createDockKeyFile(port, dockKey);
-  if (!fs.existsSync(path.join(paths.flash, IDENTITY_FILE))) {
-    provisionStorage({ storage: paths.flash, keys: paths.keys, dockKey: [dockKey] }, port);
-    log(`provisioned the camera's flash ${paths.flash}: its identity, the agency public key, this dock enrolled`);
-  }
   return { agencyKey, dockKey };
+}
+
+/** Runs a chaincam command in a child process, as a person at the dock would. */
+async function runChaincam(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}
+
+/**
+ * A camera fresh from `chaincam flash` has an empty flash: it waits on its dock link, and
+ * `chaincam provision --port` gives it the agency key and this dock, over a real pty.
+ */
+async function provisionNewCamera(paths: ShiftPaths, dockKey: string, target: string | undefined, log: (line: string) => void): Promise<void> {
+  if (fs.existsSync(path.join(paths.flash, IDENTITY_FILE))) return;
+  log('equipment room: a freshly flashed camera (empty flash) is provisioned over its dock link');
+  const board = await SimulatedBoard.boot({ target, storage: { dir: paths.flash } });
+  const pair = await ptyPair();
+  const bridge = await SerialBridge.open({ board, path: pair.camera });
+  bridge.start();
+  try {
+    const run = await runChaincam(['provision', '--port', pair.dock, '--keys', paths.keys, '--dock-key', dockKey, '--label', 'chaincam simulated camera']);
+    if (run.code !== 0) throw new Error(`chaincam provision failed (exit ${run.code}): ${run.stderr.trim()}`);
+    log(`equipment room: ${run.stdout.trim()}`);
+  } finally {
+    await bridge.close();
+    await pair.close();
+    await board.close();
+  }
 }
 
 export async function runShift(scenario: Scenario, dataDir: string, log: (line: string) => void): Promise<ShiftResult> {
   const paths = shiftPaths(dataDir);
   fs.mkdirSync(paths.data, { recursive: true });
-  const { agencyKey, dockKey } = prepare(paths, log);
+  const { agencyKey, dockKey } = prepareKeys(paths, log);
+  await provisionNewCamera(paths, dockKey, scenario.target, log);
   const shift = fs.existsSync(paths.exports) ? fs.readdirSync(paths.exports).filter((n) => n.startsWith('shift-')).length + 1 : 1;
   const result: ShiftResult = { ok: true, shift, recordings: [], exported: [], pictures: [], problems: [] };
   const target = scenario.target;
