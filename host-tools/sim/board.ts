@@ -6,6 +6,7 @@ import ts from 'typescript';
 import { decodeBridgeMessage, encodeBridgeMessage } from './bridge-codec.js';
 import { FirmwareFault, firmwareFrame, type FaultKind } from './firmware-fault.js';
 import { FirmwareModules } from './firmware-modules.js';
+import { callHardware } from './hardware-calls.js';
 import { I2cModel, SpiModel } from './hardware/buses.js';
 import { GpioModel } from './hardware/gpio.js';
 import { PwmModel } from './hardware/pwm.js';
@@ -251,6 +252,7 @@ export class SimulatedBoard {
     }
   }
 
+  /** The firmware's lifecycle (trace, faults, modules) here; its IO calls go to hardware-calls.ts. */
   #dispatch(h: Record<string, any>, payload: Uint8Array | undefined): { result?: unknown; bytes?: Uint8Array } {
     const t = this.#now;
     const bytes = payload ?? new Uint8Array(0);
@@ -282,74 +284,11 @@ export class SimulatedBoard {
         return { result: this.modules.load(h.specifier) };
       case 'board.describe':
         return { result: this.target.provider };
-      case 'digital.open':
-        this.gpio.open(h.pin, h.mode, h.edge);
-        return {};
-      case 'digital.write':
-        this.gpio.write(t, h.pin, h.value);
-        return {};
-      case 'digital.read':
-        return { result: this.gpio.read(h.pin) };
-      case 'digital.close':
-        this.gpio.close(h.pin);
-        return {};
-      case 'pwm.open':
-        this.pwm.open(t, h.pin, h.hz);
-        return {};
-      case 'pwm.write':
-        this.pwm.write(t, h.pin, h.value, h.max);
-        return {};
-      case 'pwm.close':
-        this.pwm.close(t, h.pin);
-        return {};
-      case 'spi.open':
-        return { result: this.spi.open(h.port, h.select) };
-      case 'spi.write':
-        this.spi.transfer(t, h.handle, bytes);
-        return {};
-      case 'spi.transfer':
-        return { bytes: this.spi.transfer(t, h.handle, bytes) };
-      case 'spi.flush':
-        this.spi.flush(t, h.handle, h.deselect);
-        return {};
-      case 'spi.close':
-        this.spi.close(h.handle);
-        return {};
-      case 'i2c.open':
-        return { result: this.i2c.open(h.address) };
-      case 'i2c.write':
-        this.i2c.write(t, h.handle, bytes);
-        return {};
-      case 'i2c.read':
-        return { bytes: this.i2c.read(t, h.handle, h.count) };
-      case 'i2c.close':
-        this.i2c.close(h.handle);
-        return {};
-      case 'serial.open':
-        this.uart.open(h.port, h.baud);
-        return { result: 128 };
-      case 'serial.write':
-        this.uart.write(t, h.port, bytes);
-        return {};
-      case 'serial.close':
-        this.uart.close(h.port);
-        return {};
-      case 'crypto.sha256': case 'crypto.hash.open': case 'crypto.hash.update': case 'crypto.hash.digest':
-      case 'crypto.ctr.open': case 'crypto.ctr.update': case 'crypto.release': case 'crypto.random':
-      case 'crypto.p256.public': case 'crypto.p256.shared': case 'crypto.p256.sign': case 'crypto.p256.verify':
-        return this.crypto.handle(h, bytes);
-      case 'file.open': case 'file.read': case 'file.write': case 'file.length': case 'file.close':
-      case 'file.delete': case 'file.exists': case 'file.rename': case 'file.list': case 'file.mkdir': case 'file.info':
-        return this.storage.handle(h, bytes);
-      case 'camera.open': case 'camera.start': case 'camera.stop': case 'camera.read': case 'camera.close':
-        return this.camera.handle(h);
-      case 'audio.open': case 'audio.start': case 'audio.stop': case 'audio.read': case 'audio.close':
-        return this.microphone.handle(h);
-      case 'time.set':
-        this.timeline.record({ t, kind: 'time', before: h.before, after: h.after });
-        return {};
-      default:
-        throw new Error(`the simulated board has no operation "${h.op}"`);
+      default: {
+        const reply = callHardware(this, t, h, bytes);
+        if (!reply) throw new Error(`the simulated board has no operation "${h.op}"`);
+        return reply;
+      }
     }
   }
 }

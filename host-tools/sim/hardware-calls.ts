@@ -1,0 +1,75 @@
+// The board's hardware as the firmware reaches it: every IO call from the simulated Moddable
+// modules (host-tools/sim/moddable) arrives here by name, "family.operation", and goes to the
+// model of that part, stamped with the virtual time of the call.
+import type { I2cModel, SpiModel } from './hardware/buses.js';
+import type { CameraSensor } from './hardware/camera-sensor.js';
+import type { CryptoEngine } from './hardware/crypto-engine.js';
+import type { FlashStorage } from './hardware/flash-storage.js';
+import type { GpioModel } from './hardware/gpio.js';
+import type { Microphone } from './hardware/microphone.js';
+import type { PwmModel } from './hardware/pwm.js';
+import type { UartModel } from './hardware/uart.js';
+import type { Timeline } from './timeline.js';
+
+export interface BoardHardware {
+  readonly timeline: Timeline;
+  readonly gpio: GpioModel;
+  readonly pwm: PwmModel;
+  readonly spi: SpiModel;
+  readonly i2c: I2cModel;
+  readonly uart: UartModel;
+  readonly crypto: CryptoEngine;
+  readonly storage: FlashStorage;
+  readonly camera: CameraSensor;
+  readonly microphone: Microphone;
+}
+
+export interface HardwareReply {
+  result?: unknown;
+  bytes?: Uint8Array;
+}
+
+type Call = (hw: BoardHardware, t: number, h: Record<string, any>, bytes: Uint8Array) => HardwareReply;
+
+const none = {};
+
+/** Operations of the parts modelled call by call; crypto, flash, camera and microphone take theirs whole. */
+const CALLS: Record<string, Call> = {
+  'digital.open': (hw, _t, h) => (hw.gpio.open(h.pin, h.mode, h.edge), none),
+  'digital.write': (hw, t, h) => (hw.gpio.write(t, h.pin, h.value), none),
+  'digital.read': (hw, _t, h) => ({ result: hw.gpio.read(h.pin) }),
+  'digital.close': (hw, _t, h) => (hw.gpio.close(h.pin), none),
+  'pwm.open': (hw, t, h) => (hw.pwm.open(t, h.pin, h.hz), none),
+  'pwm.write': (hw, t, h) => (hw.pwm.write(t, h.pin, h.value, h.max), none),
+  'pwm.close': (hw, t, h) => (hw.pwm.close(t, h.pin), none),
+  'spi.open': (hw, _t, h) => ({ result: hw.spi.open(h.port, h.select) }),
+  'spi.write': (hw, t, h, bytes) => (hw.spi.transfer(t, h.handle, bytes), none),
+  'spi.transfer': (hw, t, h, bytes) => ({ bytes: hw.spi.transfer(t, h.handle, bytes) }),
+  'spi.flush': (hw, t, h) => (hw.spi.flush(t, h.handle, h.deselect), none),
+  'spi.close': (hw, _t, h) => (hw.spi.close(h.handle), none),
+  'i2c.open': (hw, _t, h) => ({ result: hw.i2c.open(h.address) }),
+  'i2c.write': (hw, t, h, bytes) => (hw.i2c.write(t, h.handle, bytes), none),
+  'i2c.read': (hw, t, h) => ({ bytes: hw.i2c.read(t, h.handle, h.count) }),
+  'i2c.close': (hw, _t, h) => (hw.i2c.close(h.handle), none),
+  // The driver's transmit FIFO: 128 bytes free after open.
+  'serial.open': (hw, _t, h) => (hw.uart.open(h.port, h.baud), { result: 128 }),
+  'serial.write': (hw, t, h, bytes) => (hw.uart.write(t, h.port, bytes), none),
+  'serial.close': (hw, _t, h) => (hw.uart.close(h.port), none),
+  'time.set': (hw, t, h) => (hw.timeline.record({ t, kind: 'time', before: h.before, after: h.after }), none),
+};
+
+const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>, bytes: Uint8Array) => HardwareReply> = {
+  crypto: (hw, h, bytes) => hw.crypto.handle(h, bytes),
+  file: (hw, h, bytes) => hw.storage.handle(h, bytes),
+  camera: (hw, h) => hw.camera.handle(h),
+  audio: (hw, h) => hw.microphone.handle(h),
+};
+
+/** Runs one hardware call; undefined when the board has no such operation. */
+export function callHardware(hw: BoardHardware, t: number, h: Record<string, any>, bytes: Uint8Array): HardwareReply | undefined {
+  const op = String(h.op);
+  const call = CALLS[op];
+  if (call) return call(hw, t, h, bytes);
+  const whole = WHOLE_FAMILIES[op.slice(0, op.indexOf('.'))];
+  return whole?.(hw, h, bytes);
+}
