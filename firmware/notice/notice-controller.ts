@@ -30,7 +30,7 @@ export interface NoticeSounds {
 }
 
 export interface NoticeControllerOptions {
-  led: IndicatorLED;
+  led: Pick<IndicatorLED, 'write'>;
   ledPlayer: LedPatternPlayer;
   tones: TonePlayer;
   sign: NoticeSign | undefined;
