@@ -43,6 +43,6 @@ const pipeline = boardCapturePipeline({
 });
 camera = buildCamera(device, { settings, events, capture: pipeline, nextRecording: store.nextRecording });
 camera.recorder.powerOn();
-startDockLink({ store, port, keys, enrolledDocks: readEnrolledDocks(files, ROOT), events, label: settings.board.name });
+startDockLink({ store, port, keys, enrolledDocks: readEnrolledDocks(files, ROOT), events, label: settings.board.name, camera });
 
 trace(`chaincam: ${settings.board.name} ready (profile ${settings.profile})\n`);
