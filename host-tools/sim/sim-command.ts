@@ -43,6 +43,13 @@ export function describeEntry(entry: TimelineEntry): string | undefined {
   }
 }
 
+/** "160x120@1": the camera's frame size and rate, laid over the manifest's capture settings. */
+function captureOption(value: string): { width: number; height: number; fps: number } {
+  const m = /^(\d+)x(\d+)@(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError('expected WIDTHxHEIGHT@FPS, e.g. 160x120@1');
+  return { width: Number(m[1]), height: Number(m[2]), fps: Number(m[3]) };
+}
+
 /** Until the board's clock reaches `until` (a slow board takes longer), Ctrl-C, or the bridge stops. */
 function bridgedRun(board: SimulatedBoard, until: number, stopped: Promise<void>): Promise<void> {
   return new Promise((resolve) => {
@@ -55,6 +62,11 @@ function bridgedRun(board: SimulatedBoard, until: number, stopped: Promise<void>
     process.once('SIGINT', finish);
     stopped.then(finish, finish);
   });
+}
+
+function captureConfig(target: string, capture: { width: number; height: number; fps: number }): Record<string, unknown> {
+  const chaincam = (boardTarget(target).config as Record<string, any>).chaincam;
+  return { chaincam: { ...chaincam, capture: { ...chaincam.capture, ...capture } } };
 }
 
 export function registerSimCommand(program: Command): void {
@@ -82,13 +94,14 @@ export function registerSimCommand(program: Command): void {
       if (!(n > 0 && n <= 1000)) throw new InvalidArgumentError('expected a speed above 0, at most 1000');
       return n;
     }, 1)
+    .option('--capture <WxH@fps>', "the camera's frame size and rate instead of the manifest's (small frames let a long run go fast and fit the flash)", captureOption)
     .option('--record <seconds>', 'boot on --storage, record on ground 1 for this many virtual seconds, stop', seconds)
     .option('--storage <dir>', "the board's flash, as a host directory (kept between runs); with --serial, a provisioned one (chaincam provision) so a dock or bench can authenticate")
     .option('--power-cut-at <seconds>', 'with --record: cut the power at this virtual time instead of stopping', seconds)
     .option('--keys <dir>', 'a `chaincam keys init` directory, to provision a new --storage once')
     .option('--scenario <file>', 'run a shift from a scenario file (docs/SCENARIO.md): record, power cuts, dock, verify, export')
     .option('--data <dir>', 'with --scenario: keys, camera flash, evidence store, exports and pictures', 'chaincam-data')
-    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; speed: number; record?: number; storage?: string; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
+    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; speed: number; capture?: { width: number; height: number; fps: number }; record?: number; storage?: string; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
       if (options.scenario) {
         const scenario = readScenario(options.scenario);
         process.stdout.write(`chaincam sim: ${scenario.name}\n`);
@@ -98,7 +111,7 @@ export function registerSimCommand(program: Command): void {
       }
       if (options.record !== undefined) {
         if (!options.storage) throw new Error('--record needs --storage DIR: the flash the recording is written to');
-        await recordRun({ seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target });
+        await recordRun({ seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target, capture: options.capture });
         return;
       }
       const out = process.stdout;
@@ -140,6 +153,7 @@ export function registerSimCommand(program: Command): void {
         board = await SimulatedBoard.boot({
           target: options.target,
           storage: options.serial && options.storage ? { dir: options.storage } : undefined,
+          config: options.capture && captureConfig(options.target, options.capture),
           xsbug: bridge,
           main: options.main.replace(/\.[jt]s$/, ''),
           onTrace: (text, t) => {

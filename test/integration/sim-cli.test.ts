@@ -31,4 +31,13 @@ describe('chaincam sim (the command a developer runs)', () => {
     assert.match(run.stderr, /expected a number of seconds/);
     assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/);
   });
+
+  it('with --serial, says what to do about a malformed --capture or a --storage no one provisioned', () => {
+    const capture = chaincam('sim', '--serial', '/tmp/none', '--capture', '160x120');
+    assert.notEqual(capture.status, 0);
+    assert.match(capture.stderr, /expected WIDTHxHEIGHT@FPS, e\.g\. 160x120@1/);
+    const storage = chaincam('sim', '--serial', '/tmp/none', '--storage', path.join(projectRoot, 'no-such-flash'), '--speed', '50');
+    assert.equal(storage.status, 1);
+    assert.match(storage.stderr, /no-such-flash holds no provisioned camera: run chaincam provision --storage .* --dock-key FILE first/);
+  });
 });
