@@ -3,20 +3,25 @@
 // because nobody photographed the glass.
 import type { SignScreen } from '../../firmware/notice/sign-layout.js';
 import { expectedPixels } from '../sim/sign-render.js';
-import { FONT_HEIGHT, Raster } from './raster.js';
+import { FONT_HEIGHT, Raster, type Rgb } from './raster.js';
 
 const CAPTION = ['as the camera reports', 'drawing it; not a photo'];
 
+function rgb(pixel: number, monochrome: boolean): Rgb {
+  if (monochrome) return pixel ? [255, 255, 255] : [0, 0, 0];
+  return [Math.round(((pixel >> 11) & 31) * 255 / 31), Math.round(((pixel >> 5) & 63) * 255 / 63), Math.round((pixel & 31) * 255 / 31)];
+}
+
+/** A small monochrome panel is drawn at 2x, as the simulated panel's own pictures are. */
 export function reportedSignFrame(screen: SignScreen, size: { width: number; height: number; monochrome: boolean }): Buffer {
   const pixels = expectedPixels(screen, size);
-  const width = Math.max(size.width, 200);
-  const raster = new Raster(width, size.height + CAPTION.length * FONT_HEIGHT + 4, [90, 90, 90]);
+  const zoom = size.width < 200 ? 2 : 1;
+  const width = Math.max(size.width * zoom, 200);
+  const height = size.height * zoom;
+  const raster = new Raster(width, height + CAPTION.length * FONT_HEIGHT + 4, [90, 90, 90]);
   for (let i = 0; i < pixels.length; i++) {
-    const p = pixels[i]!;
-    const o = ((Math.floor(i / size.width)) * width + (i % size.width)) * 4;
-    const rgb = size.monochrome ? (p ? [255, 255, 255] : [0, 0, 0]) : [((p >> 11) & 31) * 255 / 31, ((p >> 5) & 63) * 255 / 63, (p & 31) * 255 / 31];
-    raster.pixels.set([Math.round(rgb[0]!), Math.round(rgb[1]!), Math.round(rgb[2]!), 255], o);
+    raster.rect((i % size.width) * zoom, Math.floor(i / size.width) * zoom, zoom, zoom, rgb(pixels[i]!, size.monochrome));
   }
-  CAPTION.forEach((line, k) => raster.text(2, size.height + 2 + k * FONT_HEIGHT, line, [255, 255, 255]));
+  CAPTION.forEach((line, k) => raster.text(2, height + 2 + k * FONT_HEIGHT, line, [255, 255, 255]));
   return raster.png();
 }
