@@ -81,11 +81,13 @@ export class PortBenchCamera implements BenchCamera {
   async waitUntil(t: number): Promise<void> {
     const from = this.#now;
     const shown = t - from > PROGRESS_FROM_MS ? this.#progress : undefined;
-    while (this.#now < t) {
-      const pause = Math.min(MAX_POLL_PAUSE_MS, (t - this.#now) / this.#rate / 2, MAX_POLL_GAP_CAMERA_MS / this.#rate);
-      await new Promise((resolve) => (pause >= 1 ? setTimeout(resolve, pause) : setImmediate(resolve)));
+    // Poll first: the camera's rate is then measured over however long the host was away.
+    for (;;) {
       await this.#poll();
       shown?.(Math.min(this.#now, t), from, t);
+      if (this.#now >= t) return;
+      const pause = Math.min(MAX_POLL_PAUSE_MS, (t - this.#now) / this.#rate / 2, MAX_POLL_GAP_CAMERA_MS / this.#rate);
+      await new Promise((resolve) => (pause >= 1 ? setTimeout(resolve, pause) : setImmediate(resolve)));
     }
   }
 
@@ -138,6 +140,14 @@ export class PortBenchCamera implements BenchCamera {
     return { timeline: this.journal.timeline(), signWrites: this.journal.signDraws(), events: this.events(), source: "as the camera's drivers report" };
   }
 
+  /** After a failed run: stops a recording the sequence left running, so the camera is back to ready. */
+  async leaveReady(): Promise<void> {
+    await this.#poll();
+    if (this.#status.recorderState !== 'recording') return;
+    await this.press(3500);
+    await this.waitUntil(this.#now + 1000);
+  }
+
   /** Reads the camera's clock, then every journal entry up to it. */
   async #poll(): Promise<void> {
     const status = await this.#link.status();
@@ -177,8 +187,13 @@ export async function runPortBench(options: PortBenchOptions): Promise<PortBench
   try {
     const auth = await opened.link.authenticate(port, key, options.dockKey);
     const camera = await PortBenchCamera.connect(opened.link, options.progress);
-    const result = await runBenchSequence(camera, { reminderMinutes: options.reminderMinutes });
-    return { ...result, target: camera.target, deviceId: auth.deviceId, camera };
+    try {
+      const result = await runBenchSequence(camera, { reminderMinutes: options.reminderMinutes });
+      return { ...result, target: camera.target, deviceId: auth.deviceId, camera };
+    } catch (error) {
+      await camera.leaveReady().catch(() => undefined);
+      throw error;
+    }
   } finally {
     await opened.link.close();
     await opened.close();

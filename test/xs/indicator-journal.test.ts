@@ -10,6 +10,7 @@ import { DOCK_ERROR, DOCK_PROTOCOL_VERSION } from '../../firmware/format/dock-me
 import { BenchLink } from '../../host-tools/bench/bench-link.js';
 import { CameraJournal, reportedSignScreen } from '../../host-tools/bench/camera-journal.js';
 import { eventsOf, signShows } from '../../host-tools/bench/indicator-bench.js';
+import { PortBenchCamera } from '../../host-tools/bench/port-bench.js';
 import { DockError } from '../../host-tools/dock/dock-client.js';
 import { signPanel } from '../../host-tools/sim/peripherals.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
@@ -135,6 +136,29 @@ describe('indicator journal and bench commands (firmware/main in XS)', function 
     assert.deepEqual(journal.events().map((e) => [e.type, e.legalGround ?? e.stopReason, e.startMode]), [['recording-start', 3, 1], ['recording-stop', 1, undefined]]);
     const choices = journal.entries.filter((e) => e.kind === JOURNAL_KIND.sign && e.a === 5).map((e) => e.b);
     assert.deepEqual(choices, [1, 2, 3], 'the sign offered grounds 1, 2, 3');
+  });
+
+  it('after a failed run, the bench stops the recording it left running', async () => {
+    const board = await boot();
+    await link.authenticate(hostPort, camera!.key);
+    let pumping = true;
+    const pump = (async () => {
+      while (pumping) {
+        await board.advance(20); // the camera's clock runs while the bench waits on it
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    try {
+      const bench = await PortBenchCamera.connect(link);
+      await bench.press(1200); // an emergency start, then the sequence fails
+      assert.equal((await link.status()).recorderState, 'recording');
+      await bench.leaveReady();
+      assert.equal((await link.status()).recorderState, 'ready');
+      assert.deepEqual(bench.events().map((e) => e.type), ['recording-start', 'recording-stop']);
+    } finally {
+      pumping = false;
+      await pump;
+    }
   });
 
   it('refuses bad arguments and unknown commands with a status that says what was wrong', async () => {
