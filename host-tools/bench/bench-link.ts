@@ -35,9 +35,12 @@ export class BenchLink {
 
   /** One bench command; a non-zero status throws with the camera's reason. */
   async command(command: number, argument: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
-    const reply = await this.client.request({ type: 'bench', command, argument }, 'bench-reply');
-    if (reply.status === BENCH_STATUS.ok) return reply.result;
     const name = COMMAND_NAMES[command] ?? `0x${command.toString(16)}`;
+    const reply = await this.client.request({ type: 'bench', command, argument }, 'bench-reply').catch((error: unknown) => {
+      if (!(error instanceof DockError && error.code === DOCK_ERROR.notAuthenticated)) throw error;
+      throw new Error(`${error.message}: the camera ended the bench session before bench ${name} (it restarted, or heard nothing for 30 s); run the bench again`);
+    });
+    if (reply.status === BENCH_STATUS.ok) return reply.result;
     if (reply.status === BENCH_STATUS.unknownCommand) {
       throw new Error(`${this.client.where}: the camera's firmware has no bench handler for ${name} (bench command ${command} is unknown to it); flash a chaincam firmware with the indicator journal (chaincam flash) and try again`);
     }

@@ -161,7 +161,7 @@ describe('indicator journal and bench commands (firmware/main in XS)', function 
     }
   });
 
-  it('refuses bad arguments and unknown commands with a status that says what was wrong', async () => {
+  it('refuses bad arguments and unknown commands with a status that says what was wrong, and says when the session ended', async () => {
     await boot();
     await link.authenticate(hostPort, camera!.key);
     const reply = (command: number, argument: Uint8Array) => cable.client.request({ type: 'bench', command, argument }, 'bench-reply');
@@ -173,6 +173,8 @@ describe('indicator journal and bench commands (firmware/main in XS)', function 
     const unknown = await reply(0x7e, new Uint8Array(0));
     assert.equal(unknown.status, BENCH_STATUS.unknownCommand);
     assert.deepEqual(Array.from((await reply(BENCH_COMMAND.echo, new Uint8Array([9, 8]))).result), [9, 8], 'echo still answers');
+    await camera!.board.advance(31_000); // a bench that went quiet: the camera closes the session
+    await assert.rejects(link.status(), /not authenticated: the camera ended the bench session before bench status \(it restarted, or heard nothing for 30 s\); run the bench again/);
   });
 
   it('journals a driver that threw, and says when the ring overwrote entries the bench had not read', async () => {
