@@ -3,6 +3,7 @@ import { bootCost } from './boot-cost.js';
 import { dockFrameCost } from './dock-frame-cost.js';
 import { dockFuzz } from './dock-fuzz.js';
 import { dockGoodput } from './dock-goodput.js';
+import { journalCost } from './journal-cost.js';
 import { sealCost } from './seal-cost.js';
 import { captureCost } from './capture-cost.js';
 
@@ -13,6 +14,7 @@ const benches: [string, () => Promise<Record<string, number>>][] = [
   ['dock link: camera cost per DATA frame (XS)', dockFrameCost],
   ['dock link: goodput over ptys', dockGoodput],
   ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],
+  ['indicator journal and bench commands (XS)', journalCost],
 ];
 
 for (const [name, bench] of benches) {

@@ -27,6 +27,7 @@ export default class PushButton {
   #held = false;
   #settle: Timer | undefined;
   #holdTimer: Timer | undefined;
+  #injectedRelease: Timer | undefined;
 
   constructor(options: PushButtonOptions) {
     const { io, pin, activeLow = true } = options.button;
@@ -52,10 +53,25 @@ export default class PushButton {
     return this.#pressed;
   }
 
+  /**
+   * A press of `holdMs` that enters where the settled contacts do, so it makes the same
+   * short, long and hold presses as a thumb (the bench's press over the dock link).
+   */
+  inject(holdMs: number): void {
+    if (!this.#io) throw new Error('push button is closed');
+    if (this.#pressed || this.#injectedRelease) throw new Error('the button is already pressed');
+    this.#down();
+    this.#injectedRelease = Timer.set(() => {
+      this.#injectedRelease = undefined;
+      this.#up();
+    }, holdMs);
+  }
+
   close(): void {
     Timer.clear(this.#settle);
     Timer.clear(this.#holdTimer);
-    this.#settle = this.#holdTimer = undefined;
+    Timer.clear(this.#injectedRelease);
+    this.#settle = this.#holdTimer = this.#injectedRelease = undefined;
     this.#io?.close();
     this.#io = undefined;
   }
@@ -69,7 +85,7 @@ export default class PushButton {
     Timer.clear(this.#settle);
     this.#settle = Timer.set(() => {
       this.#settle = undefined;
-      if (!this.#io) return;
+      if (!this.#io || this.#injectedRelease) return; // the contacts wait while an injected press is held
       const pressed = this.#level();
       if (pressed === this.#pressed) return;
       this.#pressed = pressed;

@@ -11,6 +11,7 @@ import { SIGN_FONT } from '../drivers/sign-font.js';
 import { TextRenderer } from '../drivers/text-renderer.js';
 import { boardPins } from './board-pins.js';
 import type { ChaincamConfig } from './config.js';
+import { IndicatorJournal, journaledBuzzer, journaledEvents, journaledLed } from './notice/indicator-journal.js';
 import { LedPatternPlayer } from './notice/led-pattern-player.js';
 import { NoticeController, type NoticeSign } from './notice/notice-controller.js';
 import { signPanelOpener } from './notice/sign-panel-config.js';
@@ -26,6 +27,8 @@ export interface Camera {
   notice: NoticeController;
   controls: OfficerControls;
   button: PushButton;
+  /** What the firmware drove each notice channel to do, read by the bench over the dock link. */
+  journal: IndicatorJournal;
 }
 
 export interface CameraParts {
@@ -39,16 +42,20 @@ export interface CameraParts {
 }
 
 export function buildCamera(board: typeof device, parts: CameraParts): Camera {
-  const { settings, events } = parts;
+  const { settings } = parts;
+  const ticks = () => Time.ticks;
+  // Every notice write and recorder event goes through the journal, so the bench measures
+  // the firmware that ships rather than a bench build.
+  const journal = new IndicatorJournal(ticks);
+  const events = journaledEvents(parts.events, journal);
   const pins = boardPins(board.pin, settings);
   // The sign is opened lazily by SignageDisplay, so a missing display is a
   // recorded notice failure, not a boot failure.
   const open = parts.sign ? undefined : signPanelOpener(settings.board.display, board);
-  const signage = open && new SignageDisplay({ open, renderer: new TextRenderer(new BitmapFont(SIGN_FONT)), onError: (error) => notice.channelFailed('display', error) });
+  const signage = open && new SignageDisplay({ open, renderer: new TextRenderer(new BitmapFont(SIGN_FONT)), onError: (error) => notice.channelFailed('display', error), journal });
   const sign: (NoticeSign & Partial<GroundChoiceDisplay>) | undefined = parts.sign ?? signage;
-  const ticks = () => Time.ticks;
-  const led = new IndicatorLED({ led: { io: board.io.Digital, pin: pins.led, activeLow: pins.ledActiveLow } });
-  const buzzer = new PwmBuzzer({ buzzer: { io: board.io.PWM, pin: pins.buzzer } });
+  const led = journaledLed(new IndicatorLED({ led: { io: board.io.Digital, pin: pins.led, activeLow: pins.ledActiveLow } }), journal);
+  const buzzer = journaledBuzzer(new PwmBuzzer({ buzzer: { io: board.io.PWM, pin: pins.buzzer } }), journal);
   // The recorder records channel failures; the controller needs it before it exists.
   let recorder: Recorder | undefined;
   const notice: NoticeController = new NoticeController({
@@ -79,5 +86,5 @@ export function buildCamera(board: typeof device, parts: CameraParts): Camera {
     holdMs: settings.button.holdMs,
     onPress: (kind) => controls.press(kind),
   });
-  return { recorder, sign: signage, notice, controls, button };
+  return { recorder, sign: signage, notice, controls, button, journal };
 }

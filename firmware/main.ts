@@ -50,7 +50,7 @@ function startCamera(keys: CameraKeys, link?: SerialLink): void {
   });
   camera = buildCamera(device, { settings, events, capture: pipeline, nextRecording: store.nextRecording });
   camera.recorder.powerOn();
-  startDockLink({ store, port, keys, enrolledDocks: readEnrolledDocks(files, ROOT), events, label: settings.board.name, link });
+  startDockLink({ store, port, keys, enrolledDocks: readEnrolledDocks(files, ROOT), events, label: settings.board.name, link, camera });
 
   trace(`chaincam: ${settings.board.name} ready (profile ${settings.profile})\n`);
 }

@@ -1,11 +1,13 @@
 // The dock link as firmware/main starts it: a DockSession over the camera's real evidence
 // store, on the board's serial port (device.Serial.default: a UART, or USB CDC on the S3
 // boards). A clock the dock sets goes through Time.set, and DockSession puts a clock-set
-// event and a checkpoint on the chain.
+// event and a checkpoint on the chain. Given the camera, the link also answers a bench
+// station's commands (bench-commands.ts).
 import Time from 'time';
 import type { CryptoPort } from '../format/crypto-port.js';
 import type { EventSink } from '../policy/event-sink.js';
 import type { CameraKeys, EvidenceStore } from '../store/evidence-store.js';
+import { cameraBenchCommands, type BenchCamera } from './bench-commands.js';
 import { DockSerialLink } from './dock-serial-link.js';
 import type { SerialLink } from './serial-link.js';
 import { StoreDockEvidence } from './store-dock-evidence.js';
@@ -22,6 +24,8 @@ export interface DockLinkOptions {
   label?: string;
   /** The link the camera was provisioned over, kept open; absent: open the board's serial port. */
   link?: SerialLink;
+  /** The camera (firmware/camera.ts buildCamera): its indicators answer bench commands. */
+  camera?: BenchCamera;
 }
 
 /** The board's dock serial port: a UART, or USB CDC on the S3 boards. */
@@ -42,5 +46,6 @@ export function startDockLink(options: DockLinkOptions): DockSerialLink {
     enrolledDocks,
     // The RTC takes seconds; Date.now (the store's clock) follows it.
     clock: { now: () => Date.now(), set: (ms: number) => Time.set(ms / 1000) },
+    bench: options.camera && cameraBenchCommands(options.camera, options.label ?? ''),
   });
 }

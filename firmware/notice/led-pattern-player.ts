@@ -6,14 +6,14 @@ import type IndicatorLED from '../../drivers/indicator-led.js';
 import type { LedPattern } from '../config.js';
 
 export class LedPatternPlayer {
-  readonly #led: IndicatorLED;
+  readonly #led: Pick<IndicatorLED, 'write'>;
   readonly #timers: typeof Timer;
   #timer: Timer | undefined;
   #pattern: LedPattern | undefined;
   #step = 0;
   readonly #onError: (error: Error) => void;
 
-  constructor(options: { led: IndicatorLED; timers: typeof Timer; onError?: (error: Error) => void }) {
+  constructor(options: { led: Pick<IndicatorLED, 'write'>; timers: typeof Timer; onError?: (error: Error) => void }) {
     this.#led = options.led;
     this.#timers = options.timers;
     this.#onError = options.onError ?? ((error) => {

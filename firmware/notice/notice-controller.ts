@@ -30,7 +30,7 @@ export interface NoticeSounds {
 }
 
 export interface NoticeControllerOptions {
-  led: IndicatorLED;
+  led: Pick<IndicatorLED, 'write'>;
   ledPlayer: LedPatternPlayer;
   tones: TonePlayer;
   sign: NoticeSign | undefined;
@@ -69,6 +69,7 @@ export class NoticeController {
 
   /** Exercises each channel the way the hardware allows; returns the failed bits. */
   selfTest(): number {
+    this.#failed = 0; // each self-test retests every channel, like each start
     this.#attempt('led', () => {
       this.#o.led.write(true);
       this.#o.led.write(false);

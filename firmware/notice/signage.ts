@@ -5,6 +5,7 @@
 // next full screen or self-test.
 import type { TextMask, TextRenderer } from '../../drivers/text-renderer.js';
 import type { LegalGround } from '../policy/legal-grounds.js';
+import type { IndicatorJournal } from './indicator-journal.js';
 import type { NoticeSign } from './notice-controller.js';
 import { elapsedText, elapsedX, layoutSign, type ElapsedSlot, type SignScreen } from './sign-layout.js';
 
@@ -12,6 +13,8 @@ import { elapsedText, elapsedX, layoutSign, type ElapsedSlot, type SignScreen } 
 export interface SignPanel {
   readonly width: number;
   readonly height: number;
+  /** False for a monochrome panel (it lights every colour but black). */
+  readonly color?: boolean;
   /** Throws if the display can be heard not to answer. */
   probe(): void;
   fill(x: number, y: number, width: number, height: number, color: number): void;
@@ -24,12 +27,15 @@ export interface SignageDisplayOptions {
   open: () => SignPanel;
   renderer: TextRenderer;
   onError: (error: Error) => void;
+  /** Where each screen drawn (or failed) goes, for the bench. */
+  journal?: IndicatorJournal;
 }
 
 export class SignageDisplay implements NoticeSign {
   readonly #open: () => SignPanel;
   readonly #renderer: TextRenderer;
   readonly #onError: (error: Error) => void;
+  readonly #journal: IndicatorJournal | undefined;
   #panel: SignPanel | undefined;
   #screen: SignScreen | undefined;
   #elapsed: { slot: ElapsedSlot; text: string } | undefined;
@@ -39,6 +45,7 @@ export class SignageDisplay implements NoticeSign {
     this.#open = options.open;
     this.#renderer = options.renderer;
     this.#onError = options.onError;
+    this.#journal = options.journal;
   }
 
   /** The screen last asked for (shown, unless the display failed). */
@@ -51,11 +58,21 @@ export class SignageDisplay implements NoticeSign {
     return this.#panel !== undefined;
   }
 
+  /** The open display's size and whether it shows colour; undefined while none works. */
+  get panel(): { width: number; height: number; color: boolean } | undefined {
+    const panel = this.#panel;
+    return panel && { width: panel.width, height: panel.height, color: panel.color !== false };
+  }
+
   /** Draws a whole screen; false if the display failed (already reported). */
   show(screen: SignScreen): boolean {
     this.#screen = screen;
+    const entry = this.#journal?.sign(screen) ?? -1;
     const panel = this.#panel ?? this.#reopen();
-    if (!panel) return false;
+    if (!panel) {
+      this.#journal?.failed(entry);
+      return false;
+    }
     try {
       const layout = layoutSign(screen, panel, this.#renderer);
       for (const op of layout.ops) {
@@ -65,6 +82,7 @@ export class SignageDisplay implements NoticeSign {
       this.#elapsed = layout.elapsed && screen.kind === 'recording' ? { slot: layout.elapsed, text: elapsedText(screen.elapsedMs) } : undefined;
       return true;
     } catch (error) {
+      this.#journal?.failed(entry);
       this.#fail(error);
       return false;
     }
@@ -78,6 +96,7 @@ export class SignageDisplay implements NoticeSign {
     const text = elapsedText(elapsedMs);
     if (text === current.text) return;
     const { slot } = current;
+    const entry = this.#journal?.signElapsed(Math.floor(elapsedMs / 1000)) ?? -1;
     try {
       if (text.length !== current.text.length) {
         panel.fill(slot.x, slot.y, slot.width, this.#renderer.height * slot.scale, slot.bg);
@@ -95,6 +114,7 @@ export class SignageDisplay implements NoticeSign {
       }
       current.text = text;
     } catch (error) {
+      this.#journal?.failed(entry);
       this.#fail(error);
     }
   }

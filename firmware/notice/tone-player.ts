@@ -7,12 +7,12 @@ export type ToneStep = readonly [hz: number, ms: number];
 export type ToneSequence = readonly ToneStep[];
 
 export class TonePlayer {
-  readonly #buzzer: PwmBuzzer;
+  readonly #buzzer: Pick<PwmBuzzer, 'tone' | 'silence'>;
   readonly #timers: typeof Timer;
   readonly #onError: (error: Error) => void;
   #timer: Timer | undefined;
 
-  constructor(options: { buzzer: PwmBuzzer; timers: typeof Timer; onError: (error: Error) => void }) {
+  constructor(options: { buzzer: Pick<PwmBuzzer, 'tone' | 'silence'>; timers: typeof Timer; onError: (error: Error) => void }) {
     this.#buzzer = options.buzzer;
     this.#timers = options.timers;
     this.#onError = options.onError;

@@ -77,6 +77,13 @@ export class Recorder {
     this.#o.notice.showReady();
   }
 
+  /** The power-on self-test again, while ready (a bench tester's request): every channel exercised, then ready. */
+  selfTest(): void {
+    if (this.#state !== 'ready') throw new Error(`self-test: the recorder is ${this.#state}, not ready; stop the recording first`);
+    this.#o.notice.selfTest();
+    this.#o.notice.showReady();
+  }
+
   /** Starts a recording on a legal ground the officer chose (1-9). */
   start(ground: number, options: { stealth?: boolean } = {}): RecordingState {
     legalGround(ground);

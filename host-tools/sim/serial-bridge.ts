@@ -1,8 +1,10 @@
 // Bridges the simulated board's UART to a real serial device (a pseudo-terminal from socat),
 // so host tools such as `chaincam dock` talk to the simulated camera as to a real one.
-// Virtual time runs in step with wall time while bridged. With `baud`, each direction is a
+// Virtual time runs in step with wall time while bridged, `speed` times as fast (a test can
+// bench a camera's half-hour of reminders in seconds). With `baud`, each direction is a
 // modelled line: a byte takes 10 bit times (start, 8 data, stop), queued behind the bytes
-// before it, plus `latencyMs` (a USB-serial adapter's round trip), in virtual and wall time alike.
+// before it, plus `latencyMs` (a USB-serial adapter's round trip), all in virtual time, so the
+// camera sees the same line at any speed.
 import { SerialPort } from 'serialport';
 import type { SimulatedBoard } from './board.js';
 
@@ -16,16 +18,23 @@ export interface SerialBridgeOptions {
   latencyMs?: number;
   /** Which UART of the board; the board's device.Serial.default port by default. */
   uartPort?: number;
+  /** Virtual milliseconds per wall millisecond (default 1: real time). */
+  speed?: number;
 }
 
 interface Pending { due: number; bytes: Uint8Array }
 
 /** Bytes on the line are split so a paced delivery is never more than this lumpy. */
 const SLICE = 256;
+/** Virtual time the board may fall behind (ms, or wall ms times speed): more is dropped. */
+const MAX_BEHIND_MS = 1000;
+const MAX_BEHIND_WALL_MS = 10;
 
 export class SerialBridge {
+  /** Bytes each way, and when the first and last reached the host (virtual ms since start()). */
   readonly stats = { toHost: 0, toBoard: 0, firstToHostAt: -1, lastToHostAt: -1 };
   readonly #o: SerialBridgeOptions;
+  readonly #speed: number;
   readonly #serial: SerialPort;
   readonly #uart: number;
   #toHost: Pending[] = [];
@@ -34,6 +43,8 @@ export class SerialBridge {
   #boardLineFree = 0;
   #wallStart = 0;
   #virtualStart = 0;
+  /** Virtual ms the board could not keep up with: dropped, so it runs as fast as it can instead. */
+  #dropped = 0;
   #running = false;
   #stopped: Promise<void> | undefined;
 
@@ -41,9 +52,11 @@ export class SerialBridge {
     this.#o = options;
     this.#serial = serial;
     this.#uart = options.uartPort ?? options.board.target.provider.Serial.port ?? 0;
+    this.#speed = options.speed ?? 1;
   }
 
   static async open(options: SerialBridgeOptions): Promise<SerialBridge> {
+    if (options.speed !== undefined && !(options.speed > 0)) throw new RangeError(`serial bridge speed must be above 0, not ${options.speed}`);
     const serial = new SerialPort({ path: options.path, baudRate: options.baud ?? 115200, autoOpen: false });
     await new Promise<void>((resolve, reject) => serial.open((e) => (e ? reject(new Error(`cannot open ${options.path} for the simulated UART: ${e.message} (create the pty pair first, e.g. with socat)`)) : resolve())));
     const bridge = new SerialBridge(options, serial);
@@ -54,9 +67,9 @@ export class SerialBridge {
     return bridge;
   }
 
-  /** Milliseconds since the bridge started: the shared clock of both lines. */
+  /** Virtual milliseconds since the bridge started: the shared clock of both lines. */
   #elapsed(): number {
-    return performance.now() - this.#wallStart;
+    return (performance.now() - this.#wallStart) * this.#speed - this.#dropped;
   }
 
   #lineTime(bytes: number): number {
@@ -91,7 +104,7 @@ export class SerialBridge {
     this.#serial.write(Buffer.from(bytes));
   }
 
-  /** Runs the board in real time until stop(). */
+  /** Runs the board in real time (times `speed`) until close(). */
   start(): void {
     if (this.#running) return;
     this.#running = true;
@@ -102,7 +115,13 @@ export class SerialBridge {
 
   async #loop(): Promise<void> {
     const { board } = this.#o;
+    const maxStep = Math.max(MAX_BEHIND_MS, MAX_BEHIND_WALL_MS * this.#speed);
     while (this.#running) {
+      // A board slower than `speed` would race ever further in one step, starving the line
+      // (the dock session's idle timeout): it gets at most maxStep at a time and runs as fast
+      // as it can.
+      const behind = this.#elapsed() - (board.now - this.#virtualStart);
+      if (behind > maxStep) this.#dropped += behind - maxStep;
       const now = this.#elapsed();
       await board.advanceTo(this.#virtualStart + Math.floor(now));
       while (this.#toBoard.length && this.#toBoard[0]!.due <= now) {
@@ -111,8 +130,9 @@ export class SerialBridge {
         await board.serialReceive(this.#uart, bytes);
       }
       while (this.#toHost.length && this.#toHost[0]!.due <= this.#elapsed()) this.#writeHost(this.#toHost.shift()!.bytes);
-      const next = Math.min(this.#toHost[0]?.due ?? Infinity, this.#toBoard[0]?.due ?? Infinity, now + 1);
-      const wait = next - this.#elapsed();
+      // Sleep until the next byte is due, or one wall millisecond.
+      const next = Math.min(this.#toHost[0]?.due ?? Infinity, this.#toBoard[0]?.due ?? Infinity, now + this.#speed);
+      const wait = (next - this.#elapsed()) / this.#speed;
       await new Promise((resolve) => (wait > 0.5 ? setTimeout(resolve, Math.min(wait, 1)) : setImmediate(resolve)));
     }
   }

@@ -40,6 +40,32 @@ export function describeEntry(entry: TimelineEntry): string | undefined {
   }
 }
 
+/** "160x120@1": the camera's frame size and rate, laid over the manifest's capture settings. */
+function captureOption(value: string): { width: number; height: number; fps: number } {
+  const m = /^(\d+)x(\d+)@(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError('expected WIDTHxHEIGHT@FPS, e.g. 160x120@1');
+  return { width: Number(m[1]), height: Number(m[2]), fps: Number(m[3]) };
+}
+
+/** Until the board's clock reaches `until` (a slow board takes longer), Ctrl-C, or the bridge stops. */
+function bridgedRun(board: SimulatedBoard, until: number, stopped: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearInterval(check);
+      process.off('SIGINT', finish);
+      resolve();
+    };
+    const check = setInterval(() => board.now >= until && finish(), 20);
+    process.once('SIGINT', finish);
+    stopped.then(finish, finish);
+  });
+}
+
+function captureConfig(target: string, capture: { width: number; height: number; fps: number }): Record<string, unknown> {
+  const chaincam = (boardTarget(target).config as Record<string, any>).chaincam;
+  return { chaincam: { ...chaincam, capture: { ...chaincam.capture, ...capture } } };
+}
+
 export function registerSimCommand(program: Command): void {
   program
     .command('sim')
@@ -60,13 +86,19 @@ export function registerSimCommand(program: Command): void {
       if (!(n >= 0)) throw new InvalidArgumentError('expected milliseconds, 0 or more');
       return n;
     }, 0)
+    .option('--speed <n>', 'with --serial: virtual seconds per wall second (the board runs as fast as it can, up to this)', (v) => {
+      const n = Number(v);
+      if (!(n > 0 && n <= 1000)) throw new InvalidArgumentError('expected a speed above 0, at most 1000');
+      return n;
+    }, 1)
+    .option('--capture <WxH@fps>', "the camera's frame size and rate instead of the manifest's (small frames let a long run go fast and fit the flash)", captureOption)
     .option('--record <seconds>', 'boot on --storage, record on ground 1 for this many virtual seconds, stop', seconds)
-    .option('--storage <dir>', "the board's flash, as a host directory (kept between runs); an empty one is an unprovisioned camera (chaincam provision --port)")
+    .option('--storage <dir>', "the board's flash, as a host directory (kept between runs); an empty one is a freshly flashed camera, to provision with chaincam provision --port")
     .option('--power-cut-at <seconds>', 'with --record: cut the power at this virtual time instead of stopping', seconds)
     .option('--keys <dir>', 'a `chaincam keys init` directory, to provision a new --storage once')
     .option('--scenario <file>', 'run a shift from a scenario file (docs/SCENARIO.md): record, power cuts, dock, verify, export')
     .option('--data <dir>', 'with --scenario: keys, camera flash, evidence store, exports and pictures', 'chaincam-data')
-    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; record?: number; storage?: string; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
+    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; speed: number; capture?: { width: number; height: number; fps: number }; record?: number; storage?: string; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
       if (options.scenario) {
         const scenario = readScenario(options.scenario);
         process.stdout.write(`chaincam sim: ${scenario.name}\n`);
@@ -76,7 +108,7 @@ export function registerSimCommand(program: Command): void {
       }
       if (options.record !== undefined) {
         if (!options.storage) throw new Error('--record needs --storage DIR: the flash the recording is written to');
-        await recordRun({ seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target });
+        await recordRun({ seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target, capture: options.capture });
         return;
       }
       const out = process.stdout;
@@ -84,6 +116,7 @@ export function registerSimCommand(program: Command): void {
       let board: SimulatedBoard | undefined;
       let bridge: XsbugBridge | undefined;
       let changes = 0;
+      let ran = options.seconds;
       let last = '';
       const print = (t: number, line: string) => {
         const text = `${stamp(t)}  ${line}\n`;
@@ -114,6 +147,7 @@ export function registerSimCommand(program: Command): void {
         board = await SimulatedBoard.boot({
           target: options.target,
           storage: options.storage ? { dir: options.storage } : undefined,
+          config: options.capture && captureConfig(options.target, options.capture),
           xsbug: bridge,
           main: options.main.replace(/\.[jt]s$/, ''),
           onTrace: (text, t) => {
@@ -136,23 +170,21 @@ export function registerSimCommand(program: Command): void {
         booting = undefined;
         board.timeline.onRecord(printEntry);
         if (options.serial) {
-          // Bridged: virtual time follows wall time so a host on the pty sees a real UART.
-          const serial = await SerialBridge.open({ board, path: options.serial, baud: options.baud, latencyMs: options.latency });
-          out.write(`serial: UART bridged to ${options.serial}${options.baud ? ` at ${options.baud} baud` : ''}; running ${options.seconds} s in real time (Ctrl-C ends sooner)\n`);
+          // Bridged: virtual time follows wall time (times --speed) so a host on the pty sees a real UART.
+          const serial = await SerialBridge.open({ board, path: options.serial, baud: options.baud, latencyMs: options.latency, speed: options.speed });
+          const pace = options.speed === 1 ? 'in real time' : `at up to ${options.speed} times real time`;
+          out.write(`serial: UART bridged to ${options.serial}${options.baud ? ` at ${options.baud} baud` : ''}; running ${options.seconds} s ${pace} (Ctrl-C ends sooner)\n`);
+          const from = board.now;
           serial.start();
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, options.seconds * 1000);
-            process.once('SIGINT', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-          });
+          await bridgedRun(board, from + options.seconds * 1000, serial.done!);
           await serial.close();
+          await serial.done; // a firmware fault that stopped the bridge
+          ran = (board.now - from) / 1000;
         } else {
           await board.advance(options.seconds * 1000);
         }
         const wall = (performance.now() - started) / 1000;
-        out.write(`done: ${options.seconds} s of virtual time in ${wall.toFixed(2)} s; ${changes} indicator changes; ${board.computeTotal.toLocaleString('en-US')} computrons\n`);
+        out.write(`done: ${+ran.toFixed(3)} s of virtual time in ${wall.toFixed(2)} s; ${changes} indicator changes; ${board.computeTotal.toLocaleString('en-US')} computrons\n`);
       } catch (error) {
         if (error instanceof FirmwareFault) {
           process.stderr.write(`chaincam sim: ${error.message}\n${error.firmwareStack ? `${error.firmwareStack.replace(/^/gm, '    ')}\n` : ''}`);

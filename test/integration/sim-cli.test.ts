@@ -31,4 +31,10 @@ describe('chaincam sim (the command a developer runs)', () => {
     assert.match(run.stderr, /expected a number of seconds/);
     assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/);
   });
+
+  it('with --serial, says what to do about a malformed --capture', () => {
+    const capture = chaincam('sim', '--serial', '/tmp/none', '--capture', '160x120');
+    assert.notEqual(capture.status, 0);
+    assert.match(capture.stderr, /expected WIDTHxHEIGHT@FPS, e\.g\. 160x120@1/);
+  });
 });
