@@ -139,14 +139,19 @@ export function registerSimCommand(program: Command): void {
           const serial = await SerialBridge.open({ board, path: options.serial, baud: options.baud, latencyMs: options.latency });
           out.write(`serial: UART bridged to ${options.serial}${options.baud ? ` at ${options.baud} baud` : ''}; running ${options.seconds} s in real time (Ctrl-C ends sooner)\n`);
           serial.start();
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, options.seconds * 1000);
-            process.once('SIGINT', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-          });
+          let timer: NodeJS.Timeout | undefined;
+          // The bridge ends early if the pty goes away (socat stopped: a pulled cable).
+          await Promise.race([serial.done, new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, options.seconds * 1000);
+            process.once('SIGINT', resolve);
+          })]);
+          clearTimeout(timer);
           await serial.close();
+          if (serial.disconnected) {
+            process.stderr.write(`chaincam sim: ${serial.disconnected.message}\n`);
+            process.exitCode = 1;
+            return;
+          }
         } else {
           await board.advance(options.seconds * 1000);
         }
