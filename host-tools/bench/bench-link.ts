@@ -1,7 +1,6 @@
 // The bench station's end of a camera's dock link: it authenticates as an enrolled dock
 // (the bench's key is enrolled like a dock's), then speaks the bench commands of
 // docs/PROTOCOL.md section 3.1 inside BENCH / BENCH-REPLY.
-import { SerialPort } from 'serialport';
 import {
   BENCH_COMMAND, BENCH_STATUS, decodeBenchProblem, decodeBenchStatus, decodeJournalPage, decodeTicks,
   encodeJournalArgument, encodePressArgument, type BenchStatus, type JournalPage,
@@ -9,6 +8,7 @@ import {
 import { DOCK_ERROR } from '../../firmware/format/dock-messages.js';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { DockClient, DockError } from '../dock/dock-client.js';
+import { openDockPort } from '../dock/dock-port.js';
 import { authenticateCamera, type AuthenticatedCamera, type DockKey } from '../dock/dock-handshake.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
@@ -74,17 +74,7 @@ export class BenchLink {
 
 /** A serial port (a camera's USB cable, or a simulated board's pty) with a BenchLink on it. */
 export async function openBenchPort(path: string, baud: number): Promise<{ link: BenchLink; close(): Promise<void> }> {
-  const serial = new SerialPort({ path, baudRate: baud, autoOpen: false });
-  await new Promise<void>((resolve, reject) => serial.open((error) => (error
-    ? reject(new Error(`cannot open bench port ${path}: ${error.message} (is the camera's USB cable there? For a simulated camera, start chaincam sim --serial on the other end of a pty pair)`))
-    : resolve())));
   // A camera closing and sealing a segment can keep its main loop busy for seconds.
-  const client = new DockClient({ where: path, timeoutMs: REPLY_TIMEOUT_MS, write: (bytes) => serial.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) });
-  serial.on('data', (data: Buffer) => client.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
-  serial.on('close', () => client.fail(new Error(`${path}: the port closed`)));
-  serial.on('error', (error) => client.fail(new Error(`${path}: ${error.message}`)));
-  return {
-    link: new BenchLink(client),
-    close: () => new Promise<void>((resolve) => (serial.isOpen ? serial.close(() => resolve()) : resolve())),
-  };
+  const { client, close } = await openDockPort(path, { baud, timeoutMs: REPLY_TIMEOUT_MS, role: 'bench port' });
+  return { link: new BenchLink(client), close };
 }

@@ -2,7 +2,7 @@
 // objects through a window of DATA frames, re-asking from its next offset when DATA stops.
 // Transport-free: a serial port, a pseudo-terminal or a simulated board's UART feeds receive().
 import { DockFrameReader, encodeDockFrame } from '../../firmware/format/dock-frames.js';
-import { decodeDockMessage, encodeDockMessage, type DockMessage, type DockMessageType } from '../../firmware/format/dock-messages.js';
+import { DEFAULT_WINDOW, decodeDockMessage, encodeDockMessage, type DockMessage, type DockMessageType } from '../../firmware/format/dock-messages.js';
 
 /** The camera answered ERROR: its code and text, with the port for the log. */
 export class DockError extends Error {
@@ -30,6 +30,8 @@ interface ReadSink {
   end: number;
   write: (data: Uint8Array, offset: number) => void;
   progress?: (next: number) => void;
+  /** DATA frames written since the last ACK. */
+  unacked: number;
   askedAt: number;
   retries: number;
   done: () => void;
@@ -46,6 +48,8 @@ export class DockClient {
   #timeoutMs: number;
   #readRetries: number;
   #closed: Error | undefined;
+  /** The camera's window, from its last HELLO-REPLY. */
+  #window = DEFAULT_WINDOW;
 
   constructor(options: DockClientOptions) {
     this.where = options.where;
@@ -92,7 +96,7 @@ export class DockClient {
     if (offset >= end) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const sink: ReadSink = {
-        object, sequence, next: offset, end, write, progress, askedAt: -1, retries: 0,
+        object, sequence, next: offset, end, write, progress, unacked: 0, askedAt: -1, retries: 0,
         done: () => { clearTimeout(sink.timer); this.#sink = undefined; resolve(); },
         fail: (error) => { clearTimeout(sink.timer); this.#sink = undefined; reject(error); },
       };
@@ -127,6 +131,7 @@ export class DockClient {
       return; // A frame with a good CRC but a bad message: treat as noise; timeouts recover.
     }
     if (m.type === 'data') return this.#onData(m);
+    if (m.type === 'hello-reply') this.#window = Math.max(1, m.window);
     const waiter = this.#waiter;
     if (m.type === 'error') {
       const error = new DockError(m.code, `${this.where}: camera refused 0x${m.requestType.toString(16).padStart(2, '0')}: ${m.message}`);
@@ -153,7 +158,12 @@ export class DockClient {
     sink.write(data, sink.next);
     sink.next += data.length;
     // ACK only what was written: the window's flow control, and the offset a resume starts from.
-    this.send({ type: 'ack', object: sink.object, sequence: sink.sequence, nextOffset: sink.next });
+    // One ACK per half window keeps the camera sending (each ACK costs it a delivery) and, at
+    // the end, frees the camera's stream; a stall is recovered by the READ of #ask instead.
+    if (++sink.unacked >= Math.ceil(this.#window / 2) || sink.next >= sink.end) {
+      this.send({ type: 'ack', object: sink.object, sequence: sink.sequence, nextOffset: sink.next });
+      sink.unacked = 0;
+    }
     sink.progress?.(sink.next);
     if (sink.next >= sink.end) sink.done();
     else this.#arm(sink);

@@ -1,7 +1,10 @@
 // One serial port of a docking station: wait for a camera (HELLO until one answers), offload
-// it, then watch it until it is taken away, and wait again. Several run in one process.
-import { SerialPort } from 'serialport';
+// it, then watch it until it is taken away, and wait again. Several run in one process. A port
+// that goes away (a pulled USB cable, a camera's USB CDC device gone) is opened again when its
+// path comes back.
+import type { SerialPort } from 'serialport';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { openSerialPort } from '../serial/open-serial-port.js';
 import type { EvidenceStore } from '../store/evidence-store.js';
 import { DockClient } from './dock-client.js';
 import type { DockKey } from './dock-handshake.js';
@@ -24,6 +27,8 @@ export interface DockStationOptions {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How often a port that went away is looked for. */
+const REOPEN_MS = 500;
 
 export class DockStation {
   readonly #o: DockStationOptions;
@@ -37,12 +42,24 @@ export class DockStation {
 
   async open(): Promise<void> {
     const { path, baud } = this.#o;
-    const serial = new SerialPort({ path, baudRate: baud, autoOpen: false });
-    await new Promise<void>((resolve, reject) => serial.open((error) => (error ? reject(new Error(`cannot open dock port ${path}: ${error.message} (is the camera's USB cable or the simulator's pty there?)`)) : resolve())));
-    const client = new DockClient({ where: path, timeoutMs: this.#o.timeoutMs, write: (bytes) => serial.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) });
+    const serial = await openSerialPort(path, baud).catch((error: Error) => {
+      throw new Error(`cannot open dock port ${path}: ${error.message} (is the camera's USB cable or the simulator's pty there?)`);
+    });
+    const client = new DockClient({
+      where: path, timeoutMs: this.#o.timeoutMs,
+      write: (bytes) => {
+        // A port that went away would queue writes for an 'open' that never comes.
+        if (serial.isOpen) serial.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      },
+    });
+    let cause = 'closed';
     serial.on('data', (data: Buffer) => client.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
-    serial.on('close', () => client.fail(new Error(`${path}: the port closed`)));
-    serial.on('error', (error) => this.#o.log(`${path}: ${error.message}`));
+    serial.on('close', (error: Error | null) => client.fail(this.#stopped ? new Error(`${path}: the dock is stopping`)
+      : new Error(`${path} went away (${error?.message ?? cause}): was the cable pulled? What arrived is staged; the next docking resumes from it`)));
+    serial.on('error', (error) => {
+      cause = error.message;
+      this.#o.log(`${path}: ${error.message}`);
+    });
     this.#serial = serial;
     this.#client = client;
   }
@@ -50,11 +67,15 @@ export class DockStation {
   /** Runs until stop(), or after one camera with `once`; resolves with the last offload. */
   async run(): Promise<OffloadResult | undefined> {
     if (!this.#client) await this.open();
-    const client = this.#client!;
     const { log, port } = this.#o;
     let last: OffloadResult | undefined;
     log(`${this.#o.path}: waiting for a camera`);
     while (!this.#stopped) {
+      if (!this.#serial?.isOpen) {
+        await this.#reopen();
+        continue;
+      }
+      const client = this.#client!;
       try {
         await sayHello(client, port, 1000);
       } catch {
@@ -73,16 +94,34 @@ export class DockStation {
         log(`${this.#o.path}: offload failed: ${(error as Error).message}`);
         await client.request({ type: 'close' }, 'closed', 1000).catch(() => undefined);
         if (this.#o.once) throw error;
-        await sleep(this.#o.retryMs ?? 30_000);
+        // The same camera is tried again later; a port that went away is waited for instead.
+        if (this.#serial?.isOpen) await sleep(this.#o.retryMs ?? 30_000);
       }
     }
     return last;
   }
 
+  async #reopen(): Promise<void> {
+    const { path, log } = this.#o;
+    log(`${path} is gone; waiting for it to come back (dock the camera again)`);
+    while (!this.#stopped) {
+      await sleep(REOPEN_MS);
+      if (this.#stopped) return;
+      try {
+        await this.open();
+      } catch {
+        continue;
+      }
+      if (this.#stopped) return this.stop(); // stop() came while it was opening
+      log(`${path} is back; waiting for a camera`);
+      return;
+    }
+  }
+
   async #waitUntilRemoved(client: DockClient): Promise<void> {
     // HELLO alone adds nothing to the camera's chain, so probing a docked camera is harmless.
     let misses = 0;
-    while (!this.#stopped && misses < 2) {
+    while (!this.#stopped && misses < 2 && this.#serial?.isOpen) {
       await sleep(2000);
       try {
         await sayHello(client, this.#o.port, 1000);

@@ -11,8 +11,9 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
-export async function ptyPair(): Promise<PtyPair> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-pty-'));
+/** Links `camera` and `dock` in `linkDir` (again the same paths: a cable plugged back in), or in a new temporary directory. */
+export async function ptyPair(linkDir?: string): Promise<PtyPair> {
+  const dir = linkDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-pty-'));
   const camera = path.join(dir, 'camera');
   const dock = path.join(dir, 'dock');
   const socat: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${camera}`, `pty,raw,echo=0,link=${dock}`], { stdio: 'ignore' });
@@ -30,7 +31,8 @@ export async function ptyPair(): Promise<PtyPair> {
         socat.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      // socat removes its links when it ends.
+      if (!linkDir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -5,7 +5,8 @@
 // modelled line: a byte takes 10 bit times (start, 8 data, stop), queued behind the bytes
 // before it, plus `latencyMs` (a USB-serial adapter's round trip), all in virtual time, so the
 // camera sees the same line at any speed.
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { openSerialPort } from '../serial/open-serial-port.js';
 import type { SimulatedBoard } from './board.js';
 
 export interface SerialBridgeOptions {
@@ -20,6 +21,8 @@ export interface SerialBridgeOptions {
   uartPort?: number;
   /** Virtual milliseconds per wall millisecond (default 1: real time). */
   speed?: number;
+  /** The device went away (a pulled cable, socat gone): the bridge has stopped; the error says what to do. */
+  onDisconnect?: (error: Error) => void;
 }
 
 interface Pending { due: number; bytes: Uint8Array }
@@ -33,6 +36,8 @@ const MAX_BEHIND_WALL_MS = 10;
 export class SerialBridge {
   /** Bytes each way, and when the first and last reached the host (virtual ms since start()). */
   readonly stats = { toHost: 0, toBoard: 0, firstToHostAt: -1, lastToHostAt: -1 };
+  /** Why the bridge stopped on its own: its device failed under it. */
+  disconnected: Error | undefined;
   readonly #o: SerialBridgeOptions;
   readonly #speed: number;
   readonly #serial: SerialPort;
@@ -47,6 +52,7 @@ export class SerialBridge {
   #dropped = 0;
   #running = false;
   #stopped: Promise<void> | undefined;
+  #unsubscribe: () => void = () => undefined;
 
   private constructor(options: SerialBridgeOptions, serial: SerialPort) {
     this.#o = options;
@@ -57,14 +63,30 @@ export class SerialBridge {
 
   static async open(options: SerialBridgeOptions): Promise<SerialBridge> {
     if (options.speed !== undefined && !(options.speed > 0)) throw new RangeError(`serial bridge speed must be above 0, not ${options.speed}`);
-    const serial = new SerialPort({ path: options.path, baudRate: options.baud ?? 115200, autoOpen: false });
-    await new Promise<void>((resolve, reject) => serial.open((e) => (e ? reject(new Error(`cannot open ${options.path} for the simulated UART: ${e.message} (create the pty pair first, e.g. with socat)`)) : resolve())));
+    const serial = await openSerialPort(options.path, options.baud ?? 115200).catch((e: Error) => {
+      throw new Error(`cannot open ${options.path} for the simulated UART: ${e.message} (create the pty pair first, e.g. with socat)`);
+    });
     const bridge = new SerialBridge(options, serial);
     serial.on('data', (data: Buffer) => bridge.#fromHost(new Uint8Array(data)));
-    options.board.uart.onTransmit((port, bytes) => {
+    // A device that vanishes (EIO on a write, a read that fails) is a pulled cable, not a crash.
+    serial.on('error', (error) => bridge.#unplugged(error));
+    serial.on('close', (error: Error | null) => {
+      if (error) bridge.#unplugged(error); // null: closed by close()
+    });
+    bridge.#unsubscribe = options.board.uart.onTransmit((port, bytes) => {
       if (port === bridge.#uart && bridge.#running) bridge.#fromBoard(bytes.slice());
     });
     return bridge;
+  }
+
+  #unplugged(cause: Error): void {
+    if (this.disconnected) return;
+    this.disconnected = new Error(`${this.#o.path} went away under the simulated UART (${cause.message}): the camera is unplugged; bridge it to a new device (a new socat pty pair) to carry on`);
+    this.#running = false;
+    this.#toHost = [];
+    this.#toBoard = [];
+    this.#unsubscribe();
+    this.#o.onDisconnect?.(this.disconnected);
   }
 
   /** Virtual milliseconds since the bridge started: the shared clock of both lines. */
@@ -139,6 +161,7 @@ export class SerialBridge {
 
   async close(): Promise<void> {
     this.#running = false;
+    this.#unsubscribe();
     await this.#stopped?.catch(() => undefined);
     if (this.#serial.isOpen) await new Promise<void>((resolve) => this.#serial.close(() => resolve()));
   }

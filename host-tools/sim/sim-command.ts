@@ -176,9 +176,15 @@ export function registerSimCommand(program: Command): void {
           out.write(`serial: UART bridged to ${options.serial}${options.baud ? ` at ${options.baud} baud` : ''}; running ${options.seconds} s ${pace} (Ctrl-C ends sooner)\n`);
           const from = board.now;
           serial.start();
+          // Ends at --seconds on the board's clock, on Ctrl-C, or early if the pty goes away (a pulled cable).
           await bridgedRun(board, from + options.seconds * 1000, serial.done!);
           await serial.close();
           await serial.done; // a firmware fault that stopped the bridge
+          if (serial.disconnected) {
+            process.stderr.write(`chaincam sim: ${serial.disconnected.message}\n`);
+            process.exitCode = 1;
+            return;
+          }
           ran = (board.now - from) / 1000;
         } else {
           await board.advance(options.seconds * 1000);

@@ -100,7 +100,7 @@ describe('chaincam bench --port (a camera over its dock link, on a real pty)', f
     const missing = await chaincam(['bench', '--port', path.join(out, 'no-such-port'), '--dock-key', path.join(out, 'k.key'), '--new-key']);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /bench key .*k\.key created; enrol this public key/);
-    assert.match(missing.stderr, /chaincam: cannot open bench port .*no-such-port: .*is the camera's USB cable there\?/);
+    assert.match(missing.stderr, /chaincam: cannot open bench port .*no-such-port: .*is the camera's USB cable plugged in\?/);
     assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
 
     camera = await bootBenchBoard();

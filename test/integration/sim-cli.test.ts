@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
+import { ptyPair } from '../support/pty-pair.js';
 
 function chaincam(...args: string[]) {
   return spawnSync(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -36,5 +37,27 @@ describe('chaincam sim (the command a developer runs)', () => {
     const capture = chaincam('sim', '--serial', '/tmp/none', '--capture', '160x120');
     assert.notEqual(capture.status, 0);
     assert.match(capture.stderr, /expected WIDTHxHEIGHT@FPS, e\.g\. 160x120@1/);
+  });
+
+  it('ends `sim --serial` saying what to do when its pty goes away (a pulled cable), instead of crashing or running blind', async () => {
+    const pair = await ptyPair();
+    const sim = spawn(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'sim', '--serial', pair.camera, '--seconds', '60', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    sim.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    sim.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<number | null>((resolve) => sim.once('exit', resolve));
+    try {
+      for (let i = 0; i < 3000 && !/UART bridged/.test(stdout); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.match(stdout, /serial: UART bridged to /, stderr);
+      await pair.close();
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running 10 s after the pull'), 10_000))]);
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, /went away under the simulated UART .*: the camera is unplugged; bridge it to a new device/);
+      assert.doesNotMatch(stderr, /at .*\.ts:\d+/);
+    } finally {
+      sim.kill();
+      await pair.close();
+    }
   });
 });

@@ -97,6 +97,17 @@ describe('dock link: camera side in XS', function () {
     await authenticateCamera(cam.client, hostPort, cam.dock, () => undefined);
   });
 
+  it('acknowledges once per half window of DATA frames and at the object\'s end', async () => {
+    cam = await dockedCamera();
+    const [segment] = await cam.record(1, [4096 * 10 + 100]); // 11 frames: ACKs after 4, 8 and the 11th
+    await authenticateCamera(cam.client, hostPort, cam.dock, () => undefined);
+    const acks: number[] = [];
+    const send = cam.client.send.bind(cam.client);
+    cam.client.send = (m) => { if (m.type === 'ack') acks.push(m.nextOffset); send(m); };
+    await cam.client.read(2, segment!.sequence, 0, segment!.length, () => undefined);
+    assert.deepEqual(acks, [4 * 4096, 8 * 4096, segment!.length]);
+  });
+
   it('loses and duplicates nothing across 60 cable pulls at random points, resuming from the last acknowledged offset', async function () {
     this.timeout(120_000);
     cam = await dockedCamera();

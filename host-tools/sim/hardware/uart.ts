@@ -3,7 +3,7 @@ import type { Timeline } from '../timeline.js';
 
 export class UartModel {
   readonly #open = new Map<number, { baud: number }>();
-  readonly #transmitListeners: ((port: number, bytes: Uint8Array, t: number) => void)[] = [];
+  #transmitListeners: ((port: number, bytes: Uint8Array, t: number) => void)[] = [];
 
   constructor(private readonly timeline: Timeline) {}
 
@@ -26,8 +26,11 @@ export class UartModel {
     this.timeline.record({ t, kind: 'serial', port, direction: 'rx', bytes: bytes.slice() });
   }
 
-  onTransmit(listener: (port: number, bytes: Uint8Array, t: number) => void): void {
+  /** Returns the function that removes the listener (a bridge unplugged from the board). */
+  onTransmit(listener: (port: number, bytes: Uint8Array, t: number) => void): () => void {
     this.#transmitListeners.push(listener);
+    // A new array, so a write already going through the old one is not disturbed.
+    return () => { this.#transmitListeners = this.#transmitListeners.filter((l) => l !== listener); };
   }
 
   close(port: number): void {
