@@ -41,6 +41,15 @@ export interface CameraParts {
   nextRecording?: number;
 }
 
+/**
+ * The board's sign display, or undefined when the board has none. The panel is opened lazily
+ * by SignageDisplay, so a missing display is a failure reported to onError, not a boot failure.
+ */
+export function buildSign(board: typeof device, settings: ChaincamConfig, onError: (error: Error) => void, journal?: IndicatorJournal): SignageDisplay | undefined {
+  const open = signPanelOpener(settings.board.display, board);
+  return open && new SignageDisplay({ open, renderer: new TextRenderer(new BitmapFont(SIGN_FONT)), onError, journal });
+}
+
 export function buildCamera(board: typeof device, parts: CameraParts): Camera {
   const { settings } = parts;
   const ticks = () => Time.ticks;
@@ -49,10 +58,7 @@ export function buildCamera(board: typeof device, parts: CameraParts): Camera {
   const journal = new IndicatorJournal(ticks);
   const events = journaledEvents(parts.events, journal);
   const pins = boardPins(board.pin, settings);
-  // The sign is opened lazily by SignageDisplay, so a missing display is a
-  // recorded notice failure, not a boot failure.
-  const open = parts.sign ? undefined : signPanelOpener(settings.board.display, board);
-  const signage = open && new SignageDisplay({ open, renderer: new TextRenderer(new BitmapFont(SIGN_FONT)), onError: (error) => notice.channelFailed('display', error), journal });
+  const signage = parts.sign ? undefined : buildSign(board, settings, (error) => notice.channelFailed('display', error), journal);
   const sign: (NoticeSign & Partial<GroundChoiceDisplay>) | undefined = parts.sign ?? signage;
   const led = journaledLed(new IndicatorLED({ led: { io: board.io.Digital, pin: pins.led, activeLow: pins.ledActiveLow } }), journal);
   const buzzer = journaledBuzzer(new PwmBuzzer({ buzzer: { io: board.io.PWM, pin: pins.buzzer } }), journal);

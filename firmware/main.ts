@@ -7,7 +7,7 @@ import config from 'mc/config';
 import Time from 'time';
 import Timer from 'timer';
 import files from 'file';
-import { buildCamera, type Camera as ChaincamCamera } from './camera.js';
+import { buildCamera, buildSign, type Camera as ChaincamCamera } from './camera.js';
 import { boardCapturePipeline } from './capture/board-capture.js';
 import { readCaptureConfig } from './capture/capture-config.js';
 import { readChaincamConfig } from './config.js';
@@ -55,9 +55,14 @@ function startCamera(keys: CameraKeys, link?: SerialLink): void {
   trace(`chaincam: ${settings.board.name} ready (profile ${settings.profile})\n`);
 }
 
-/** No identity: nothing can be sealed or signed, so the camera only listens for its keys. */
+/**
+ * No identity: nothing can be sealed or signed, so the camera cannot record; its sign says so
+ * and it only listens on its dock link for its keys.
+ */
 function awaitProvisioning(): void {
   trace(`chaincam: ${settings.board.name} is not provisioned; waiting for "chaincam provision --port" on its dock link\n`);
+  const sign = buildSign(device, settings, (error) => trace(`sign: ${error.message}\n`));
+  sign?.show({ kind: 'unprovisioned' });
   const link = new SerialLink({ serial: dockSerialPort() });
   link.attach((io) => new ProvisioningSession({
     ...io,
@@ -68,6 +73,7 @@ function awaitProvisioning(): void {
     // After this delivery, so PROVISIONED is on its way before the camera starts.
     onProvisioned: (keys) => Timer.set(() => {
       trace('chaincam: provisioned over the dock link\n');
+      sign?.close(); // the camera's own sign takes the panel
       startCamera(keys, link);
     }, 0),
   }));

@@ -10,7 +10,9 @@ export type SignScreen =
   | { readonly kind: 'recording'; readonly ground: LegalGround | undefined; readonly elapsedMs: number }
   | { readonly kind: 'notice-not-given'; readonly reason: string }
   | { readonly kind: 'low-storage'; readonly percentFree: number }
-  | { readonly kind: 'choice'; readonly ground: LegalGround; readonly purpose: 'start' | 'confirm' | 'change' };
+  | { readonly kind: 'choice'; readonly ground: LegalGround; readonly purpose: 'start' | 'confirm' | 'change' }
+  /** A camera with no identity yet: it cannot record until it is provisioned on its dock link. */
+  | { readonly kind: 'unprovisioned' };
 
 /** RGB565; a monochrome panel lights every colour but black. */
 export const SignColor = Object.freeze({ black: 0x0000, white: 0xffff, red: 0xf800, green: 0x07e0, amber: 0xfd20, gray: 0xad55 });
@@ -137,6 +139,22 @@ export function layoutSign(screen: SignScreen, size: SignSize, renderer: TextRen
       }
       break;
     }
+    case 'unprovisioned':
+      if (large) {
+        band(88, SignColor.amber);
+        text(W.unprovisioned.ko, 8, 2, SignColor.black, SignColor.amber);
+        text(W.unprovisioned.en, 56, 1, SignColor.black, SignColor.amber);
+        text(W.cannotRecord.ko, 112, 2, SignColor.white, SignColor.black);
+        text(W.cannotRecord.en, 152, 1, SignColor.white, SignColor.black);
+        text(W.provisionHint.en, 200, 1, SignColor.gray, SignColor.black);
+      } else {
+        band(lineHeight, SignColor.white);
+        text(W.unprovisioned.ko, 0, 1, SignColor.black, SignColor.white);
+        text(W.unprovisioned.en, 16, 1, SignColor.white, SignColor.black);
+        text(W.cannotRecord.ko, 32, 1, SignColor.white, SignColor.black);
+        text(W.cannotRecord.en, 48, 1, SignColor.white, SignColor.black);
+      }
+      break;
     case 'choice': {
       const heading = screen.purpose === 'start' ? W.chooseGround : screen.purpose === 'confirm' ? W.confirmGround : W.changeGround;
       const { code, ko, en } = screen.ground;

@@ -20,6 +20,9 @@ export const SIGN_WORDING = Object.freeze({
   confirmGround: Object.freeze({ ko: '근거 확인', en: 'Confirm ground' }),
   changeGround: Object.freeze({ ko: '근거 변경', en: 'Change ground' }),
   choiceHint: Object.freeze({ ko: '', en: 'short:next long:OK' }),
+  unprovisioned: Object.freeze({ ko: '미등록 카메라', en: 'NOT PROVISIONED' }),
+  cannotRecord: Object.freeze({ ko: '녹화 불가', en: 'CANNOT RECORD' }),
+  provisionHint: Object.freeze({ ko: '', en: 'chaincam provision' }),
 } satisfies Record<string, SignWords>);
 
 /** Printable ASCII: reasons, codes and elapsed time ("12:34") are written in it. */

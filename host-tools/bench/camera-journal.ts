@@ -132,6 +132,7 @@ export function reportedSignScreen(r: ReportedScreen): SignScreen | undefined {
     case SIGN_SCREEN.recording: return { kind: 'recording', ground: r.ground ? legalGround(r.ground) : undefined, elapsedMs: r.value * 1000 };
     case SIGN_SCREEN.lowStorage: return { kind: 'low-storage', percentFree: r.value };
     case SIGN_SCREEN.choice: return { kind: 'choice', ground: legalGround(r.ground), purpose: CHOICE_PURPOSES[r.value - 1] ?? 'start' };
+    case SIGN_SCREEN.unprovisioned: return { kind: 'unprovisioned' };
     default: return undefined;
   }
 }

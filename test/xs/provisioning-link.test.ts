@@ -13,6 +13,8 @@ import { offloadCamera } from '../../host-tools/dock/camera-offload.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
 import { provisionOverLink } from '../../host-tools/provision/provision-link.js';
+import { signShows } from '../../host-tools/bench/indicator-bench.js';
+import { signPanel } from '../../host-tools/sim/peripherals.js';
 import { attachDock, hostPort, type DockCable } from '../support/dock-harness.js';
 
 // firmware/main on a board whose flash has no identity: it waits on its dock link, makes its
@@ -29,8 +31,8 @@ describe('provisioning over the dock link (firmware/main in XS)', function () {
     fs.rmSync(flash, { recursive: true, force: true });
   });
 
-  async function boot(storage: { cutAtWrite?: number; model?: 'littlefs' | 'torn' } = {}): Promise<DockCable> {
-    board = await SimulatedBoard.boot({ storage: { dir: flash, ...storage } });
+  async function boot(storage: { cutAtWrite?: number; model?: 'littlefs' | 'torn' } = {}, target?: string): Promise<DockCable> {
+    board = await SimulatedBoard.boot({ target, storage: { dir: flash, ...storage } });
     return attachDock(board, { timeoutMs: 5000 });
   }
   const flashFiles = () => fs.readdirSync(flash).sort();
@@ -48,9 +50,10 @@ describe('provisioning over the dock link (firmware/main in XS)', function () {
     assert.equal(toHex(identity.subarray(32, 97)), toHex(camera.publicKey), 'the key it reported is the key it keeps');
     assert.equal(toHex(identity.subarray(97)), toHex(agency.publicKey));
     assert.equal(toHex(fs.readFileSync(path.join(flash, DOCKS_FILE))), toHex(dock.publicKey));
-    await board!.advance(100);
+    await board!.advance(1000);
     assert.ok(board!.traces.some((l) => /provisioned over the dock link/.test(l.text)));
     assert.ok(board!.traces.some((l) => /ready \(profile/.test(l.text)), 'the camera started');
+    assert.equal(signShows(board!, { kind: 'ready' }), undefined, 'the sign says READY once the camera has its keys');
 
     // The enrolled dock offloads it at once; the camera it authenticates is the one provisioned.
     const storeDir = path.join(flash, '..', `${path.basename(flash)}-store`);
@@ -79,6 +82,16 @@ describe('provisioning over the dock link (firmware/main in XS)', function () {
     const authenticated = await authenticateCamera(again.client, hostPort, dock, () => camera.publicKey);
     assert.equal(authenticated.deviceId, toHex(camera.deviceId));
   });
+
+  for (const target of ['lilygo_t_camera_plus_s3', 'xiao_esp32s3_sense']) {
+    it(`${target}: the sign says it is not provisioned and cannot record`, async () => {
+      await boot({}, target);
+      await board!.advance(1000);
+      assert.equal(signShows(board!, { kind: 'unprovisioned' }), undefined);
+      fs.mkdirSync(path.join(process.cwd(), 'out/provisioning'), { recursive: true });
+      fs.writeFileSync(path.join(process.cwd(), `out/provisioning/sign-unprovisioned-${target}.png`), signPanel(board!)!.png());
+    });
+  }
 
   it('answers only HELLO and PROVISION, and refuses bad keys, a stale HELLO and a flash with evidence, writing nothing', async () => {
     const cable = await boot();
