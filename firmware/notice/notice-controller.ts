@@ -95,14 +95,16 @@ export class NoticeController {
    */
   begin(ground: LegalGround | undefined): number {
     this.#failed = 0; // each start retests every channel
+    // Quick channels first: a full-screen draw takes tens of milliseconds on the device (SPI and
+    // the font in XS), and the start tone should not wait for it.
     this.#attempt('led', () => this.#o.ledPlayer.play(this.#o.patterns.recording));
+    this.#attempt('tone', () => {
+      if (!this.#o.tones.play(this.#o.sounds.start)) throw new Error('the start tone did not sound');
+    });
     this.#attempt('display', () => {
       if (!this.#o.sign) throw new Error('this board has no sign display');
       this.#o.sign.selfTest();
       this.#o.sign.showRecording(ground, 0);
-    });
-    this.#attempt('tone', () => {
-      if (!this.#o.tones.play(this.#o.sounds.start)) throw new Error('the start tone did not sound');
     });
     return ALL_NOTICE_CHANNELS & ~this.#failed;
   }
