@@ -15,6 +15,21 @@ import { runIndicatorBench } from './indicator-bench.js';
 import { runPortBench, type WaitProgress } from './port-bench.js';
 import { timelinePicture } from './timeline-picture.js';
 
+/** The port bench, with Ctrl-C stopping the recording it started before the command ends (a second Ctrl-C quits at once). */
+async function benchOnPort(options: BenchOptions): ReturnType<typeof runPortBench> {
+  const interrupted = new AbortController();
+  const onInterrupt = () => {
+    process.stderr.write('\nchaincam bench: interrupted; stopping the camera\'s recording first (Ctrl-C again to quit now)\n');
+    interrupted.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await runPortBench({ path: options.port!, baud: options.baud, dockKey: options.dockKey!, reminderMinutes: options.reminderMinutes, progress: waitProgress(process.stderr), signal: interrupted.signal });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
 interface BenchOptions {
   sim?: boolean;
   port?: string;
@@ -105,9 +120,7 @@ async function runBench(options: BenchOptions): Promise<void> {
   const what = `self-test, a start on each ground 1-9, ${options.reminderMinutes} min of reminders, an emergency start`;
   if (options.port) process.stderr.write(`chaincam bench: the camera on ${options.port}: ${what}; reminders run on the camera's clock (real time on a real camera)...\n`);
   else if (!options.json) process.stderr.write(`chaincam bench: ${options.target}: ${what}, three dead channels...\n`);
-  const run = options.port
-    ? await runPortBench({ path: options.port, baud: options.baud, dockKey: options.dockKey!, reminderMinutes: options.reminderMinutes, progress: waitProgress(process.stderr) })
-    : await runIndicatorBench({ target: options.target, reminderMinutes: options.reminderMinutes });
+  const run = options.port ? await benchOnPort(options) : await runIndicatorBench({ target: options.target, reminderMinutes: options.reminderMinutes });
   const target = options.port ? pictureDirName(run.target) : run.target;
   const dir = path.resolve(options.out, target);
   let files: string[];

@@ -41,6 +41,8 @@ export class PortBenchCamera implements BenchCamera {
   /** Camera ms per host ms, from the last two polls: how long to pause before the next. */
   #rate = 1;
   #polledAt = performance.now();
+  /** Set by interrupt(): the next wait throws it (once). */
+  #interrupted: Error | undefined;
 
   private constructor(link: BenchLink, status: BenchStatus, progress: WaitProgress | undefined) {
     this.#link = link;
@@ -78,12 +80,18 @@ export class PortBenchCamera implements BenchCamera {
     await this.waitUntil(down + holdMs);
   }
 
+  /** Ends the sequence at its next poll (Ctrl-C): the wait in progress throws `reason`. */
+  interrupt(reason: Error): void {
+    this.#interrupted = reason;
+  }
+
   async waitUntil(t: number): Promise<void> {
     const from = this.#now;
     const shown = t - from > PROGRESS_FROM_MS ? this.#progress : undefined;
     // Poll first: the camera's rate is then measured over however long the host was away.
     for (;;) {
       await this.#poll();
+      this.#throwIfInterrupted();
       shown?.(Math.min(this.#now, t), from, t);
       if (this.#now >= t) return;
       const pause = Math.min(MAX_POLL_PAUSE_MS, (t - this.#now) / this.#rate / 2, MAX_POLL_GAP_CAMERA_MS / this.#rate);
@@ -140,8 +148,15 @@ export class PortBenchCamera implements BenchCamera {
     return { timeline: this.journal.timeline(), signWrites: this.journal.signDraws(), events: this.events(), source: "as the camera's drivers report" };
   }
 
-  /** After a failed run: stops a recording the sequence left running, so the camera is back to ready. */
+  #throwIfInterrupted(): void {
+    const reason = this.#interrupted;
+    this.#interrupted = undefined;
+    if (reason) throw reason;
+  }
+
+  /** After a failed or interrupted run: stops a recording the sequence left running, so the camera is back to ready. */
   async leaveReady(): Promise<void> {
+    this.#interrupted = undefined;
     await this.#poll();
     if (this.#status.recorderState !== 'recording') return;
     await this.press(3500);
@@ -178,6 +193,8 @@ export interface PortBenchOptions {
   dockKey: string;
   reminderMinutes?: number;
   progress?: WaitProgress;
+  /** Aborting (Ctrl-C) stops the sequence at its next poll and leaves the camera ready. */
+  signal?: AbortSignal;
 }
 
 export async function runPortBench(options: PortBenchOptions): Promise<PortBenchRun> {
@@ -187,12 +204,16 @@ export async function runPortBench(options: PortBenchOptions): Promise<PortBench
   try {
     const auth = await opened.link.authenticate(port, key, options.dockKey);
     const camera = await PortBenchCamera.connect(opened.link, options.progress);
+    const interrupt = () => camera.interrupt(new Error('bench interrupted; the recording it had started was stopped and the camera is ready again'));
+    options.signal?.addEventListener('abort', interrupt, { once: true });
     try {
       const result = await runBenchSequence(camera, { reminderMinutes: options.reminderMinutes });
       return { ...result, target: camera.target, deviceId: auth.deviceId, camera };
     } catch (error) {
       await camera.leaveReady().catch(() => undefined);
       throw error;
+    } finally {
+      options.signal?.removeEventListener('abort', interrupt);
     }
   } finally {
     await opened.link.close();

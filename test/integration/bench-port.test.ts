@@ -123,4 +123,16 @@ describe('chaincam bench --port (a camera over its dock link, on a real pty)', f
     await assert.rejects(runPortBench({ path: plain, baud: 2_000_000, dockKey: key }),
       /the camera's firmware has no bench handler for status \(bench command 2 is unknown to it\); flash a chaincam firmware with the indicator journal/);
   });
+
+  it('stops on an interrupt (Ctrl-C) in the middle of a recording and leaves the camera ready', async () => {
+    camera = await bootBenchBoard();
+    const port = await bridged(camera.board);
+    const interrupt = new AbortController();
+    const run = runPortBench({ path: port, baud: 2_000_000, dockKey: camera.keyFile, reminderMinutes: 4, signal: interrupt.signal, progress: () => interrupt.abort() });
+    await assert.rejects(run, /bench interrupted; the recording it had started was stopped and the camera is ready again/);
+    const events = camera.board.traces.filter((l) => l.text.startsWith('event ')).map((l) => JSON.parse(l.text.slice(6)) as { type: string });
+    const starts = events.filter((e) => e.type === 'recording-start').length;
+    assert.ok(starts >= 10, `interrupted during the reminder recording (after ${starts} starts)`);
+    assert.equal(events.filter((e) => e.type === 'recording-stop').length, starts, 'every recording the bench started was stopped');
+  });
 });
