@@ -12,6 +12,7 @@ import { boardCapturePipeline } from './capture/board-capture.js';
 import { readCaptureConfig } from './capture/capture-config.js';
 import { readChaincamConfig } from './config.js';
 import { createCryptoPort } from './crypto/moddable-crypt-port.js';
+import { configurationDigest, configurationSummary, type CameraConfiguration } from './format/camera-configuration.js';
 import { dockSerialPort, startDockLink } from './dock/camera-dock.js';
 import { ProvisioningSession } from './dock/provisioning-session.js';
 import { SerialLink } from './dock/serial-link.js';
@@ -34,7 +35,11 @@ else awaitProvisioning();
 function startCamera(keys: CameraKeys, link?: SerialLink): void {
   const store = EvidenceStore.open({ files, root: ROOT, port, keys, clock: () => Date.now() });
   if (store.openAtCut) trace(`recovery: recording ${store.openAtCut.recording} segment ${store.openAtCut.openSegment} was open at the power cut\n`);
-  store.recordBoot(FIRMWARE_VERSION);
+  const enrolledDocks = readEnrolledDocks(files, ROOT);
+  // Who the footage is sealed to, who may release it, and the policy: on the chain when it changes.
+  const configuration: CameraConfiguration = { agencyPublicKey: keys.agencyPublicKey, enrolledDocks, policy: settings.policy };
+  const summary = configurationSummary(port, configuration);
+  if (store.recordBoot(FIRMWARE_VERSION, { digest: configurationDigest(port, configuration), summary })) trace(`chaincam: configuration on the chain: ${summary}\n`);
   const events = new ChainEventSink(store, new TraceEventSink(ticks));
 
   // The pipeline and the camera refer to each other: the pipeline asks for the ground
@@ -50,7 +55,7 @@ function startCamera(keys: CameraKeys, link?: SerialLink): void {
   });
   camera = buildCamera(device, { settings, events, capture: pipeline, nextRecording: store.nextRecording });
   camera.recorder.powerOn();
-  startDockLink({ store, port, keys, enrolledDocks: readEnrolledDocks(files, ROOT), events, label: settings.board.name, link, camera });
+  startDockLink({ store, port, keys, enrolledDocks, events, label: settings.board.name, link, camera });
 
   trace(`chaincam: ${settings.board.name} ready (profile ${settings.profile})\n`);
 }

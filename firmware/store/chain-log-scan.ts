@@ -31,6 +31,8 @@ export interface ChainLogScan {
    * cut may have fallen between the event and deleting the file (EvidenceStore.release).
    */
   releasedAtTail?: HeldSegment;
+  /** The configuration digest of the chain's last config-change event. */
+  lastConfigDigest?: Uint8Array;
 }
 
 export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
@@ -52,6 +54,7 @@ export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
     let open: OpenRecordingAtCut | undefined;
     const held = new HeldSegments();
     let releasedAtTail: HeldSegment | undefined;
+    let lastConfigDigest: Uint8Array | undefined;
     while (fileLength - offset >= 4) {
       const header = readAt(file, offset, 4);
       const length = ((header[0]! << 24) | (header[1]! << 16) | (header[2]! << 8) | header[3]!) >>> 0;
@@ -77,13 +80,15 @@ export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
           open = undefined;
         } else if (e.type === 'release') {
           releasedAtTail = held.remove(e.segmentSequence);
+        } else if (e.type === 'config-change') {
+          lastConfigDigest = e.configDigest.slice();
         }
       }
       link = frame.slice(length, length + 32);
       sequence++;
       offset += 4 + length + 32;
     }
-    return { head: link ? { sequence, link } : undefined, validLength: offset, fileLength, lastRecording, open, held, releasedAtTail };
+    return { head: link ? { sequence, link } : undefined, validLength: offset, fileLength, lastRecording, open, held, releasedAtTail, lastConfigDigest };
   } finally {
     file.close();
   }

@@ -13,6 +13,7 @@ import type { ChainEvent } from '../format/chain-events.js';
 import { CHAIN_LOG_MAGIC } from '../format/chain-log.js';
 import { ChainWriter, deriveDeviceId, type ChainHead } from '../format/chain.js';
 import type { SegmentRecord } from '../format/chain-records.js';
+import { bytesEqual } from '../format/bytes.js';
 import { SegmentSealer } from '../format/sealed-segment.js';
 import { scanChainLog, type OpenRecordingAtCut } from './chain-log-scan.js';
 import { appendCommitted, readAt, type FlashFiles } from './flash-files.js';
@@ -70,6 +71,7 @@ export class EvidenceStore {
   readonly #chain: ChainWriter;
   readonly #log: string;
   readonly #held: HeldSegments;
+  #lastConfigDigest: Uint8Array | undefined;
   #chainLength: number;
   #lastRecording: number;
 
@@ -97,6 +99,7 @@ export class EvidenceStore {
     this.openAtCut = scan.open;
     this.#lastRecording = scan.lastRecording;
     this.#held = scan.held;
+    this.#lastConfigDigest = scan.lastConfigDigest;
     this.missingSegments = this.#reconcileSegmentFiles(scan.releasedAtTail);
     this.#chain = new ChainWriter({ port, deviceId: this.deviceId, cameraPublicKey: keys.publicKey, signingKey: keys.privateKey, head: scan.head });
   }
@@ -127,15 +130,25 @@ export class EvidenceStore {
     return info.total - info.used;
   }
 
-  /** The first records after boot: power-on, then what a power cut interrupted, then a checkpoint. */
-  recordBoot(firmwareVersion: string): void {
+  /**
+   * The first records after boot: power-on, then what a power cut interrupted, then the
+   * configuration if it is not the one the chain last recorded (firmware/format/camera-configuration.ts),
+   * then a checkpoint. Returns true when the configuration went on the chain.
+   */
+  recordBoot(firmwareVersion: string, configuration?: { digest: Uint8Array; summary: string }): boolean {
     const open = this.openAtCut;
     this.appendEvent({ type: 'power-on', resetReason: open ? RESET_REASON.recoveredAfterPowerCut : RESET_REASON.powerOn, firmwareVersion });
     if (open) {
       this.appendEvent({ type: 'segment-lost', recording: open.recording, segmentIndex: open.openSegment, lossReason: LOSS_REASON.powerCut });
       this.appendEvent({ type: 'recording-stop', recording: open.recording, stopReason: STOP_REASON_POWER_LOST });
     }
+    const changed = configuration !== undefined && !(this.#lastConfigDigest && bytesEqual(this.#lastConfigDigest, configuration.digest));
+    if (changed) {
+      this.appendEvent({ type: 'config-change', configDigest: configuration.digest, summary: configuration.summary });
+      this.#lastConfigDigest = configuration.digest;
+    }
     this.checkpoint();
+    return changed;
   }
 
   appendEvent(event: ChainEvent): void {

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { toHex } from '../../firmware/format/bytes.js';
+import { configurationDigest } from '../../firmware/format/camera-configuration.js';
+import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
+import { readChaincamConfig } from '../../firmware/config.js';
+import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
+import { deriveDockId } from '../../firmware/format/dock-proofs.js';
+import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { provisionFlash } from '../../host-tools/sim/hardware/flash-provisioning.js';
+import { boardTarget } from '../../host-tools/sim/targets.js';
+import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
+import { chainRecords, eventsOf, KEYS } from './capture-support.js';
+
+// firmware/main puts its configuration on the chain (config-change) at the first boot and
+// whenever it differs from the one the chain last recorded: the agency key, the enrolled
+// docks and the policy. An auditor reads from the chain itself what each recording ran under.
+describe('the camera\'s configuration on its chain (firmware/main in XS)', function () {
+  const port = new NodeCryptoPort();
+  let flash: string;
+  beforeEach(() => { flash = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-config-')); });
+  afterEach(() => fs.rmSync(flash, { recursive: true, force: true }));
+
+  async function powerCycle(config?: Record<string, unknown>): Promise<void> {
+    const board = await SimulatedBoard.boot({ storage: { dir: flash }, config });
+    await board.advance(500);
+    await board.close();
+  }
+  const configChanges = () => eventsOf(chainRecords(flash), 'config-change');
+  const expected = (docks: Uint8Array[], chaincam: Record<string, unknown>) => toHex(configurationDigest(port, {
+    agencyPublicKey: KEYS.agency.publicKey, enrolledDocks: docks, policy: readChaincamConfig({ ...boardTarget().config, chaincam }).policy,
+  }));
+
+  it('records the configuration once, again when the docks or the policy change, and the chain verifies', async () => {
+    const chaincam = (boardTarget().config as Record<string, any>).chaincam;
+    const dockA = generateP256KeyPair(port).publicKey;
+    const dockB = generateP256KeyPair(port).publicKey;
+    provisionFlash(flash, KEYS.camera, KEYS.agency.publicKey, [dockA]);
+    await powerCycle();
+    await powerCycle();
+    let changes = configChanges();
+    assert.equal(changes.length, 1, 'a second boot with the same configuration adds nothing');
+    assert.equal(toHex(changes[0]!.configDigest), expected([dockA], chaincam));
+    assert.match(changes[0]!.summary, new RegExp(`^profile kr-2024; agency key [0-9a-f]{16}; docks ${toHex(deriveDockId(port, dockA)).slice(0, 8)}$`));
+
+    // The equipment room enrols a second dock.
+    provisionFlash(flash, KEYS.camera, KEYS.agency.publicKey, [dockA, dockB]);
+    await powerCycle();
+    changes = configChanges();
+    assert.equal(changes.length, 2);
+    assert.equal(toHex(changes[1]!.configDigest), expected([dockA, dockB], chaincam));
+    assert.match(changes[1]!.summary, new RegExp(`docks ${toHex(deriveDockId(port, dockA)).slice(0, 8)} ${toHex(deriveDockId(port, dockB)).slice(0, 8)}$`));
+
+    // A firmware built with another policy (here the permissive profile) says so on the chain.
+    const generic = { ...chaincam, profile: 'generic', policy: { preEventSeconds: 10 } };
+    await powerCycle({ chaincam: generic });
+    changes = configChanges();
+    assert.equal(changes.length, 3);
+    assert.equal(toHex(changes[2]!.configDigest), expected([dockA, dockB], generic));
+    assert.match(changes[2]!.summary, /^profile generic; /);
+
+    const { report } = verifyEvidence(flash, { port });
+    assert.ok(report.ok, report.failure?.message);
+  });
+});
