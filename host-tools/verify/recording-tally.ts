@@ -29,6 +29,8 @@ export interface RecordingFinding {
   segments: SegmentFinding[];
   lostSegments: number[];
   noticeFailures: string[];
+  /** The camera's configuration when the recording started (the chain's last config-change before it). */
+  configuration?: string;
 }
 
 type Key = string;
@@ -49,6 +51,7 @@ export class RecordingTally {
   #released = new Set<number>();
   #absent: SegmentRecord[] = [];
   #notes: string[] = [];
+  #configuration: string | undefined;
 
   #recording(recording: number): RecordingFinding {
     let finding = this.#recordings.get(recording);
@@ -71,8 +74,12 @@ export class RecordingTally {
         finding.startTime = record.time;
         finding.startMode = event.startMode;
         finding.grounds.push(event.legalGround);
+        finding.configuration = this.#configuration;
         return undefined;
       }
+      case 'config-change':
+        this.#configuration = event.summary;
+        return undefined;
       case 'recording-stop': {
         const finding = this.#recording(event.recording);
         finding.stopTime = record.time;

@@ -95,6 +95,10 @@ export function verifyEvidence(dir: string, options: VerifyOptions): VerifiedEvi
 function loadCamera(dir: string, options: VerifyOptions, report: VerifyReport): CameraIdentity {
   const inSet = path.join(dir, CAMERA_PUBLIC_FILE);
   const keyFile = options.cameraFile ?? inSet;
+  if (!options.cameraFile && !fs.existsSync(inSet)) {
+    // A camera provisioned over its link keeps no camera.pub; the host kept its public key.
+    throw new VerifyStop({ file: CAMERA_PUBLIC_FILE, message: `${dir} has no ${CAMERA_PUBLIC_FILE}: give the camera's public key with --camera (chaincam provision --port kept it as KEYDIR/cameras/DEVICEID.pub)` });
+  }
   let camera: CameraIdentity;
   try {
     camera = readCameraIdentity(options.port, keyFile);

@@ -15,6 +15,7 @@ export function formatVerifyReport(report: VerifyReport): string {
     const stop = r.stopReason ? ` (${STOP_REASONS[r.stopReason] ?? ''})` : '';
     lines.push(`recording ${r.recording}: ${when(r.startTime)} - ${when(r.stopTime)}${stop}${start}`);
     lines.push(`  legal ground: ${r.grounds.length ? r.grounds.map(ground).join(' -> ') : 'no start event'}`);
+    if (r.configuration) lines.push(`  configuration: ${r.configuration}`);
     for (const s of r.segments) {
       lines.push(`  segment ${s.segmentIndex} (record #${s.sequence}) ${when(s.startTime)} +${((s.endTime - s.startTime) / 1000).toFixed(1)} s, ` +
         `ground ${s.legalGround}, notice ${s.notice}, ${s.sealedLength} bytes, ${s.file}`);

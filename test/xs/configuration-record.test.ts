@@ -12,6 +12,7 @@ import { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { provisionFlash } from '../../host-tools/sim/hardware/flash-provisioning.js';
 import { boardTarget } from '../../host-tools/sim/targets.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
+import { formatVerifyReport } from '../../host-tools/verify/verify-report.js';
 import { chainRecords, eventsOf, KEYS } from './capture-support.js';
 
 // firmware/main puts its configuration on the chain (config-change) at the first boot and
@@ -63,5 +64,24 @@ describe('the camera\'s configuration on its chain (firmware/main in XS)', funct
 
     const { report } = verifyEvidence(flash, { port });
     assert.ok(report.ok, report.failure?.message);
+
+    // verify names, for each recording, the configuration it was made under.
+    const board = await SimulatedBoard.boot({ storage: { dir: flash }, config: { chaincam: generic } });
+    await board.press('button', 1200);
+    await board.advance(3000);
+    await board.press('button', 3500);
+    await board.advance(1000);
+    await board.close();
+    const { report: after } = verifyEvidence(flash, { port });
+    assert.ok(after.ok, after.failure?.message);
+    assert.equal(after.recordings.length, 1);
+    assert.equal(after.recordings[0]!.configuration, changes[2]!.summary);
+    assert.match(formatVerifyReport(after), /\n {2}configuration: profile generic; agency key [0-9a-f]{16}; docks /);
+
+    // Without camera.pub in the set (a camera provisioned over its link), verify says where the key is.
+    fs.rmSync(path.join(flash, 'camera.pub'));
+    const { report: keyless } = verifyEvidence(flash, { port });
+    assert.equal(keyless.ok, false);
+    assert.match(keyless.failure!.message, /has no camera\.pub: give the camera's public key with --camera \(chaincam provision --port kept it as KEYDIR\/cameras\/DEVICEID\.pub\)/);
   });
 });
