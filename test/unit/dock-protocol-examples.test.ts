@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { cobsDecode, cobsEncode, crc32, decodeDockFrame, DockFrameReader, encodeDockFrame } from '../../firmware/format/dock-frames.js';
 import { decodeDockMessage, encodeDockMessage } from '../../firmware/format/dock-messages.js';
 import { documentedExamples, protocolExamples } from '../../host-tools/dock/protocol-examples.js';
@@ -11,6 +12,18 @@ describe('dock link codec (docs/PROTOCOL.md)', () => {
 
   it('CRC-32 is zlib\'s (check value of "123456789" is cbf43926)', () => {
     assert.equal(crc32(new TextEncoder().encode('123456789')).toString(16), 'cbf43926');
+  });
+
+  it('CRC-32 equals zlib\'s for every alignment and length, whole words or not', () => {
+    const random = seededRandom(32);
+    const buffer = Uint8Array.from({ length: 5000 }, () => Math.floor(random() * 256));
+    for (let offset = 0; offset < 8; offset++) {
+      for (const length of [0, 1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 4096, 4099, 4352]) {
+        const bytes = buffer.subarray(offset, offset + length);
+        assert.equal(crc32(bytes), zlib.crc32(bytes), `offset ${offset}, length ${length}`);
+        assert.equal(crc32(buffer, offset, offset + length), zlib.crc32(bytes), `range ${offset}+${length}`);
+      }
+    }
   });
 
   it('COBS round-trips any bytes, including zero runs and 254-byte blocks, and never emits a zero', () => {
