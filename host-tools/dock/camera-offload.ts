@@ -10,6 +10,7 @@ import { DOCK_OBJECT, type ListEntry } from '../../firmware/format/dock-messages
 import { signReceipt, receiptDigest } from '../../firmware/format/dock-proofs.js';
 import type { SegmentRecord } from '../../firmware/format/chain-records.js';
 import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, segmentFileName } from '../evidence/evidence-layout.js';
+import type { CameraRegistry } from '../keys/camera-registry.js';
 import { cameraDocument, type CameraIdentity } from '../keys/key-files.js';
 import { hashFile } from '../verify/sealed-file-hash.js';
 import { verifyEvidence } from '../verify/verify-evidence.js';
@@ -33,6 +34,25 @@ export interface OffloadOptions {
   progress?: (p: OffloadProgress) => void;
   /** The dock's clock; the camera is set to it. */
   now?: () => number;
+  /** The agency's provisioned cameras: when given, no other camera (or key) is offloaded. */
+  cameras?: CameraRegistry;
+}
+
+/**
+ * The key a camera must prove: the one provisioning recorded (with a registry), which must also
+ * agree with the key the store pinned; otherwise the store's pin from the camera's first docking.
+ */
+function expectedCameraKey(o: OffloadOptions, deviceId: string): Uint8Array | undefined {
+  const pinned = o.store.pinnedCameraKey(deviceId);
+  if (!o.cameras) return pinned;
+  const provisioned = o.cameras.publicKey(deviceId);
+  if (!provisioned) {
+    throw new Error(`${o.client.where}: camera ${deviceId} is not one this agency provisioned (no ${deviceId}.pub in ${o.cameras.dir}); nothing was read from it or stored`);
+  }
+  if (pinned && !bytesEqual(pinned, provisioned)) {
+    throw new Error(`${o.client.where}: the store pinned another key for camera ${deviceId} than ${o.cameras.dir}/${deviceId}.pub holds; resolve that before docking it`);
+  }
+  return provisioned;
 }
 
 export interface OffloadResult {
@@ -45,7 +65,7 @@ export interface OffloadResult {
 export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
   const { client, store, port, log } = o;
   const now = o.now ?? Date.now;
-  const auth = await authenticateCamera(client, port, o.dockKey, (id) => store.pinnedCameraKey(id));
+  const auth = await authenticateCamera(client, port, o.dockKey, (id) => expectedCameraKey(o, id));
   const { hello, deviceId } = auth;
   const camera: CameraIdentity = { publicKey: hello.cameraPublicKey, deviceId: hello.deviceId, label: hello.label };
   log(`${client.where}: camera ${deviceId} "${hello.label}" authenticated`);

@@ -6,6 +6,7 @@ import { toHex } from '../../firmware/format/bytes.js';
 import { deriveDockId } from '../../firmware/format/dock-proofs.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
 import { EvidenceStore } from '../store/evidence-store.js';
+import { CameraRegistry } from '../keys/camera-registry.js';
 import { createDockKeyFile, readDockKeyFile } from './dock-key.js';
 import { DockStation } from './dock-station.js';
 import { ProgressLines } from './progress-lines.js';
@@ -25,6 +26,7 @@ export interface DockCommandOptions {
   once?: boolean;
   baud: number;
   capacity?: number;
+  cameras?: string;
 }
 
 export function registerDockCommand(program: Command): void {
@@ -37,6 +39,7 @@ export function registerDockCommand(program: Command): void {
     .option('--once', 'exit after one camera per port is fully offloaded')
     .option('--baud <n>', 'line rate of the ports', positive, 2_000_000)
     .option('--capacity <bytes>', 'refuse segments beyond this many stored bytes', positive)
+    .option('--cameras <dir>', 'take evidence only from the cameras provisioned into this directory (chaincam provision --port writes KEYDIR/cameras/DEVICEID.pub); without it a camera\'s key is pinned at its first docking')
     .action(async (options: DockCommandOptions) => runDock(options));
 }
 
@@ -47,12 +50,13 @@ export async function runDock(options: DockCommandOptions): Promise<void> {
     process.stdout.write(`dock key ${options.key} created; enrol this public key on the cameras:\n${toHex(key.publicKey)}\n`);
   }
   const dockKey = readDockKeyFile(port, options.key);
+  const cameras = options.cameras === undefined ? undefined : new CameraRegistry(options.cameras, port);
   const store = EvidenceStore.open(options.store, { capacityBytes: options.capacity });
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-  log(`dock ${toHex(deriveDockId(port, dockKey.publicKey))}: store ${options.store}, ports ${options.port.join(', ')}`);
+  log(`dock ${toHex(deriveDockId(port, dockKey.publicKey))}: store ${options.store}, ports ${options.port.join(', ')}${cameras ? `, only the cameras provisioned in ${cameras.dir}` : ''}`);
   const progress = new ProgressLines();
   const stations = options.port.map((path) => new DockStation({
-    path, baud: options.baud, store, dockKey, port, log, once: options.once,
+    path, baud: options.baud, store, dockKey, port, log, once: options.once, cameras,
     progress: (p, update) => progress.update(p, update),
   }));
   const stop = () => void Promise.all(stations.map((s) => s.stop()));

@@ -5,6 +5,7 @@
 import type { SerialPort } from 'serialport';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { openSerialPort } from '../serial/open-serial-port.js';
+import type { CameraRegistry } from '../keys/camera-registry.js';
 import type { EvidenceStore } from '../store/evidence-store.js';
 import { DockClient } from './dock-client.js';
 import type { DockKey } from './dock-handshake.js';
@@ -24,6 +25,8 @@ export interface DockStationOptions {
   /** Wait after a failed offload before trying the same camera again. */
   retryMs?: number;
   timeoutMs?: number;
+  /** Take evidence only from these provisioned cameras (offloadCamera). */
+  cameras?: CameraRegistry;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,7 +87,7 @@ export class DockStation {
       }
       try {
         last = await offloadCamera({
-          client, store: this.#o.store, dockKey: this.#o.dockKey, port, log,
+          client, store: this.#o.store, dockKey: this.#o.dockKey, port, log, cameras: this.#o.cameras,
           progress: (p) => this.#o.progress?.(this.#o.path, p),
         });
         if (this.#o.once) return last;

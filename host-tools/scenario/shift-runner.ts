@@ -65,6 +65,12 @@ function prepareKeys(paths: ShiftPaths, log: (line: string) => void): { agencyKe
   return { agencyKey, dockKey };
 }
 
+/** The dock takes only the cameras provisioned over their link (a data directory from before that has none). */
+function registryArgs(paths: ShiftPaths): string[] {
+  const cameras = path.join(paths.keys, 'cameras');
+  return fs.existsSync(cameras) ? ['--cameras', cameras] : [];
+}
+
 /** Runs a chaincam command in a child process, as a person at the dock would. */
 async function runChaincam(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -207,7 +213,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
     const bridge = await SerialBridge.open({ board: b, path: pair.camera });
     bridge.start();
     try {
-      const child = spawn(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'dock', '--port', pair.dock, '--store', paths.store, '--key', dockKey, '--once'], { stdio: ['ignore', 'inherit', 'pipe'] });
+      const child = spawn(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'dock', '--port', pair.dock, '--store', paths.store, '--key', dockKey, '--once', ...registryArgs(paths)], { stdio: ['ignore', 'inherit', 'pipe'] });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

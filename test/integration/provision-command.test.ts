@@ -61,7 +61,7 @@ describe('chaincam provision --port (a camera over its dock link)', function () 
     assert.equal(again.status, 1);
     assert.match(again.stderr, new RegExp(`camera ${deviceId} .*is already provisioned; chaincam never re-keys a camera over its link`));
 
-    const dock = chaincam('dock', '--port', pair!.dock, '--store', path.join(work, 'store'), '--key', dockKey, '--once');
+    const dock = chaincam('dock', '--port', pair!.dock, '--store', path.join(work, 'store'), '--key', dockKey, '--once', '--cameras', path.join(keys, 'cameras'));
     assert.equal(dock.status, 0, dock.stderr + dock.stdout);
     assert.match(dock.stdout + dock.stderr, new RegExp(`camera ${deviceId} .*authenticated`));
   });

@@ -13,6 +13,8 @@ import { offloadCamera } from '../../host-tools/dock/camera-offload.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
 import { provisionOverLink } from '../../host-tools/provision/provision-link.js';
+import { CameraRegistry } from '../../host-tools/keys/camera-registry.js';
+import { cameraDocument, writeNewKeyFile } from '../../host-tools/keys/key-files.js';
 import { signShows } from '../../host-tools/bench/indicator-bench.js';
 import { signPanel } from '../../host-tools/sim/peripherals.js';
 import { attachDock, hostPort, type DockCable } from '../support/dock-harness.js';
@@ -58,14 +60,24 @@ describe('provisioning over the dock link (firmware/main in XS)', function () {
     // The enrolled dock offloads it at once; the camera it authenticates is the one provisioned.
     const storeDir = path.join(flash, '..', `${path.basename(flash)}-store`);
     const store = EvidenceStore.open(storeDir);
+    const registry = path.join(storeDir, '..', `${path.basename(flash)}-cameras`);
+    fs.mkdirSync(registry);
     try {
-      const result = await offloadCamera({ client: cable.client, store, dockKey: dock, port: hostPort, log: () => undefined });
+      // A dock that takes only the agency's provisioned cameras refuses one it has no key file for...
+      const cameras = new CameraRegistry(registry, hostPort);
+      await assert.rejects(offloadCamera({ client: cable.client, store, dockKey: dock, port: hostPort, log: () => undefined, cameras }),
+        new RegExp(`camera ${toHex(camera.deviceId)} is not one this agency provisioned \\(no ${toHex(camera.deviceId)}\\.pub in .*\\); nothing was read from it or stored`));
+      assert.equal(store.pinnedCameraKey(toHex(camera.deviceId)), undefined, 'nothing stored, nothing pinned');
+      // ...and takes it once provisioning's record of it is there.
+      writeNewKeyFile(path.join(registry, `${toHex(camera.deviceId)}.pub`), cameraDocument({ ...camera, label: '' }, false), false);
+      const result = await offloadCamera({ client: cable.client, store, dockKey: dock, port: hostPort, log: () => undefined, cameras });
       assert.equal(result.deviceId, toHex(camera.deviceId));
       assert.ok(result.bytesRead > 0, 'its chain (power-on, the dock session) was read');
       assert.equal(toHex(store.pinnedCameraKey(result.deviceId)!), toHex(camera.publicKey), 'the store pinned the provisioned key');
     } finally {
       store.close();
       fs.rmSync(storeDir, { recursive: true, force: true });
+      fs.rmSync(registry, { recursive: true, force: true });
     }
 
     // Never re-keyed: the host refuses before asking, and the camera refuses if asked anyway.
