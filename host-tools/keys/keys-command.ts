@@ -38,7 +38,7 @@ export function initKeys(dir: string, label: string, port: CryptoPort = new Node
 export function registerKeysCommand(program: Command): void {
   const keys = program.command('keys').description('create and inspect agency and camera keys');
   keys.command('init')
-    .description('create an agency key pair and a camera identity (private files mode 0600; never overwrites)')
+    .description('create an agency key pair, and a camera identity for a simulated board (private files mode 0600; never overwrites)')
     .requiredOption('--dir <dir>', 'directory to create the key files in')
     .option('--label <label>', 'human label for the camera (asset tag)', '')
     .action((options: { dir: string; label: string }) => {
@@ -46,7 +46,8 @@ export function registerKeysCommand(program: Command): void {
       process.stdout.write(
         `created ${result.files.join(', ')}\n` +
         `agency key id ${result.agencyKeyId} (keep agency.key offline: it decrypts all footage)\n` +
-        `camera device id ${result.deviceId} (provision camera.key into the camera; give verifiers camera.pub)\n`,
+        `camera device id ${result.deviceId}: an identity for a simulated board (chaincam provision --storage); ` +
+        'a real camera makes its own key when provisioned over its link (chaincam provision --port)\n',
       );
     });
 }
