@@ -21,6 +21,7 @@ const SAMPLES: DockMessage[] = [
   { type: 'set-time', time: 1_800_000_000_000 },
   { type: 'bench', command: 1, argument: Uint8Array.of(1, 2, 3) },
   { type: 'close' },
+  { type: 'provision', agencyPublicKey: Uint8Array.of(4, ...new Uint8Array(64).fill(5)), dockPublicKeys: [Uint8Array.of(4, ...new Uint8Array(64).fill(6))] },
 ];
 
 /** One hostile chunk of wire bytes: kind 0 noise, 1 framed random payload, 2 mutated valid frame. */
@@ -30,7 +31,7 @@ export function hostileBytes(random: () => number): Uint8Array {
   if (kind === 0) return Uint8Array.from({ length: n }, () => (random() < 0.05 ? 0 : Math.floor(random() * 256)));
   if (kind === 1) {
     const payload = Uint8Array.from({ length: n }, () => Math.floor(random() * 256));
-    if (random() < 0.5) payload[0] = [1, 2, 3, 4, 5, 6, 7, 8, 9][Math.floor(random() * 9)]!;
+    if (random() < 0.5) payload[0] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10][Math.floor(random() * 10)]!;
     return encodeDockFrame(payload);
   }
   const payload = encodeDockMessage(SAMPLES[Math.floor(random() * SAMPLES.length)]!).slice();

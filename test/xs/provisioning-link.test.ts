@@ -18,6 +18,7 @@ import { cameraDocument, writeNewKeyFile } from '../../host-tools/keys/key-files
 import { signShows } from '../../host-tools/bench/indicator-bench.js';
 import { signPanel } from '../../host-tools/sim/peripherals.js';
 import { attachDock, hostPort, type DockCable } from '../support/dock-harness.js';
+import { hostileBytes, seededRandom } from '../support/dock-fuzz-frames.js';
 
 // firmware/main on a board whose flash has no identity: it waits on its dock link, makes its
 // own key when PROVISION comes, and goes on as a provisioned camera on the same link.
@@ -124,6 +125,18 @@ describe('provisioning over the dock link (firmware/main in XS)', function () {
     await sayHello(cable.client, hostPort);
     await assert.rejects(request(agency.publicKey, dock.publicKey), refused(DOCK_ERROR.alreadyProvisioned, /holds evidence \(chain.log\) but no identity/));
     assert.deepEqual(flashFiles(), ['chain.log']);
+  });
+
+  it('survives 2,000 hostile frames unprovisioned: no fault, nothing written, and provisions afterwards', async () => {
+    const cable = await boot();
+    const random = seededRandom(10);
+    for (let i = 0; i < 2000; i++) await cable.inject(hostileBytes(random));
+    board!.throwIfFaulted();
+    assert.deepEqual(flashFiles(), [], 'nothing written by hostile traffic');
+    cable.reconnect();
+    await cable.inject(Uint8Array.of(0)); // flush any half frame the fuzz left in the camera's decoder
+    const camera = await provisionOverLink(cable.client, hostPort, agency.publicKey, [dock.publicKey]);
+    assert.equal(toHex(fs.readFileSync(path.join(flash, IDENTITY_FILE)).subarray(32, 97)), toHex(camera.publicKey));
   });
 
   for (const model of ['littlefs', 'torn'] as const) {
