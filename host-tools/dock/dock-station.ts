@@ -2,12 +2,11 @@
 // it, then watch it until it is taken away, and wait again. Several run in one process. A port
 // that goes away (a pulled USB cable, a camera's USB CDC device gone) is opened again when its
 // path comes back.
-import type { SerialPort } from 'serialport';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
-import { openSerialPort } from '../serial/open-serial-port.js';
 import type { CameraRegistry } from '../keys/camera-registry.js';
 import type { EvidenceStore } from '../store/evidence-store.js';
-import { DockClient } from './dock-client.js';
+import type { DockClient } from './dock-client.js';
+import { openDockPort, type OpenDockPort } from './dock-port.js';
 import type { DockKey } from './dock-handshake.js';
 import { sayHello } from './dock-handshake.js';
 import { offloadCamera, type OffloadProgress, type OffloadResult } from './camera-offload.js';
@@ -35,7 +34,7 @@ const REOPEN_MS = 500;
 
 export class DockStation {
   readonly #o: DockStationOptions;
-  #serial: SerialPort | undefined;
+  #port: OpenDockPort | undefined;
   #client: DockClient | undefined;
   #stopped = false;
 
@@ -45,26 +44,14 @@ export class DockStation {
 
   async open(): Promise<void> {
     const { path, baud } = this.#o;
-    const serial = await openSerialPort(path, baud).catch((error: Error) => {
-      throw new Error(`cannot open dock port ${path}: ${error.message} (is the camera's USB cable or the simulator's pty there?)`);
+    const opened = await openDockPort(path, {
+      baud, timeoutMs: this.#o.timeoutMs, role: 'dock port',
+      onError: (error) => this.#o.log(`${path}: ${error.message}`),
+      closedError: (cause) => (this.#stopped ? new Error(`${path}: the dock is stopping`)
+        : new Error(`${path} went away (${cause}): was the cable pulled? What arrived is staged; the next docking resumes from it`)),
     });
-    const client = new DockClient({
-      where: path, timeoutMs: this.#o.timeoutMs,
-      write: (bytes) => {
-        // A port that went away would queue writes for an 'open' that never comes.
-        if (serial.isOpen) serial.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      },
-    });
-    let cause = 'closed';
-    serial.on('data', (data: Buffer) => client.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
-    serial.on('close', (error: Error | null) => client.fail(this.#stopped ? new Error(`${path}: the dock is stopping`)
-      : new Error(`${path} went away (${error?.message ?? cause}): was the cable pulled? What arrived is staged; the next docking resumes from it`)));
-    serial.on('error', (error) => {
-      cause = error.message;
-      this.#o.log(`${path}: ${error.message}`);
-    });
-    this.#serial = serial;
-    this.#client = client;
+    this.#port = opened;
+    this.#client = opened.client;
   }
 
   /** Runs until stop(), or after one camera with `once`; resolves with the last offload. */
@@ -74,7 +61,7 @@ export class DockStation {
     let last: OffloadResult | undefined;
     log(`${this.#o.path}: waiting for a camera`);
     while (!this.#stopped) {
-      if (!this.#serial?.isOpen) {
+      if (!this.#port?.isOpen) {
         await this.#reopen();
         continue;
       }
@@ -98,7 +85,7 @@ export class DockStation {
         await client.request({ type: 'close' }, 'closed', 1000).catch(() => undefined);
         if (this.#o.once) throw error;
         // The same camera is tried again later; a port that went away is waited for instead.
-        if (this.#serial?.isOpen) await sleep(this.#o.retryMs ?? 30_000);
+        if (this.#port?.isOpen) await sleep(this.#o.retryMs ?? 30_000);
       }
     }
     return last;
@@ -124,7 +111,7 @@ export class DockStation {
   async #waitUntilRemoved(client: DockClient): Promise<void> {
     // HELLO alone adds nothing to the camera's chain, so probing a docked camera is harmless.
     let misses = 0;
-    while (!this.#stopped && misses < 2 && this.#serial?.isOpen) {
+    while (!this.#stopped && misses < 2 && this.#port?.isOpen) {
       await sleep(2000);
       try {
         await sayHello(client, this.#o.port, 1000);
@@ -137,7 +124,6 @@ export class DockStation {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    const serial = this.#serial;
-    if (serial?.isOpen) await new Promise<void>((resolve) => serial.close(() => resolve()));
+    await this.#port?.close();
   }
 }
