@@ -4,7 +4,7 @@
 // --port tests a camera over its dock link.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { toHex } from '../../firmware/format/bytes.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
 import { createDockKeyFile } from '../dock/dock-key.js';
@@ -14,6 +14,7 @@ import type { BenchSequenceResult } from './bench-sequence.js';
 import { runIndicatorBench } from './indicator-bench.js';
 import { runPortBench, type WaitProgress } from './port-bench.js';
 import { timelinePicture } from './timeline-picture.js';
+import { wholeNumber } from '../cli-options.js';
 
 /** The port bench, with Ctrl-C stopping the recording it started before the command ends (a second Ctrl-C quits at once). */
 async function benchOnPort(options: BenchOptions): ReturnType<typeof runPortBench> {
@@ -140,14 +141,6 @@ async function runBench(options: BenchOptions): Promise<void> {
     process.stdout.write(`${failed.length ? `FAILED: ${failed.map((r) => r.id).join(', ')}` : `all ${run.requirements.filter((r) => r.pass).length} requirements passed`} (${run.requirements.filter((r) => r.pass === null).length} not measurable ${options.port ? 'over the dock link' : 'on this board'})\n`);
   }
   if (failed.length) process.exitCode = 1;
-}
-
-function wholeNumber(min: number, what: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected ${what}, ${min} or more`);
-    return n;
-  };
 }
 
 export function registerBenchCommand(program: Command): void {

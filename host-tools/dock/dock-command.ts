@@ -1,7 +1,7 @@
 // `chaincam dock --port PATH [--port PATH…] --store STORE --key dock.key [--once]`: the docking
 // station. One DockStation per port, one evidence store and one progress line per camera.
 import fs from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { toHex } from '../../firmware/format/bytes.js';
 import { deriveDockId } from '../../firmware/format/dock-proofs.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
@@ -10,13 +10,8 @@ import { CameraRegistry } from '../keys/camera-registry.js';
 import { createDockKeyFile, readDockKeyFile } from './dock-key.js';
 import { DockStation } from './dock-station.js';
 import { ProgressLines } from './progress-lines.js';
+import { collect, wholeNumber } from '../cli-options.js';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
 
 export interface DockCommandOptions {
   port: string[];
@@ -37,8 +32,8 @@ export function registerDockCommand(program: Command): void {
     .requiredOption('--key <file>', "the dock's key (its public key is enrolled on the cameras)")
     .option('--new-key', 'create --key if it does not exist and print its public key for enrolment')
     .option('--once', 'exit after one camera per port is fully offloaded')
-    .option('--baud <n>', 'line rate of the ports', positive, 2_000_000)
-    .option('--capacity <bytes>', 'refuse segments beyond this many stored bytes', positive)
+    .option('--baud <n>', 'line rate of the ports', wholeNumber(300, 'a baud rate'), 2_000_000)
+    .option('--capacity <bytes>', 'refuse segments beyond this many stored bytes', wholeNumber(1, 'a number of bytes'))
     .option('--cameras <dir>', 'take evidence only from the cameras provisioned into this directory (chaincam provision --port writes KEYDIR/cameras/DEVICEID.pub); without it a camera\'s key is pinned at its first docking')
     .action(async (options: DockCommandOptions) => runDock(options));
 }

@@ -9,6 +9,7 @@ import { flashProblems } from './flash-checks.js';
 import { flashPlan, formatPlan, shellQuote } from './flash-plan.js';
 import { FLASH_TARGET_NAMES, flashTarget } from './flash-targets.js';
 import { describeLinkProvision, provisionCameraOnPort } from '../provision/provision-command.js';
+import { collect, wholeNumber } from '../cli-options.js';
 
 interface FlashOptions {
   board: string;
@@ -21,7 +22,6 @@ interface FlashOptions {
   wait: number;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The provisioning step, as a command a person can paste. */
 function provisionCommand(options: FlashOptions): string {
@@ -40,7 +40,7 @@ export function registerFlashCommand(program: Command): void {
     .option('--keys <dir>', 'then provision the camera over its link: a `chaincam keys init` directory (agency.pub)')
     .option('--dock-key <file>', 'with --keys: a dock key file whose public key the camera enrols (repeat for several)', collect, [])
     .option('--label <label>', 'with --keys: the asset tag recorded beside the camera\'s public key', '')
-    .option('--wait <seconds>', 'with --keys: how long to wait for the flashed camera to boot', (v) => Number(v), 30)
+    .option('--wait <seconds>', 'with --keys: how long to wait for the flashed camera to boot', wholeNumber(1, 'whole seconds'), 30)
     .action(async (options: FlashOptions) => {
       const out = process.stdout;
       if (options.keys && options.debug) {

@@ -20,8 +20,8 @@ import { KEY_FILE_NAMES } from '../keys/keys-command.js';
 import { openDockPort } from '../dock/dock-port.js';
 import { provisionFlash } from '../sim/hardware/flash-provisioning.js';
 import { provisionOverLink } from './provision-link.js';
+import { collect, wholeNumber } from '../cli-options.js';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export interface ProvisionOptions {
   storage: string;
@@ -119,7 +119,7 @@ export function registerProvisionCommand(program: Command): void {
     .requiredOption('--keys <dir>', 'a `chaincam keys init` directory (agency.pub; camera.key for --storage)')
     .option('--dock-key <file>', 'a dock key file whose public key the camera enrols (repeat for several; replaces the enrolled list)', collect, [])
     .option('--label <label>', 'with --port: the asset tag recorded beside the camera\'s public key', '')
-    .option('--baud <n>', 'with --port: the link\'s baud rate', (v) => Number(v), 2_000_000)
+    .option('--baud <n>', 'with --port: the link\'s baud rate', wholeNumber(300, 'a baud rate'), 2_000_000)
     .option('--force', 'with --storage: replace the keys of a directory provisioned for another camera (refused while it holds evidence)')
     .action(async (options: ProvisionOptions & { port?: string; storage?: string; label: string; baud: number }) => {
       if (!options.port === !options.storage) throw new Error('say which camera: --port PATH (a camera on its dock link) or --storage DIR (a simulated board\'s flash), not both');

@@ -10,6 +10,7 @@ import { SerialBridge } from './serial-bridge.js';
 import { recordRun } from './record-run.js';
 import { readScenario } from '../scenario/scenario-file.js';
 import { runShift } from '../scenario/shift-runner.js';
+import { wholeNumber } from '../cli-options.js';
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -76,11 +77,7 @@ export function registerSimCommand(program: Command): void {
     .option('--quiet', 'print only the firmware trace and the summary')
     .option('--xsbug [host:port]', `debug in xsbug: run XS's debug build connected to the xsbug listening at HOST:PORT (default ${DEFAULT_XSBUG_ADDRESS})`)
     .option('--serial <path>', "bridge the board's UART to this serial device or pty (e.g. one end of a socat pair); runs in real time")
-    .option('--baud <n>', 'pace the bridged bytes at this line rate (10 bits per byte)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 300) throw new InvalidArgumentError('expected a baud rate, 300 or more');
-      return n;
-    })
+    .option('--baud <n>', 'pace the bridged bytes at this line rate (10 bits per byte)', wholeNumber(300, 'a baud rate'))
     .option('--latency <ms>', 'extra delay each way on the bridged line', (v) => {
       const n = Number(v);
       if (!(n >= 0)) throw new InvalidArgumentError('expected milliseconds, 0 or more');
