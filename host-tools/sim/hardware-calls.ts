@@ -1,28 +1,10 @@
 // The board's hardware as the firmware reaches it: every IO call from the simulated Moddable
 // modules (host-tools/sim/moddable) arrives here by name, "family.operation", and goes to the
 // model of that part, stamped with the virtual time of the call.
-import type { I2cModel, SpiModel } from './hardware/buses.js';
-import type { CameraSensor } from './hardware/camera-sensor.js';
-import type { CryptoEngine } from './hardware/crypto-engine.js';
-import type { FlashStorage } from './hardware/flash-storage.js';
-import type { GpioModel } from './hardware/gpio.js';
-import type { Microphone } from './hardware/microphone.js';
-import type { PwmModel } from './hardware/pwm.js';
-import type { UartModel } from './hardware/uart.js';
-import type { Timeline } from './timeline.js';
+import type { SimulatedBoard } from './board.js';
 
-export interface BoardHardware {
-  readonly timeline: Timeline;
-  readonly gpio: GpioModel;
-  readonly pwm: PwmModel;
-  readonly spi: SpiModel;
-  readonly i2c: I2cModel;
-  readonly uart: UartModel;
-  readonly crypto: CryptoEngine;
-  readonly storage: FlashStorage;
-  readonly camera: CameraSensor;
-  readonly microphone: Microphone;
-}
+/** The board's hardware models, as SimulatedBoard holds them. */
+export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'storage' | 'camera' | 'microphone'>;
 
 export interface HardwareReply {
   result?: unknown;
