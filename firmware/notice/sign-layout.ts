@@ -3,7 +3,7 @@
 // runs, so the firmware draws it and a test can redraw it to check the panel.
 import type { TextRenderer } from '../../drivers/text-renderer.js';
 import type { LegalGround } from '../policy/legal-grounds.js';
-import { ELLIPSIS, SIGN_WORDING } from './sign-wording.js';
+import { ELLIPSIS, SIGN_WORDING, type SignWords } from './sign-wording.js';
 
 export type SignScreen =
   | { readonly kind: 'ready' }
@@ -67,6 +67,18 @@ export function layoutSign(screen: SignScreen, size: SignSize, renderer: TextRen
     if (fitted) ops.push({ op: 'text', text: fitted, x, y, scale, fg, bg });
   };
   const band = (height: number, color: number) => ops.push({ op: 'fill', x: 0, y: 0, width: size.width, height, color });
+  // The top of every warning screen: an amber band on the colour panel, an inverted line on the small one.
+  const heading = (words: SignWords, largeEnglish = false, align: 'left' | 'center' = 'center') => {
+    if (large) {
+      band(88, SignColor.amber);
+      text(words.ko, 8, 2, SignColor.black, SignColor.amber);
+      text(words.en, largeEnglish ? 48 : 56, largeEnglish ? 2 : 1, SignColor.black, SignColor.amber);
+    } else {
+      band(lineHeight, SignColor.white);
+      text(words.ko, 0, 1, SignColor.black, SignColor.white, align);
+      text(words.en, 16, 1, SignColor.white, SignColor.black, align);
+    }
+  };
   const wrapped = (value: string, y: number, lines: number, fg: number) => {
     for (const line of wrap(value, size.width, lines, renderer)) {
       text(line, y, 1, fg, SignColor.black);
@@ -112,65 +124,37 @@ export function layoutSign(screen: SignScreen, size: SignSize, renderer: TextRen
       break;
     }
     case 'notice-not-given':
-      if (large) {
-        band(88, SignColor.amber);
-        text(W.noticeNotGiven.ko, 8, 2, SignColor.black, SignColor.amber);
-        text(W.noticeNotGiven.en, 56, 1, SignColor.black, SignColor.amber);
-        wrapped(screen.reason, 100, 6, SignColor.white);
-      } else {
-        band(lineHeight, SignColor.white);
-        text(W.noticeNotGiven.ko, 0, 1, SignColor.black, SignColor.white);
-        text(W.noticeNotGiven.en, 16, 1, SignColor.white, SignColor.black);
-        wrapped(screen.reason, 32, 2, SignColor.white);
-      }
+      heading(W.noticeNotGiven);
+      wrapped(screen.reason, large ? 100 : 32, large ? 6 : 2, SignColor.white);
       break;
     case 'low-storage': {
       const free = `${Math.max(0, Math.min(100, Math.round(screen.percentFree)))}% ${W.storageFree.en}`;
-      if (large) {
-        band(88, SignColor.amber);
-        text(W.lowStorage.ko, 8, 2, SignColor.black, SignColor.amber);
-        text(W.lowStorage.en, 48, 2, SignColor.black, SignColor.amber);
-        text(free, 120, 2, SignColor.white, SignColor.black);
-      } else {
-        band(lineHeight, SignColor.white);
-        text(W.lowStorage.ko, 0, 1, SignColor.black, SignColor.white);
-        text(W.lowStorage.en, 16, 1, SignColor.white, SignColor.black);
-        text(free, 32, 1, SignColor.white, SignColor.black);
-      }
+      heading(W.lowStorage, true);
+      if (large) text(free, 120, 2, SignColor.white, SignColor.black);
+      else text(free, 32, 1, SignColor.white, SignColor.black);
       break;
     }
     case 'unprovisioned':
+      heading(W.unprovisioned);
       if (large) {
-        band(88, SignColor.amber);
-        text(W.unprovisioned.ko, 8, 2, SignColor.black, SignColor.amber);
-        text(W.unprovisioned.en, 56, 1, SignColor.black, SignColor.amber);
         text(W.cannotRecord.ko, 112, 2, SignColor.white, SignColor.black);
         text(W.cannotRecord.en, 152, 1, SignColor.white, SignColor.black);
         text(W.provisionHint.en, 200, 1, SignColor.gray, SignColor.black);
       } else {
-        band(lineHeight, SignColor.white);
-        text(W.unprovisioned.ko, 0, 1, SignColor.black, SignColor.white);
-        text(W.unprovisioned.en, 16, 1, SignColor.white, SignColor.black);
         text(W.cannotRecord.ko, 32, 1, SignColor.white, SignColor.black);
         text(W.cannotRecord.en, 48, 1, SignColor.white, SignColor.black);
       }
       break;
     case 'choice': {
-      const heading = screen.purpose === 'start' ? W.chooseGround : screen.purpose === 'confirm' ? W.confirmGround : W.changeGround;
       const { code, ko, en } = screen.ground;
+      heading(screen.purpose === 'start' ? W.chooseGround : screen.purpose === 'confirm' ? W.confirmGround : W.changeGround, false, 'left');
       if (large) {
-        band(88, SignColor.amber);
-        text(heading.ko, 8, 2, SignColor.black, SignColor.amber);
-        text(heading.en, 56, 1, SignColor.black, SignColor.amber);
         text(`${code}`, 96, 3, SignColor.white, SignColor.black);
         text(ko, 152, 1, SignColor.white, SignColor.black);
         text(en, 174, 1, SignColor.white, SignColor.black);
         text(W.choiceHint.en, 210, 1, SignColor.gray, SignColor.black);
       } else {
-        band(lineHeight, SignColor.white);
-        text(heading.ko, 0, 1, SignColor.black, SignColor.white, 'left');
         text(`#${code}`, 0, 1, SignColor.black, SignColor.white, 'right');
-        text(heading.en, 16, 1, SignColor.white, SignColor.black, 'left');
         text(ko, 32, 1, SignColor.white, SignColor.black, 'left');
         text(en, 48, 1, SignColor.white, SignColor.black, 'left');
       }
