@@ -7,21 +7,22 @@ import { exportStore } from './export-store.js';
 
 export function registerExportCommand(program: Command): void {
   program.command('export')
-    .description('decrypt verified segments with the agency key into playable files with JSON sidecars (metadata and chain proof)')
+    .description('decrypt verified footage with the agency key: one playable AVI per recording (missing segments as gaps) with a JSON sidecar (metadata and chain proof)')
     .argument('<path>', "a camera's storage directory or a dock's evidence store")
     .requiredOption('--key <file>', 'the agency private key (agency.key)')
     .requiredOption('-o, --out <dir>', 'directory to write the media files and sidecars to')
     .option('--camera <file>', 'camera.pub from provisioning, to pin the camera key')
     .option('--force', 'export the segments that still authenticate even if the set does not verify')
-    .option('--recording <n>', 'from a store: only this recording', (v) => {
+    .option('--segments', 'one file and sidecar per sealed segment instead of one per recording')
+    .option('--recording <n>', 'only this recording', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new Error(`--recording ${v}: expected a recording number, 1 or more`);
       return n;
     })
     .option('--device <id>', "from a store: only this camera's footage (device id in hex)")
-    .action((dir: string, options: { key: string; out: string; camera?: string; force?: boolean; recording?: number; device?: string }) => {
-      const common = { port: new NodeCryptoPort(), agencyKeyFile: options.key, outDir: options.out, cameraFile: options.camera, force: options.force };
-      const result = isEvidenceStore(dir) ? exportStore(dir, { ...common, recording: options.recording, deviceId: options.device }) : exportEvidence(dir, common);
+    .action((dir: string, options: { key: string; out: string; camera?: string; force?: boolean; segments?: boolean; recording?: number; device?: string }) => {
+      const common = { port: new NodeCryptoPort(), agencyKeyFile: options.key, outDir: options.out, cameraFile: options.camera, force: options.force, segments: options.segments, recording: options.recording };
+      const result = isEvidenceStore(dir) ? exportStore(dir, { ...common, deviceId: options.device }) : exportEvidence(dir, common);
       for (const file of result.exported) process.stdout.write(`exported ${file}\n`);
       for (const skip of result.skipped) process.stdout.write(`skipped ${skip.file}: ${skip.reason}\n`);
       if (!result.verified) {
