@@ -32,6 +32,8 @@ const SLICE = 256;
 /** Virtual time the board may fall behind (ms, or wall ms times speed): more is dropped. */
 const MAX_BEHIND_MS = 1000;
 const MAX_BEHIND_WALL_MS = 10;
+/** Virtual ms between one queued press's release and the next press, past the button's debounce. */
+const PRESS_GAP_MS = 200;
 
 export class SerialBridge {
   /** Bytes each way, and when the first and last reached the host (virtual ms since start()). */
@@ -44,6 +46,10 @@ export class SerialBridge {
   readonly #uart: number;
   #toHost: Pending[] = [];
   #toBoard: Pending[] = [];
+  /** Presses waiting (hold times, ms), the pressed button's release time, the next press's earliest time. */
+  #presses: number[] = [];
+  #releaseAt: number | undefined;
+  #nextPressAt = 0;
   #hostLineFree = 0;
   #boardLineFree = 0;
   #wallStart = 0;
@@ -126,6 +132,14 @@ export class SerialBridge {
     this.#serial.write(Buffer.from(bytes));
   }
 
+  /**
+   * Presses the board's button for `holdMs` of virtual time, as a finger would, while the
+   * bridge runs the board (a person at `sim --serial`'s terminal; the board is not paused).
+   */
+  pressButton(holdMs: number): void {
+    this.#presses.push(holdMs);
+  }
+
   /** Runs the board in real time (times `speed`) until close(). */
   start(): void {
     if (this.#running) return;
@@ -146,6 +160,7 @@ export class SerialBridge {
       if (behind > maxStep) this.#dropped += behind - maxStep;
       const now = this.#elapsed();
       await board.advanceTo(this.#virtualStart + Math.floor(now));
+      await this.#pressAndRelease(now);
       while (this.#toBoard.length && this.#toBoard[0]!.due <= now) {
         const { bytes } = this.#toBoard.shift()!;
         this.stats.toBoard += bytes.length;
@@ -153,9 +168,23 @@ export class SerialBridge {
       }
       while (this.#toHost.length && this.#toHost[0]!.due <= this.#elapsed()) this.#writeHost(this.#toHost.shift()!.bytes);
       // Sleep until the next byte is due, or one wall millisecond.
-      const next = Math.min(this.#toHost[0]?.due ?? Infinity, this.#toBoard[0]?.due ?? Infinity, now + this.#speed);
+      const next = Math.min(this.#toHost[0]?.due ?? Infinity, this.#toBoard[0]?.due ?? Infinity, this.#releaseAt ?? Infinity, now + this.#speed);
       const wait = (next - this.#elapsed()) / this.#speed;
       await new Promise((resolve) => (wait > 0.5 ? setTimeout(resolve, Math.min(wait, 1)) : setImmediate(resolve)));
+    }
+  }
+
+  /** The board's clock is at `now`: a press lands now and is held its full time from here. */
+  async #pressAndRelease(now: number): Promise<void> {
+    const { board } = this.#o;
+    if (this.#releaseAt !== undefined && this.#releaseAt <= now) {
+      await board.setInput('button', 1);
+      this.#releaseAt = undefined;
+      this.#nextPressAt = now + PRESS_GAP_MS;
+    }
+    if (this.#releaseAt === undefined && this.#presses.length && this.#nextPressAt <= now) {
+      this.#releaseAt = now + this.#presses.shift()!;
+      await board.setInput('button', 0);
     }
   }
 

@@ -7,6 +7,7 @@ import { boardTarget, DEFAULT_TARGET, SUPPORTED_TARGETS } from './targets.js';
 import type { TimelineEntry } from './timeline.js';
 import { DEFAULT_XSBUG_ADDRESS, XsbugBridge } from './xsbug-bridge.js';
 import { SerialBridge } from './serial-bridge.js';
+import { BUTTON_KEYS_HELP, readButtonKeys } from './button-keys.js';
 import { recordRun } from './record-run.js';
 import { readScenario } from '../scenario/scenario-file.js';
 import { runShift } from '../scenario/shift-runner.js';
@@ -48,12 +49,20 @@ function captureOption(value: string): { width: number; height: number; fps: num
   return { width: Number(m[1]), height: Number(m[2]), fps: Number(m[3]) };
 }
 
-/** Until the board's clock reaches `until` (a slow board takes longer), Ctrl-C, or the bridge stops. */
-function bridgedRun(board: SimulatedBoard, until: number, stopped: Promise<void>): Promise<void> {
+/**
+ * Until the board's clock reaches `until` (a slow board takes longer), Ctrl-C or q, or the
+ * bridge stops. Meanwhile stdin's keys press the camera's button.
+ */
+function bridgedRun(board: SimulatedBoard, serial: SerialBridge, until: number, stopped: Promise<void>, print: (t: number, line: string) => void): Promise<void> {
   return new Promise((resolve) => {
+    const keys = readButtonKeys(process.stdin, (holdMs, what) => {
+      print(board.now, `button   ${what} (key)`);
+      serial.pressButton(holdMs);
+    }, () => finish());
     const finish = () => {
       clearInterval(check);
       process.off('SIGINT', finish);
+      keys.stop();
       resolve();
     };
     const check = setInterval(() => board.now >= until && finish(), 20);
@@ -171,10 +180,11 @@ export function registerSimCommand(program: Command): void {
           const serial = await SerialBridge.open({ board, path: options.serial, baud: options.baud, latencyMs: options.latency, speed: options.speed });
           const pace = options.speed === 1 ? 'in real time' : `at up to ${options.speed} times real time`;
           out.write(`serial: UART bridged to ${options.serial}${options.baud ? ` at ${options.baud} baud` : ''}; running ${options.seconds} s ${pace} (Ctrl-C ends sooner)\n`);
+          out.write(`button: ${BUTTON_KEYS_HELP}\n`);
           const from = board.now;
           serial.start();
-          // Ends at --seconds on the board's clock, on Ctrl-C, or early if the pty goes away (a pulled cable).
-          await bridgedRun(board, from + options.seconds * 1000, serial.done!);
+          // Ends at --seconds on the board's clock, on Ctrl-C or q, or early if the pty goes away (a pulled cable).
+          await bridgedRun(board, serial, from + options.seconds * 1000, serial.done!, print);
           await serial.close();
           await serial.done; // a firmware fault that stopped the bridge
           if (serial.disconnected) {
@@ -184,7 +194,17 @@ export function registerSimCommand(program: Command): void {
           }
           ran = (board.now - from) / 1000;
         } else {
-          await board.advance(options.seconds * 1000);
+          // In steps, so that Ctrl-C ends the run between two of them with the board intact.
+          let interrupted = false;
+          const interrupt = () => { interrupted = true; };
+          process.once('SIGINT', interrupt);
+          const until = board.now + options.seconds * 1000;
+          while (board.now < until && !interrupted) await board.advance(Math.min(1000, until - board.now));
+          process.off('SIGINT', interrupt);
+          if (interrupted) {
+            ran = board.now / 1000;
+            out.write(`stopped by Ctrl-C at ${stamp(board.now).trim()} of virtual time\n`);
+          }
         }
         const wall = (performance.now() - started) / 1000;
         out.write(`done: ${+ran.toFixed(3)} s of virtual time in ${wall.toFixed(2)} s; ${changes} indicator changes; ${board.computeTotal.toLocaleString('en-US')} computrons\n`);

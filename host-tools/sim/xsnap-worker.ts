@@ -74,6 +74,9 @@ export class XsnapWorker {
     this.#process = spawn(binary, ['chaincam-sim'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'ignore', 'ignore'],
+      // Its own process group: Ctrl-C at the terminal reaches the host tool, which stops the
+      // board in order, not the worker mid-delivery. It exits when its pipes close.
+      detached: true,
     });
     options.xsbug?.attach(this);
     this.#toWorker = this.#process.stdio[3] as Writable;

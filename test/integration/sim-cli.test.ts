@@ -60,4 +60,43 @@ describe('chaincam sim (the command a developer runs)', () => {
       await pair.close();
     }
   });
+
+  it("presses the camera's button from `sim --serial`'s terminal: a long press starts a recording, a hold stops it, q quits", async function () {
+    this.timeout(90_000);
+    const pair = await ptyPair();
+    const sim = spawn(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'sim', '--serial', pair.camera, '--seconds', '600', '--speed', '5'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    sim.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    sim.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    if (process.env.DEBUG_SIM) { sim.stdout.on('data', (d) => process.stderr.write(d)); sim.stderr.on('data', (d) => process.stderr.write(d)); }
+    const exited = new Promise<number | null>((resolve) => sim.once('exit', resolve));
+    // Waits for what the camera prints (an event, not a clock); mocha's timeout ends a run that hangs.
+    const printed = (pattern: RegExp, from = 0): Promise<number> => new Promise((resolve, reject) => {
+      const look = () => {
+        const at = stdout.slice(from).search(pattern);
+        if (at < 0) return;
+        sim.stdout.off('data', look);
+        resolve(from + at);
+      };
+      sim.stdout.on('data', look);
+      sim.once('exit', () => reject(new Error(`exited without printing ${pattern}: ${stdout.slice(-2000)}${stderr}`)));
+      look();
+    });
+    try {
+      await printed(/button: keys: b short press, l long press \(1\.5 s\), h hold \(3\.5 s: stops a recording\), q quit/);
+      sim.stdin.write('l');
+      const pressed = await printed(/button {3}long press \(1\.5 s\) \(key\)/);
+      const started = await printed(/buzzer {3}880 Hz/, pressed);
+      sim.stdin.write('h');
+      const held = await printed(/button {3}hold \(3\.5 s: stops a recording\) \(key\)/, started);
+      await printed(/buzzer {3}1320 Hz[\s\S]*buzzer {3}880 Hz/, held);
+      sim.stdin.write('q');
+      assert.equal(await exited, 0, stderr);
+      assert.match(stdout, /done: [\d.]+ s of virtual time/);
+    } finally {
+      sim.kill();
+      await pair.close();
+    }
+  });
 });
