@@ -47,6 +47,11 @@ export class Raster {
     return mask.width;
   }
 
+  /** Width in pixels that text() would draw. */
+  textWidth(text: string): number {
+    return renderer.mask([...text].map((ch) => (renderer.covers(ch) ? ch : '?')).join('')).width;
+  }
+
   png(): Buffer {
     return encodePng(this.width, this.height, this.pixels);
   }

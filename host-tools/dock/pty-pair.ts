@@ -11,6 +11,16 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
+/** Pairs still open: a process that exits (Ctrl-C included) ends their socat and removes their folder. */
+const open = new Set<{ socat: ChildProcess; dir?: string }>();
+let cleanupHooked = false;
+function cleanUpAtExit(): void {
+  for (const { socat, dir } of open) {
+    if (socat.exitCode === null) socat.kill('SIGTERM');
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Links `camera` and `dock` in `linkDir` (again the same paths: a cable plugged back in), or in a new temporary directory. */
 export async function ptyPair(linkDir?: string): Promise<PtyPair> {
   const dir = linkDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-pty-'));
@@ -23,9 +33,16 @@ export async function ptyPair(linkDir?: string): Promise<PtyPair> {
     if (!fs.existsSync(dock)) throw new Error('socat did not create the pty pair within 2 s');
   })();
   await Promise.race([ready, spawnError]);
+  const entry = { socat, dir: linkDir ? undefined : dir };
+  open.add(entry);
+  if (!cleanupHooked) {
+    cleanupHooked = true;
+    process.once('exit', cleanUpAtExit);
+  }
   return {
     camera, dock,
     close: async () => {
+      open.delete(entry);
       if (socat.exitCode === null) {
         const exited = new Promise((r) => socat.once('exit', r));
         socat.kill('SIGTERM');

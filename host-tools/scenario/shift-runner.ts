@@ -9,6 +9,7 @@ import { legalGround } from '../../firmware/policy/legal-grounds.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
 import { createDockKeyFile } from '../dock/dock-key.js';
 import { ptyPair } from '../dock/pty-pair.js';
+import { openShiftLedger, recordingKey } from './shift-ledger.js';
 import { exportStore } from '../export/export-store.js';
 import { initKeys } from '../keys/keys-command.js';
 import { timelinePicture } from '../bench/timeline-picture.js';
@@ -109,7 +110,8 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
   fs.mkdirSync(paths.data, { recursive: true });
   const { agencyKey, dockKey } = prepareKeys(paths, log);
   await provisionNewCamera(paths, dockKey, scenario.target, log);
-  const shift = fs.existsSync(paths.exports) ? fs.readdirSync(paths.exports).filter((n) => n.startsWith('shift-')).length + 1 : 1;
+  const ledger = openShiftLedger(paths.data, [paths.exports, paths.pictures]);
+  const shift = ledger.shift;
   const result: ShiftResult = { ok: true, shift, recordings: [], exported: [], pictures: [], problems: [] };
   const target = scenario.target;
   const config = (boardTarget(target).config as Record<string, any>);
@@ -119,7 +121,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
   let board: SimulatedBoard | undefined;
   let bootAt = 0;
   const sceneNow = () => bootAt + (board ? board.now / 1000 : 0);
-  const pictureOf: { from?: number; board?: SimulatedBoard; done?: boolean } = {};
+  const pictureOf: { from?: number; board?: SimulatedBoard; epochMs?: number; done?: boolean } = {};
 
   const onTrace = (text: string, t: number) => {
     if (text.startsWith('event ')) {
@@ -144,6 +146,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
         if (pictureOf.from === undefined) {
           pictureOf.from = b.now - 4000;
           pictureOf.board = b;
+          pictureOf.epochMs = epochAtStart + bootAt * 1000;
           const panel = signPanel(b);
           if (panel) result.pictures.push(save(path.join(paths.pictures, `shift-${shift}-sign-recording.png`), panel.png()));
         }
@@ -170,7 +173,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
           pictureOf.done = true;
           result.pictures.push(save(path.join(paths.pictures, `shift-${shift}-indicators.png`), timelinePicture({
             title: `chaincam shift ${shift}: the first recording's notice (LED, buzzer, sign) on the ${b.target.name} board`,
-            from: Math.max(0, pictureOf.from!), to: b.now, timeline: b.timeline,
+            from: Math.max(0, pictureOf.from!), to: b.now, timeline: b.timeline, clock: (t) => pictureOf.epochMs! + t,
             signWrites: (signPanel(b)?.writes ?? []).map((w) => w.t),
             events: events.filter((e) => e.t >= pictureOf.from! && e.t <= b.now && e.type !== 'power-on').map((e) => ({ t: e.t, label: describeEvent(e)?.split(':')[0] ?? e.type })),
           })));
@@ -254,7 +257,17 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
     const exported = exportStore(paths.store, { port: new NodeCryptoPort(), agencyKeyFile: agencyKey, outDir: path.join(paths.exports, `shift-${shift}`), recording: first });
     result.exported = exported.exported;
   }
-  printReport(result, events, paths, store.cameras.flatMap((c) => c.recordings), log);
+  // Report this run's recordings and any others the store now holds that no finished shift
+  // reported (a run interrupted before its report, docked by this one).
+  const found = store.cameras.flatMap((c) => c.recordings.map((finding) => ({ deviceId: c.deviceId, finding })));
+  const reporting = found.filter(({ deviceId, finding }) => result.recordings.includes(finding.recording) || !ledger.reported.has(recordingKey(deviceId, finding.recording)));
+  const numbers = [...new Set([...result.recordings, ...reporting.map((r) => r.finding.recording)])].sort((a, b) => a - b);
+  const lines: string[] = [];
+  printReport(result, numbers, events, paths, reporting.map((r) => r.finding), (line) => {
+    lines.push(line);
+    log(line);
+  });
+  ledger.finish(reporting.map(({ deviceId, finding }) => ({ deviceId, recording: finding.recording })), `${lines.join('\n')}\n`);
   return result;
 }
 
@@ -273,27 +286,30 @@ function save(file: string, png: Buffer): string {
   return file;
 }
 
-function printReport(result: ShiftResult, events: CameraEvent[], paths: ShiftPaths, verified: RecordingFinding[], log: (line: string) => void): void {
+/** Each recording as the verified store tells it, or as the camera's events do for one not docked. */
+function printReport(result: ShiftResult, recordings: number[], events: CameraEvent[], paths: ShiftPaths, verified: RecordingFinding[], log: (line: string) => void): void {
   const store = EvidenceStore.open(paths.store);
   try {
     const segments = store.segments();
     log('');
     log(`shift ${result.shift} report`);
-    for (const recording of result.recordings) {
-      const start = events.find((e) => e.type === 'recording-start' && e.recording === recording)!;
-      const change = events.filter((e) => e.type === 'ground-change' && e.recording === recording).at(-1);
-      const ground = (change?.toGround ?? start.legalGround) as number;
-      const failures = events.filter((e) => e.type === 'notice-failure' && e.recording === recording);
+    for (const recording of recordings) {
+      const finding = verified.find((r) => r.recording === recording);
+      const start = events.find((e) => e.type === 'recording-start' && e.recording === recording);
+      const changes = finding ? finding.grounds.length - 1 : events.filter((e) => e.type === 'ground-change' && e.recording === recording).length;
+      const ground = (finding ? finding.grounds.at(-1) : lastGround(events.filter((e) => e.recording === recording))) ?? 0;
+      const failures = finding ? finding.noticeFailures : events.filter((e) => e.type === 'notice-failure' && e.recording === recording).map((f) => String(f.text));
       // Losses are recorded at the reboot after a cut, straight into the chain: read them from the verified copy.
-      const lost = verified.find((r) => r.recording === recording)?.lostSegments.length ?? 0;
+      const lost = finding?.lostSegments.length ?? 0;
       const stored = segments.filter((s) => s.recording === recording);
       const bytes = stored.reduce((sum, s) => sum + s.sealedLength, 0);
       const groundText = ground ? `ground ${ground} (${legalGround(ground).ko} / ${legalGround(ground).en})` : 'ground NOT CONFIRMED';
-      const how = start.startMode === 2 ? `, emergency start${change ? ' confirmed' : ''}` : '';
-      const notice = failures.length ? `notice: ${failures.map((f) => String(f.text)).join('; ')}` : 'notice given (LED, tones, sign)';
-      log(`  recording ${recording}: ${groundText}${how}; ${notice}; ${stored.length} segments stored (${(bytes / 1e6).toFixed(2)} MB)${lost ? `, ${lost} lost at a power cut (on the record)` : ''}`);
+      const how = (finding?.startMode ?? start?.startMode) === 2 ? `, emergency start${changes ? ' confirmed' : ''}` : '';
+      const notice = failures.length ? `notice: ${failures.join('; ')}` : 'notice given (LED, tones, sign)';
+      const earlier = result.recordings.includes(recording) ? '' : ' (recorded in an earlier, interrupted run)';
+      log(`  recording ${recording}${earlier}: ${groundText}${how}; ${notice}; ${stored.length} segments stored (${(bytes / 1e6).toFixed(2)} MB)${lost ? `, ${lost} lost at a power cut (on the record)` : ''}`);
     }
-    const released = segments.filter((s) => result.recordings.includes(s.recording) && s.releasedAt !== null).length;
+    const released = segments.filter((s) => recordings.includes(s.recording) && s.releasedAt !== null).length;
     log(`  released on the camera after verified receipts: ${released} segments`);
     log(`  evidence store: ${paths.store} (SQLite + sealed segments); camera flash: ${paths.flash}`);
     for (const file of result.exported) log(`  exported: ${file}`);

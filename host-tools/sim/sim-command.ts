@@ -108,6 +108,10 @@ export function registerSimCommand(program: Command): void {
       if (options.scenario) {
         const scenario = readScenario(options.scenario);
         process.stdout.write(`chaincam sim: ${scenario.name}\n`);
+        process.once('SIGINT', () => {
+          process.stdout.write(`\ninterrupted (Ctrl-C): what the camera recorded stays on its flash and what the dock stored stays in the store, both in ${options.data}; run the same command again to dock the rest and report it\n`);
+          process.exit(130);
+        });
         const result = await runShift(scenario, options.data, (line) => process.stdout.write(`${line}\n`));
         if (!result.ok) process.exitCode = 1;
         return;

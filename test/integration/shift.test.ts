@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,5 +85,35 @@ describe('the main job: a shift recorded, docked, stored, verified and exported'
     assert.throws(() => parseScenario('{"name":"x","steps":[{"at":0,"do":"power-on"},{"at":1,"do":"record"}]}', 'bad.json'), /bad\.json: step 2: "record" needs a legal "ground" from 1 to 9/);
     assert.throws(() => parseScenario('{"name":"x","steps":[{"at":0,"do":"record","ground":1}]}', 'bad.json'), /step 1: "record" while the camera is off/);
     assert.throws(() => parseScenario('{"name":"x","steps":[{"at":5,"do":"power-on"},{"at":1,"do":"stop"}]}', 'bad.json'), /steps must be in time order/);
+  });
+
+  it('Ctrl-C mid-shift leaves no pty folder behind and says what is kept; the rerun is the next shift and reports the interrupted recording too', async function () {
+    this.timeout(600_000);
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-shift-'));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-tmp-'));
+    const args = [path.join(projectRoot, 'bin/chaincam.js'), 'sim', '--scenario', path.join(projectRoot, 'test/fixtures/scenarios/short-shift.json'), '--data', data];
+    const first = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+    let out = '';
+    first.stdout.setEncoding('utf8').on('data', (text: string) => {
+      out += text;
+      // Interrupt once the recording is on the camera, before the dock takes it.
+      if (/officer holds the button 3 s to stop/.test(out) && first.exitCode === null && !first.killed) first.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => first.once('exit', resolve));
+    assert.equal(code, 130, out);
+    assert.match(out, /interrupted \(Ctrl-C\): what the camera recorded stays on its flash and what the dock stored stays in the store/);
+    assert.deepEqual(fs.readdirSync(tmp).filter((name) => name.startsWith('chaincam-')), [], 'no chaincam-pty-* folder left behind');
+
+    const second = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    assert.equal(second.status, 0, second.stdout.slice(-3000) + second.stderr);
+    assert.match(second.stdout, /shift 2 report/, 'the interrupted run keeps its number');
+    assert.match(second.stdout, /recording 1 \(recorded in an earlier, interrupted run\): ground 2/);
+    assert.match(second.stdout, /recording 2: ground 2/);
+    assert.match(fs.readFileSync(path.join(data, 'shifts', 'shift-2', 'report.txt'), 'utf8'), /shift 2: recorded, docked, stored and VERIFIED/);
+    const third = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    assert.match(third.stdout, /shift 3 report/);
+    assert.doesNotMatch(third.stdout, /recording [12][: ]/, 'what shift 2 reported is not reported again');
+    fs.rmSync(data, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
