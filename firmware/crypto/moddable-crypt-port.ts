@@ -9,6 +9,7 @@ import Curve from 'curve';
 import ECDSA from 'ecdsa';
 import ECPoint from 'ecp';
 import type { CryptoPort, CtrStream, IncrementalHash } from '../format/crypto-port.js';
+import { isCanonicalSignature, signDeterministically } from '../format/deterministic-ecdsa.js';
 import { isP256PrivateKey, isP256PublicKey } from '../format/key-derivation.js';
 
 /** crypt's natives want exactly-sized ArrayBuffers for keys and IVs. */
@@ -66,15 +67,14 @@ class ModdableCryptPort implements CryptoPort {
     return new Uint8Array(curve().Z(point));
   }
 
+  /** RFC 6979 nonce, low-S (firmware/format/deterministic-ecdsa.ts); never the RC4 rng's k. */
   p256Sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
-    const ecdsa = new ECDSA(BigInt.fromArrayBuffer(ownBuffer(privateKey)) as bigint, curve());
-    return new Uint8Array(ecdsa.sign(sha256Of(message)));
+    return signDeterministically(this, privateKey, message, signWithNonce);
   }
 
   p256Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-    // ecdsa.js does not range-check r and s; 1 <= r, s < n is the same test as a private key's.
-    if (signature.length !== 64 || !isP256PublicKey(publicKey)) return false;
-    if (!isP256PrivateKey(signature.subarray(0, 32)) || !isP256PrivateKey(signature.subarray(32, 64))) return false;
+    // ecdsa.js does not range-check r and s: 1 <= r < n and 1 <= s <= n/2 (canonical, low-S) here.
+    if (!isCanonicalSignature(signature) || !isP256PublicKey(publicKey)) return false;
     try {
       const ecdsa = new ECDSA(ECPoint.fromOctetString(publicKey), curve());
       return ecdsa.verify(sha256Of(message), ownBuffer(signature));
@@ -82,6 +82,20 @@ class ModdableCryptPort implements CryptoPort {
       return false;
     }
   }
+}
+
+/**
+ * ecdsa.js signs with this.k when it is set (its constructor copies curve.k, "for debugging");
+ * otherwise it draws k from the RC4 rng. Its r is x(k·G) unreduced, so an r >= n (probability
+ * about 2^-128) comes back out of range and signDeterministically takes the next RFC 6979 k.
+ * Its loop on s = 0 would not end with a fixed k; that needs e + r·d = 0 mod n (about 2^-256).
+ */
+function signWithNonce(privateKey: Uint8Array, digest: Uint8Array, nonce: Uint8Array): Uint8Array {
+  const ecdsa = new ECDSA(BigInt.fromArrayBuffer(ownBuffer(privateKey)) as bigint, curve());
+  ecdsa.k = BigInt.fromArrayBuffer(ownBuffer(nonce)) as bigint;
+  const signature = new Uint8Array(ecdsa.sign(ownBuffer(digest)));
+  ecdsa.k = undefined;
+  return signature;
 }
 
 export function createCryptoPort(): CryptoPort {

@@ -4,6 +4,7 @@
 // Transport-free: bytes come in through receive(), go out through the transmit callback.
 import type { CryptoPort } from '../format/crypto-port.js';
 import { bytesEqual } from '../format/bytes.js';
+import { isHighS } from '../format/deterministic-ecdsa.js';
 import { DockFrameReader, encodeDockFrame } from '../format/dock-frames.js';
 import {
   DEFAULT_WINDOW, DOCK_ERROR, DOCK_OBJECT, DOCK_PROTOCOL_VERSION, MAX_DATA, MAX_LIST_ENTRIES, NONCE_LENGTH,
@@ -230,6 +231,7 @@ export class DockSession {
     if (held.sealedLength !== receipt.sealedLength || !bytesEqual(held.sealedDigest, receipt.sealedDigest)) {
       return refuse(`it does not match segment record #${receipt.segmentSequence}'s sealed length and digest`);
     }
+    if (isHighS(signature)) return refuse('the dock signature is in high-S form (r, n - s), not the canonical low-S one');
     if (!port.p256Verify(this.#dockKey, receiptMessage(fields), signature)) return refuse('the dock signature does not verify');
     const digest = receiptDigest(port, fields, signature);
     evidence.release(receipt.segmentSequence, digest);

@@ -8,6 +8,7 @@ import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
 import { readChainLog } from '../../firmware/format/chain-log.js';
 import { checkpointMessage, genesisLink, nextLink } from '../../firmware/format/chain.js';
 import { decodeRecord, describeRecord, type ChainRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
+import { isHighS } from '../../firmware/format/deterministic-ecdsa.js';
 import { SEALED_HEADER_LENGTH, decodeSealedHeader } from '../../firmware/format/sealed-segment.js';
 import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, parseSegmentFileName, segmentFileName } from '../evidence/evidence-layout.js';
 import { readCameraIdentity, type CameraIdentity } from '../keys/key-files.js';
@@ -158,6 +159,9 @@ function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entri
       }
       if (!bytesEqual(record.headLink, link)) at(`${name}: its head link is not the chain's link before it`);
       const message = checkpointMessage(record.deviceId, record.sequence, record.headLink, record.time);
+      if (isHighS(record.signature)) {
+        at(`${name}: its signature is in high-S form (r, n − s), a malleated copy that chaincam never signs; only low-S signatures are valid (FORMAT.md section 2)`);
+      }
       if (!port.p256Verify(camera.publicKey, message, record.signature)) {
         at(`${name}: the signature does not verify with the camera key ${toHex(camera.deviceId)}`);
       }

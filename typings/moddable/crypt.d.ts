@@ -121,6 +121,8 @@ declare module 'ecdsa' {
   /** key: the private scalar to sign, or the public point to verify. H is the message hash. */
   export default class ECDSA {
     constructor(key: bigint | ECPoint, curve: Curve, priv?: boolean);
+    /** The nonce sign() uses when set (ecdsa.js _sign: `k = this.k; if (!k) k = ECDSA.randint(n)`). */
+    k: bigint | undefined;
     /** r||s, each orderSize bytes (or DER when asn1 is true). */
     sign(H: ArrayBuffer, asn1?: boolean): ArrayBuffer;
     verify(H: ArrayBuffer, sig: ArrayBuffer, asn1?: boolean): boolean;
