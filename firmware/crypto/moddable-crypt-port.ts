@@ -1,16 +1,17 @@
 // The camera's CryptoPort over Moddable's crypt: native SHA-256, AES and P-256 arithmetic.
 // The simulated board provides the same module specifier with a host-backed port.
-// Manifest modules: crypt (digest), hmac, rng, curve, ecdsa and the arith modules
+// Manifest modules: crypt (digest), hmac, rng (which ecdsa imports; unused: k is RFC 6979's and
+// random bytes come from drivers/hardware-entropy), curve, ecdsa and the arith modules
 // (ec, ecp, mont, modular) with pkcs1 and ber that ecdsa imports.
 import { BlockCipher, Digest, Mode } from 'crypt';
 import HMAC from 'hmac';
-import RNG from 'rng';
 import Curve from 'curve';
 import ECDSA from 'ecdsa';
 import ECPoint from 'ecp';
 import type { CryptoPort, CtrStream, IncrementalHash } from '../format/crypto-port.js';
 import { isCanonicalSignature, signDeterministically } from '../format/deterministic-ecdsa.js';
 import { isP256PrivateKey, isP256PublicKey } from '../format/key-derivation.js';
+import { hardwareRandomBytes } from '../../drivers/hardware-entropy/hardware-entropy.js';
 
 /** crypt's natives want exactly-sized ArrayBuffers for keys and IVs. */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
@@ -49,8 +50,9 @@ class ModdableCryptPort implements CryptoPort {
     return { update: (bytes) => new Uint8Array(mode.encrypt(bytes)) };
   }
 
+  /** Keys and nonces from the hardware RNG with its entropy source on, not the RC4 `rng` stream. */
   randomBytes(length: number): Uint8Array {
-    return new Uint8Array(RNG.get(length));
+    return hardwareRandomBytes(length);
   }
 
   p256PublicKey(privateKey: Uint8Array): Uint8Array {
