@@ -15,14 +15,15 @@ export type ChainEvent =
   | { type: 'dock-session'; phase: number; dockId: Uint8Array }
   | { type: 'release'; segmentSequence: number; sealedDigest: Uint8Array; receiptDigest: Uint8Array }
   | { type: 'clock-set'; previousTime: number; newTime: number; source: number }
-  | { type: 'config-change'; configDigest: Uint8Array; summary: string }
+  | { type: 'config-change-v1'; configDigest: Uint8Array; summary: string }
+  | { type: 'config-change'; configDigest: Uint8Array; configuration: Uint8Array; summary: string }
   | { type: 'segment-lost'; recording: number; segmentIndex: number; lossReason: number }
   | { type: 'ground-unconfirmed'; recording: number; deadlineMs: number };
 
 export type ChainEventType = ChainEvent['type'];
 
-/** u8 / u32 / u64 integers, fixed-size byte strings, or u8-length-prefixed UTF-8 text. */
-export type FieldKind = 'u8' | 'u32' | 'u64' | 'bytes16' | 'bytes32' | 'text';
+/** u8 / u32 / u64 integers, fixed-size byte strings, u16-length-prefixed bytes, or u8-length-prefixed UTF-8 text. */
+export type FieldKind = 'u8' | 'u32' | 'u64' | 'bytes16' | 'bytes32' | 'blob' | 'text';
 
 export interface EventField {
   name: string;
@@ -63,13 +64,16 @@ export const EVENT_SCHEMAS: readonly EventSchema[] = Object.freeze([
   { code: 8, type: 'clock-set', fields: [
     { name: 'previousTime', kind: 'u64' }, { name: 'newTime', kind: 'u64' },
     { name: 'source', kind: 'u8', codes: CLOCK_SOURCES }] },
-  { code: 9, type: 'config-change', fields: [
+  // Written before the configuration itself went on the chain: its digest cannot be recomputed.
+  { code: 9, type: 'config-change-v1', fields: [
     { name: 'configDigest', kind: 'bytes32' }, { name: 'summary', kind: 'text' }] },
   { code: 10, type: 'segment-lost', fields: [
     { name: 'recording', kind: 'u32' }, { name: 'segmentIndex', kind: 'u32' },
     { name: 'lossReason', kind: 'u8', codes: LOSS_REASONS }] },
   { code: 11, type: 'ground-unconfirmed', fields: [
     { name: 'recording', kind: 'u32' }, { name: 'deadlineMs', kind: 'u32' }] },
+  { code: 12, type: 'config-change', fields: [
+    { name: 'configDigest', kind: 'bytes32' }, { name: 'configuration', kind: 'blob' }, { name: 'summary', kind: 'text' }] },
 ]);
 
 export function schemaForType(type: ChainEventType): EventSchema {
@@ -95,6 +99,7 @@ export function encodeEventPayload(event: ChainEvent): Uint8Array {
       case 'u64': writer.u64(value as number); break;
       case 'bytes16': writer.bytes(value as Uint8Array, 16); break;
       case 'bytes32': writer.bytes(value as Uint8Array, 32); break;
+      case 'blob': writer.u16((value as Uint8Array).length).bytes(value as Uint8Array); break;
       case 'text': writer.text(value as string); break;
     }
   }
@@ -114,6 +119,7 @@ export function decodeEventPayload(code: number, payload: Uint8Array): ChainEven
       case 'u64': event[field.name] = reader.u64(what); break;
       case 'bytes16': event[field.name] = reader.take(16, what); break;
       case 'bytes32': event[field.name] = reader.take(32, what); break;
+      case 'blob': event[field.name] = reader.take(reader.u16(`${what} length`), what); break;
       case 'text': event[field.name] = reader.text(what); break;
     }
     checkCode(field, event[field.name], schema.type);

@@ -9,6 +9,7 @@ import { readChainLog } from '../../firmware/format/chain-log.js';
 import { checkpointMessage, genesisLink, nextLink } from '../../firmware/format/chain.js';
 import { decodeRecord, describeRecord, type ChainRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
 import { isHighS } from '../../firmware/format/deterministic-ecdsa.js';
+import { configurationRecordProblem } from '../../firmware/format/camera-configuration.js';
 import { SEALED_HEADER_LENGTH, decodeSealedHeader } from '../../firmware/format/sealed-segment.js';
 import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, parseSegmentFileName, segmentFileName } from '../evidence/evidence-layout.js';
 import { readCameraIdentity, type CameraIdentity } from '../keys/key-files.js';
@@ -165,6 +166,10 @@ function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entri
       if (!port.p256Verify(camera.publicKey, message, record.signature)) {
         at(`${name}: the signature does not verify with the camera key ${toHex(camera.deviceId)}`);
       }
+    }
+    if (record.kind === 'event' && record.event.type === 'config-change') {
+      const problem = configurationRecordProblem(port, record.event);
+      if (problem) at(`${name}: ${problem}`);
     }
     const problemWithRecord = tally.add(record, entries);
     if (problemWithRecord) at(`${name}: ${problemWithRecord}`);
