@@ -161,7 +161,7 @@ function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entri
       if (!bytesEqual(record.headLink, link)) at(`${name}: its head link is not the chain's link before it`);
       const message = checkpointMessage(record.deviceId, record.sequence, record.headLink, record.time);
       if (isHighS(record.signature)) {
-        at(`${name}: its signature is in high-S form (r, n − s), a malleated copy that chaincam never signs; only low-S signatures are valid (FORMAT.md section 2)`);
+        at(`${name}: its signature is in high-S form (r, n − s), a malleated copy that chaincam never signs; only low-S signatures are valid (FORMAT.md section 2); chaincam builds from before signatures were canonical wrote either form, so their evidence fails here`);
       }
       if (!port.p256Verify(camera.publicKey, message, record.signature)) {
         at(`${name}: the signature does not verify with the camera key ${toHex(camera.deviceId)}`);
