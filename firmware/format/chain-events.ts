@@ -72,7 +72,7 @@ export const EVENT_SCHEMAS: readonly EventSchema[] = Object.freeze([
     { name: 'lossReason', kind: 'u8', codes: LOSS_REASONS }] },
   { code: 11, type: 'ground-unconfirmed', fields: [
     { name: 'recording', kind: 'u32' }, { name: 'deadlineMs', kind: 'u32' }] },
-  { code: 12, type: 'config-change', fields: [
+  { code: 13, type: 'config-change', fields: [
     { name: 'configDigest', kind: 'bytes32' }, { name: 'configuration', kind: 'blob' }, { name: 'summary', kind: 'text' }] },
 ]);
 
