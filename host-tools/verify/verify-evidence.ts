@@ -4,12 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { configurationRecordProblem } from '../../firmware/format/camera-configuration.js';
+import { isHighS } from '../../firmware/format/deterministic-ecdsa.js';
 import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
 import { readChainLog } from '../../firmware/format/chain-log.js';
 import { checkpointMessage, genesisLink, nextLink } from '../../firmware/format/chain.js';
 import { decodeRecord, describeRecord, type ChainRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
-import { isHighS } from '../../firmware/format/deterministic-ecdsa.js';
-import { configurationRecordProblem } from '../../firmware/format/camera-configuration.js';
 import { SEALED_HEADER_LENGTH, decodeSealedHeader } from '../../firmware/format/sealed-segment.js';
 import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, parseSegmentFileName, segmentFileName } from '../evidence/evidence-layout.js';
 import { readCameraIdentity, type CameraIdentity } from '../keys/key-files.js';
