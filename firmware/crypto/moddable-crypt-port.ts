@@ -16,17 +16,15 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
 }
 
-let p256: Curve | undefined;
-function curve(): Curve {
-  p256 ??= new Curve('secp256r1');
-  return p256;
-}
-
 function sha256Of(message: Uint8Array): ArrayBuffer {
   return new Digest('SHA256').process(message);
 }
 
 class ModdableCryptPort implements CryptoPort {
+  // Made with the port at run time, not cached in a module-level `let`: a preloaded module's
+  // mutable binding costs RAM on the device (xsl: "no const").
+  readonly #p256 = new Curve('secp256r1');
+
   sha256(bytes: Uint8Array): Uint8Array {
     return new Uint8Array(sha256Of(bytes));
   }
@@ -54,20 +52,20 @@ class ModdableCryptPort implements CryptoPort {
 
   p256PublicKey(privateKey: Uint8Array): Uint8Array {
     if (!isP256PrivateKey(privateKey)) throw new Error('not a P-256 private key');
-    const point = curve().dh(ownBuffer(privateKey));
+    const point = this.#p256.dh(ownBuffer(privateKey));
     if (!point) throw new Error('P-256 public key derivation failed');
     return new Uint8Array(point);
   }
 
   p256SharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
     if (!isP256PublicKey(peerPublicKey)) throw new Error('peer key is not an uncompressed P-256 point');
-    const point = curve().dh(ownBuffer(privateKey), ownBuffer(peerPublicKey));
+    const point = this.#p256.dh(ownBuffer(privateKey), ownBuffer(peerPublicKey));
     if (!point) throw new Error('P-256 key agreement failed');
-    return new Uint8Array(curve().Z(point));
+    return new Uint8Array(this.#p256.Z(point));
   }
 
   p256Sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
-    const ecdsa = new ECDSA(BigInt.fromArrayBuffer(ownBuffer(privateKey)) as bigint, curve());
+    const ecdsa = new ECDSA(BigInt.fromArrayBuffer(ownBuffer(privateKey)) as bigint, this.#p256);
     return new Uint8Array(ecdsa.sign(sha256Of(message)));
   }
 
@@ -76,7 +74,7 @@ class ModdableCryptPort implements CryptoPort {
     if (signature.length !== 64 || !isP256PublicKey(publicKey)) return false;
     if (!isP256PrivateKey(signature.subarray(0, 32)) || !isP256PrivateKey(signature.subarray(32, 64))) return false;
     try {
-      const ecdsa = new ECDSA(ECPoint.fromOctetString(publicKey), curve());
+      const ecdsa = new ECDSA(ECPoint.fromOctetString(publicKey), this.#p256);
       return ecdsa.verify(sha256Of(message), ownBuffer(signature));
     } catch {
       return false;
