@@ -18,17 +18,15 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
 }
 
-let p256: Curve | undefined;
-function curve(): Curve {
-  p256 ??= new Curve('secp256r1');
-  return p256;
-}
-
 function sha256Of(message: Uint8Array): ArrayBuffer {
   return new Digest('SHA256').process(message);
 }
 
 class ModdableCryptPort implements CryptoPort {
+  // Made with the port at run time, not cached in a module-level `let`: a preloaded module's
+  // mutable binding costs RAM on the device (xsl: "no const").
+  readonly #p256 = new Curve('secp256r1');
+
   sha256(bytes: Uint8Array): Uint8Array {
     return new Uint8Array(sha256Of(bytes));
   }
@@ -57,47 +55,47 @@ class ModdableCryptPort implements CryptoPort {
 
   p256PublicKey(privateKey: Uint8Array): Uint8Array {
     if (!isP256PrivateKey(privateKey)) throw new Error('not a P-256 private key');
-    const point = curve().dh(ownBuffer(privateKey));
+    const point = this.#p256.dh(ownBuffer(privateKey));
     if (!point) throw new Error('P-256 public key derivation failed');
     return new Uint8Array(point);
   }
 
   p256SharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
     if (!isP256PublicKey(peerPublicKey)) throw new Error('peer key is not an uncompressed P-256 point');
-    const point = curve().dh(ownBuffer(privateKey), ownBuffer(peerPublicKey));
+    const point = this.#p256.dh(ownBuffer(privateKey), ownBuffer(peerPublicKey));
     if (!point) throw new Error('P-256 key agreement failed');
-    return new Uint8Array(curve().Z(point));
+    return new Uint8Array(this.#p256.Z(point));
   }
 
   /** RFC 6979 nonce, low-S (firmware/format/deterministic-ecdsa.ts); never the RC4 rng's k. */
   p256Sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
-    return signDeterministically(this, privateKey, message, signWithNonce);
+    return signDeterministically(this, privateKey, message, (d, e, k) => this.#signWithNonce(d, e, k));
+  }
+
+  /**
+   * ecdsa.js signs with this.k when it is set (its constructor copies curve.k, "for debugging");
+   * otherwise it draws k from the RC4 rng. Its r is x(k·G) unreduced, so an r >= n (probability
+   * about 2^-128) comes back out of range and signDeterministically takes the next RFC 6979 k.
+   * Its loop on s = 0 would not end with a fixed k; that needs e + r·d = 0 mod n (about 2^-256).
+   */
+  #signWithNonce(privateKey: Uint8Array, digest: Uint8Array, nonce: Uint8Array): Uint8Array {
+    const ecdsa = new ECDSA(BigInt.fromArrayBuffer(ownBuffer(privateKey)) as bigint, this.#p256);
+    ecdsa.k = BigInt.fromArrayBuffer(ownBuffer(nonce)) as bigint;
+    const signature = new Uint8Array(ecdsa.sign(ownBuffer(digest)));
+    ecdsa.k = undefined;
+    return signature;
   }
 
   p256Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
     // ecdsa.js does not range-check r and s: 1 <= r < n and 1 <= s <= n/2 (canonical, low-S) here.
     if (!isCanonicalSignature(signature) || !isP256PublicKey(publicKey)) return false;
     try {
-      const ecdsa = new ECDSA(ECPoint.fromOctetString(publicKey), curve());
+      const ecdsa = new ECDSA(ECPoint.fromOctetString(publicKey), this.#p256);
       return ecdsa.verify(sha256Of(message), ownBuffer(signature));
     } catch {
       return false;
     }
   }
-}
-
-/**
- * ecdsa.js signs with this.k when it is set (its constructor copies curve.k, "for debugging");
- * otherwise it draws k from the RC4 rng. Its r is x(k·G) unreduced, so an r >= n (probability
- * about 2^-128) comes back out of range and signDeterministically takes the next RFC 6979 k.
- * Its loop on s = 0 would not end with a fixed k; that needs e + r·d = 0 mod n (about 2^-256).
- */
-function signWithNonce(privateKey: Uint8Array, digest: Uint8Array, nonce: Uint8Array): Uint8Array {
-  const ecdsa = new ECDSA(BigInt.fromArrayBuffer(ownBuffer(privateKey)) as bigint, curve());
-  ecdsa.k = BigInt.fromArrayBuffer(ownBuffer(nonce)) as bigint;
-  const signature = new Uint8Array(ecdsa.sign(ownBuffer(digest)));
-  ecdsa.k = undefined;
-  return signature;
 }
 
 export function createCryptoPort(): CryptoPort {
