@@ -8,8 +8,9 @@
  * entropy source is on (bootloader_random_enable() until bootloader_random_disable()), or in the
  * bootloader; otherwise "the output of the RNG should be considered as pseudo-random only". A
  * body camera keeps its radio off, so this module switches the SAR ADC source on around each
- * draw: enable, esp_fill_random, disable. esp_fill_random on the S3 waits 1,778 APB cycles per
- * byte read (components/esp_hw_support/hw_random.c), about 0.7 ms for 32 bytes.
+ * draw: enable, esp_fill_random, disable. On the S3 esp_random spaces its 32-bit words by at
+ * least 1,778 APB cycles (components/esp_hw_support/hw_random.c), about 22 us a word at 80 MHz:
+ * about 0.18 ms for a 32-byte key.
  * The SAR ADC is the shared resource (bootloader_random.h: not safe while anything else uses the
  * ADC or the RF): chaincam uses neither; its camera (LCD_CAM) and PDM microphone (I2S) do not
  * touch it on the S3. On the classic ESP32 the entropy source is fed through I2S0, which the
