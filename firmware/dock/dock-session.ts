@@ -4,7 +4,6 @@
 // Transport-free: bytes come in through receive(), go out through the transmit callback.
 import type { CryptoPort } from '../format/crypto-port.js';
 import { bytesEqual } from '../format/bytes.js';
-import { isHighS } from '../format/deterministic-ecdsa.js';
 import { DockFrameReader, encodeDockFrame } from '../format/dock-frames.js';
 import {
   DEFAULT_WINDOW, DOCK_ERROR, DOCK_OBJECT, DOCK_PROTOCOL_VERSION, MAX_DATA, MAX_LIST_ENTRIES, NONCE_LENGTH,
@@ -12,6 +11,7 @@ import {
 } from '../format/dock-messages.js';
 import { cameraAuthMessage, decodeReceiptFields, deriveDockId, dockAuthMessage, receiptDigest, receiptMessage } from '../format/dock-proofs.js';
 import type { DockEvidence } from './dock-evidence.js';
+import { isHighS } from '../format/deterministic-ecdsa.js';
 
 /** A session with no valid frame for this long is over (a cable pull): it is closed in the chain. */
 export const DOCK_IDLE_TIMEOUT_MS = 30_000;
