@@ -97,6 +97,7 @@ class SimulatedCryptPort implements CryptoPort {
     return bytesOf(simHost.call('crypto.p256.shared', {}, join(privateKey, peerPublicKey))).slice();
   }
 
+  /** The host signs as the camera does: RFC 6979 nonce, low-S (NodeCryptoPort), so the bytes are the camera's. */
   p256Sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
     return bytesOf(simHost.call('crypto.p256.sign', {}, join(privateKey, message))).slice();
   }
