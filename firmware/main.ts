@@ -12,7 +12,7 @@ import { boardCapturePipeline } from './capture/board-capture.js';
 import { readCaptureConfig } from './capture/capture-config.js';
 import { readChaincamConfig } from './config.js';
 import { createCryptoPort } from './crypto/moddable-crypt-port.js';
-import { configurationDigest, configurationSummary, type CameraConfiguration } from './format/camera-configuration.js';
+import { configurationSummary, digestOfEncodedConfiguration, encodeConfiguration, type CameraConfiguration } from './format/camera-configuration.js';
 import { dockSerialPort, startDockLink } from './dock/camera-dock.js';
 import { ProvisioningSession } from './dock/provisioning-session.js';
 import { SerialLink } from './dock/serial-link.js';
@@ -39,7 +39,8 @@ function startCamera(keys: CameraKeys, link?: SerialLink): void {
   // Who the footage is sealed to, who may release it, and the policy: on the chain when it changes.
   const configuration: CameraConfiguration = { agencyPublicKey: keys.agencyPublicKey, enrolledDocks, policy: settings.policy };
   const summary = configurationSummary(port, configuration);
-  if (store.recordBoot(FIRMWARE_VERSION, { digest: configurationDigest(port, configuration), summary })) trace(`chaincam: configuration on the chain: ${summary}\n`);
+  const encoded = encodeConfiguration(configuration);
+  if (store.recordBoot(FIRMWARE_VERSION, { digest: digestOfEncodedConfiguration(port, encoded), encoded, summary })) trace(`chaincam: configuration on the chain: ${summary}\n`);
   const events = new ChainEventSink(store, new TraceEventSink(ticks));
 
   // The pipeline and the camera refer to each other: the pipeline asks for the ground

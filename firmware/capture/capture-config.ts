@@ -13,7 +13,7 @@ export interface CaptureConfig {
   lowSpaceBytes: number;
 }
 
-const DEFAULTS: CaptureConfig = { width: 640, height: 480, fps: 10, segmentSeconds: 10, sampleRate: 8000, reserveBytes: 256 * 1024, lowSpaceBytes: 8 * 1024 * 1024 };
+const DEFAULTS: Readonly<CaptureConfig> = Object.freeze({ width: 640, height: 480, fps: 10, segmentSeconds: 10, sampleRate: 8000, reserveBytes: 256 * 1024, lowSpaceBytes: 8 * 1024 * 1024 });
 
 export function readCaptureConfig(value: unknown): CaptureConfig {
   const given = (value ?? {}) as Record<string, unknown>;

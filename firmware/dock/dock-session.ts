@@ -11,6 +11,7 @@ import {
 } from '../format/dock-messages.js';
 import { cameraAuthMessage, decodeReceiptFields, deriveDockId, dockAuthMessage, receiptDigest, receiptMessage } from '../format/dock-proofs.js';
 import type { DockEvidence } from './dock-evidence.js';
+import { isHighS } from '../format/deterministic-ecdsa.js';
 
 /** A session with no valid frame for this long is over (a cable pull): it is closed in the chain. */
 export const DOCK_IDLE_TIMEOUT_MS = 30_000;
@@ -230,6 +231,7 @@ export class DockSession {
     if (held.sealedLength !== receipt.sealedLength || !bytesEqual(held.sealedDigest, receipt.sealedDigest)) {
       return refuse(`it does not match segment record #${receipt.segmentSequence}'s sealed length and digest`);
     }
+    if (isHighS(signature)) return refuse('the dock signature is in high-S form (r, n - s), not the canonical low-S one');
     if (!port.p256Verify(this.#dockKey, receiptMessage(fields), signature)) return refuse('the dock signature does not verify');
     const digest = receiptDigest(port, fields, signature);
     evidence.release(receipt.segmentSequence, digest);

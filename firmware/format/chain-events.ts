@@ -15,14 +15,15 @@ export type ChainEvent =
   | { type: 'dock-session'; phase: number; dockId: Uint8Array }
   | { type: 'release'; segmentSequence: number; sealedDigest: Uint8Array; receiptDigest: Uint8Array }
   | { type: 'clock-set'; previousTime: number; newTime: number; source: number }
-  | { type: 'config-change'; configDigest: Uint8Array; summary: string }
+  | { type: 'config-change-v1'; configDigest: Uint8Array; summary: string }
+  | { type: 'config-change'; configDigest: Uint8Array; configuration: Uint8Array; summary: string }
   | { type: 'segment-lost'; recording: number; segmentIndex: number; lossReason: number }
   | { type: 'ground-unconfirmed'; recording: number; deadlineMs: number };
 
 export type ChainEventType = ChainEvent['type'];
 
-/** u8 / u32 / u64 integers, fixed-size byte strings, or u8-length-prefixed UTF-8 text. */
-export type FieldKind = 'u8' | 'u32' | 'u64' | 'bytes16' | 'bytes32' | 'text';
+/** u8 / u32 / u64 integers, fixed-size byte strings, u16-length-prefixed bytes, or u8-length-prefixed UTF-8 text. */
+export type FieldKind = 'u8' | 'u32' | 'u64' | 'bytes16' | 'bytes32' | 'blob' | 'text';
 
 export interface EventField {
   name: string;
@@ -41,35 +42,44 @@ export interface EventSchema {
 
 const GROUND_1_TO_9 = Object.freeze(Object.fromEntries(Object.entries(LEGAL_GROUNDS).filter(([k]) => k !== '0')));
 
+// Every schema, its field list and each field frozen: xsl keeps frozen tables in flash; an
+// unfrozen object of a preloaded module is copied into RAM when first touched.
+function schema(code: number, type: ChainEventType, fields: EventField[]): EventSchema {
+  return Object.freeze({ code, type, fields: Object.freeze(fields.map((field) => Object.freeze(field))) });
+}
+
 export const EVENT_SCHEMAS: readonly EventSchema[] = Object.freeze([
-  { code: 1, type: 'power-on', fields: [
-    { name: 'resetReason', kind: 'u8', codes: RESET_REASONS }, { name: 'firmwareVersion', kind: 'text' }] },
-  { code: 2, type: 'recording-start', fields: [
+  schema(1, 'power-on', [
+    { name: 'resetReason', kind: 'u8', codes: RESET_REASONS }, { name: 'firmwareVersion', kind: 'text' }]),
+  schema(2, 'recording-start', [
     { name: 'recording', kind: 'u32' }, { name: 'legalGround', kind: 'u8', codes: LEGAL_GROUNDS },
-    { name: 'startMode', kind: 'u8', codes: START_MODES }] },
-  { code: 3, type: 'recording-stop', fields: [
-    { name: 'recording', kind: 'u32' }, { name: 'stopReason', kind: 'u8', codes: STOP_REASONS }] },
-  { code: 4, type: 'ground-change', fields: [
+    { name: 'startMode', kind: 'u8', codes: START_MODES }]),
+  schema(3, 'recording-stop', [
+    { name: 'recording', kind: 'u32' }, { name: 'stopReason', kind: 'u8', codes: STOP_REASONS }]),
+  schema(4, 'ground-change', [
     { name: 'recording', kind: 'u32' }, { name: 'fromGround', kind: 'u8', codes: LEGAL_GROUNDS },
-    { name: 'toGround', kind: 'u8', codes: GROUND_1_TO_9 }, { name: 'reason', kind: 'text' }] },
-  { code: 5, type: 'notice-failure', fields: [
+    { name: 'toGround', kind: 'u8', codes: GROUND_1_TO_9 }, { name: 'reason', kind: 'text' }]),
+  schema(5, 'notice-failure', [
     { name: 'recording', kind: 'u32' }, { name: 'failedIndicators', kind: 'u8', mask: NOTICE_INDICATOR_MASK },
-    { name: 'noticeReason', kind: 'u8', codes: NOTICE_REASONS }, { name: 'text', kind: 'text' }] },
-  { code: 6, type: 'dock-session', fields: [
-    { name: 'phase', kind: 'u8', codes: DOCK_PHASES }, { name: 'dockId', kind: 'bytes16' }] },
-  { code: 7, type: 'release', fields: [
+    { name: 'noticeReason', kind: 'u8', codes: NOTICE_REASONS }, { name: 'text', kind: 'text' }]),
+  schema(6, 'dock-session', [
+    { name: 'phase', kind: 'u8', codes: DOCK_PHASES }, { name: 'dockId', kind: 'bytes16' }]),
+  schema(7, 'release', [
     { name: 'segmentSequence', kind: 'u32' }, { name: 'sealedDigest', kind: 'bytes32' },
-    { name: 'receiptDigest', kind: 'bytes32' }] },
-  { code: 8, type: 'clock-set', fields: [
+    { name: 'receiptDigest', kind: 'bytes32' }]),
+  schema(8, 'clock-set', [
     { name: 'previousTime', kind: 'u64' }, { name: 'newTime', kind: 'u64' },
-    { name: 'source', kind: 'u8', codes: CLOCK_SOURCES }] },
-  { code: 9, type: 'config-change', fields: [
-    { name: 'configDigest', kind: 'bytes32' }, { name: 'summary', kind: 'text' }] },
-  { code: 10, type: 'segment-lost', fields: [
+    { name: 'source', kind: 'u8', codes: CLOCK_SOURCES }]),
+  // Written before the configuration itself went on the chain: its digest cannot be recomputed.
+  schema(9, 'config-change-v1', [
+    { name: 'configDigest', kind: 'bytes32' }, { name: 'summary', kind: 'text' }]),
+  schema(10, 'segment-lost', [
     { name: 'recording', kind: 'u32' }, { name: 'segmentIndex', kind: 'u32' },
-    { name: 'lossReason', kind: 'u8', codes: LOSS_REASONS }] },
-  { code: 11, type: 'ground-unconfirmed', fields: [
-    { name: 'recording', kind: 'u32' }, { name: 'deadlineMs', kind: 'u32' }] },
+    { name: 'lossReason', kind: 'u8', codes: LOSS_REASONS }]),
+  schema(11, 'ground-unconfirmed', [
+    { name: 'recording', kind: 'u32' }, { name: 'deadlineMs', kind: 'u32' }]),
+  schema(13, 'config-change', [
+    { name: 'configDigest', kind: 'bytes32' }, { name: 'configuration', kind: 'blob' }, { name: 'summary', kind: 'text' }]),
 ]);
 
 export function schemaForType(type: ChainEventType): EventSchema {
@@ -95,6 +105,7 @@ export function encodeEventPayload(event: ChainEvent): Uint8Array {
       case 'u64': writer.u64(value as number); break;
       case 'bytes16': writer.bytes(value as Uint8Array, 16); break;
       case 'bytes32': writer.bytes(value as Uint8Array, 32); break;
+      case 'blob': writer.u16((value as Uint8Array).length).bytes(value as Uint8Array); break;
       case 'text': writer.text(value as string); break;
     }
   }
@@ -114,6 +125,7 @@ export function decodeEventPayload(code: number, payload: Uint8Array): ChainEven
       case 'u64': event[field.name] = reader.u64(what); break;
       case 'bytes16': event[field.name] = reader.take(16, what); break;
       case 'bytes32': event[field.name] = reader.take(32, what); break;
+      case 'blob': event[field.name] = reader.take(reader.u16(`${what} length`), what); break;
       case 'text': event[field.name] = reader.text(what); break;
     }
     checkCode(field, event[field.name], schema.type);

@@ -12,10 +12,8 @@ const CRC_LENGTH = 4;
  * CRC-32 tables for slicing by 4 (Intel, 2006): table k (at 256 k) advances a byte through k more
  * zero bytes, so four bytes are folded in with four lookups and one loop step instead of four.
  */
-let crcTables: Uint32Array | undefined;
-function tables(): Uint32Array {
-  if (crcTables) return crcTables;
-  const t = new Uint32Array(1024);
+function buildCrcTables(): readonly number[] {
+  const t: number[] = new Array(1024).fill(0);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -24,16 +22,18 @@ function tables(): Uint32Array {
   for (let n = 0; n < 256; n++) {
     for (let k = 1; k < 4; k++) t[256 * k + n] = (t[t[256 * (k - 1) + n]! & 0xff]! ^ (t[256 * (k - 1) + n]! >>> 8)) >>> 0;
   }
-  crcTables = t;
-  return t;
+  return Object.freeze(t);
 }
+// Built when the module loads; on the device xsl runs that at build time, so the frozen table
+// sits in flash (a typed array cannot be frozen, and a lazily filled `let` would sit in RAM).
+const CRC_TABLES = buildCrcTables();
 
 /** Both the camera (Xtensa) and the dock (x86, ARM) are little-endian; anything else takes the byte loop. */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** CRC-32 (ISO-HDLC, as zlib) of bytes[start, end). */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  const t = tables();
+  const t = CRC_TABLES;
   let c = 0xffffffff;
   let i = start;
   // Up to a 4-byte boundary one byte at a time, then whole words read through a Uint32Array

@@ -62,11 +62,11 @@ export type DockMessage =
 
 export type DockMessageType = DockMessage['type'];
 
-const TYPE_CODES: Record<DockMessageType, number> = {
+const TYPE_CODES: Readonly<Record<DockMessageType, number>> = Object.freeze({
   hello: 0x01, 'hello-reply': 0x81, auth: 0x02, 'auth-reply': 0x82, list: 0x03, 'list-reply': 0x83,
   read: 0x04, data: 0x84, ack: 0x05, release: 0x06, released: 0x86, 'set-time': 0x07, 'time-set': 0x87,
   bench: 0x08, 'bench-reply': 0x88, close: 0x09, closed: 0x89, provision: 0x0a, provisioned: 0x8a, error: 0xff,
-};
+});
 
 export function messageTypeCode(type: DockMessageType): number {
   return TYPE_CODES[type];

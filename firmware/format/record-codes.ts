@@ -53,8 +53,8 @@ export const LOSS_REASONS: Readonly<Record<number, string>> = Object.freeze({
 
 /** Sealed segment payload types. */
 export const MEDIA_TYPES: Readonly<Record<number, { name: string; extension: string }>> = Object.freeze({
-  0: { name: 'opaque bytes', extension: 'bin' },
-  1: { name: 'AVI (MJPEG video, PCM audio)', extension: 'avi' },
+  0: Object.freeze({ name: 'opaque bytes', extension: 'bin' }),
+  1: Object.freeze({ name: 'AVI (MJPEG video, PCM audio)', extension: 'avi' }),
 });
 
 export function isKnownCode(table: Readonly<Record<number, unknown>>, code: number): boolean {

@@ -188,4 +188,4 @@ export class Recorder {
   }
 }
 
-const REASON_TEXT: Record<number, string> = { 0: 'given', 1: 'indicator failed', 2: 'endangered', 3: 'impossible', 4: 'at dock', 9: 'other' };
+const REASON_TEXT: Readonly<Record<number, string>> = Object.freeze({ 0: 'given', 1: 'indicator failed', 2: 'endangered', 3: 'impossible', 4: 'at dock', 9: 'other' });

@@ -135,7 +135,7 @@ export class EvidenceStore {
    * configuration if it is not the one the chain last recorded (firmware/format/camera-configuration.ts),
    * then a checkpoint. Returns true when the configuration went on the chain.
    */
-  recordBoot(firmwareVersion: string, configuration?: { digest: Uint8Array; summary: string }): boolean {
+  recordBoot(firmwareVersion: string, configuration?: { digest: Uint8Array; encoded: Uint8Array; summary: string }): boolean {
     const open = this.openAtCut;
     this.appendEvent({ type: 'power-on', resetReason: open ? RESET_REASON.recoveredAfterPowerCut : RESET_REASON.powerOn, firmwareVersion });
     if (open) {
@@ -144,7 +144,7 @@ export class EvidenceStore {
     }
     const changed = configuration !== undefined && !(this.#lastConfigDigest && bytesEqual(this.#lastConfigDigest, configuration.digest));
     if (changed) {
-      this.appendEvent({ type: 'config-change', configDigest: configuration.digest, summary: configuration.summary });
+      this.appendEvent({ type: 'config-change', configDigest: configuration.digest, configuration: configuration.encoded, summary: configuration.summary });
       this.#lastConfigDigest = configuration.digest;
     }
     this.checkpoint();

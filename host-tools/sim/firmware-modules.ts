@@ -23,6 +23,8 @@ const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures'
   'sim:test-commands': { file: 'host-tools/sim/moddable/test-commands.ts', public: 'fixtures' },
   // The camera's crypto port over Moddable's crypt becomes a host-backed port here.
   'firmware/crypto/moddable-crypt-port': { file: 'host-tools/sim/moddable/crypto-port.ts', public: true },
+  // Our native module (drivers/hardware-entropy/hardware-entropy.c) becomes a host call here.
+  'drivers/hardware-entropy/hardware-entropy': { file: 'host-tools/sim/moddable/hardware-entropy.ts', public: true },
   file: { file: 'host-tools/sim/moddable/file.ts', public: true },
   'embedded:io/image/in/camera': { file: 'host-tools/sim/moddable/camera.ts', public: true },
   'embedded:io/audio/in': { file: 'host-tools/sim/moddable/audio-in.ts', public: true },

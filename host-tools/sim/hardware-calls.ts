@@ -37,6 +37,8 @@ const CALLS: Record<string, Call> = {
   'serial.open': (hw, _t, h) => (hw.uart.open(h.port, h.baud), { result: 128 }),
   'serial.write': (hw, t, h, bytes) => (hw.uart.write(t, h.port, bytes), none),
   'serial.close': (hw, _t, h) => (hw.uart.close(h.port), none),
+  // The hardware RNG (drivers/hardware-entropy): 1 to 1024 bytes a draw, as hardware-entropy.c.
+  'entropy.fill': (hw, _t, h) => ({ bytes: hw.crypto.port.randomBytes(entropyDraw(h.length)) }),
   'time.set': (hw, t, h) => (hw.timeline.record({ t, kind: 'time', before: h.before, after: h.after }), none),
 };
 
@@ -46,6 +48,11 @@ const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>,
   camera: (hw, h) => hw.camera.handle(h),
   audio: (hw, h) => hw.microphone.handle(h),
 };
+
+function entropyDraw(length: unknown): number {
+  if (!Number.isInteger(length) || (length as number) < 1 || (length as number) > 1024) throw new RangeError('hardware entropy: draw 1 to 1024 bytes at a time');
+  return length as number;
+}
 
 /** Runs one hardware call; undefined when the board has no such operation. */
 export function callHardware(hw: BoardHardware, t: number, h: Record<string, any>, bytes: Uint8Array): HardwareReply | undefined {

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { concatBytes, fromHex, toHex } from '../../firmware/format/bytes.js';
 import { genesisLink, checkpointMessage } from '../../firmware/format/chain.js';
+import { P256_ORDER } from '../../firmware/format/deterministic-ecdsa.js';
 import { decodeRecord, encodeRecord } from '../../firmware/format/chain-records.js';
 import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE } from '../evidence/evidence-layout.js';
@@ -123,6 +125,20 @@ export const VECTOR_CASES: readonly VectorCase[] = [
       writeFrames(dir, f);
     },
     expect: { ok: false, record: 8, file: CHAIN_LOG_FILE, message: 'signature does not verify' },
+  },
+  {
+    name: 'checkpoint-malleated', description: 'the final checkpoint #21 with s replaced by n − s (the high-S twin, which still satisfies ECDSA) and relinked',
+    tamper: (dir, ctx) => {
+      const f = readFrames(dir);
+      const checkpoint = decodeRecord(f[21]!.body);
+      if (checkpoint.kind !== 'checkpoint') throw new Error('record #21 should be a checkpoint');
+      const s = BigInt(`0x${toHex(checkpoint.signature.subarray(32))}`);
+      const twin = concatBytes(checkpoint.signature.subarray(0, 32), fromHex((P256_ORDER - s).toString(16).padStart(64, '0')));
+      f[21]!.body = encodeRecord({ ...checkpoint, signature: twin });
+      relink(ctx.port, f, 21, genesisOf(ctx));
+      writeFrames(dir, f);
+    },
+    expect: { ok: false, record: 21, file: CHAIN_LOG_FILE, message: 'high-S' },
   },
   {
     name: 'segment-deleted', description: 'recording 1 segment 1 deleted without a release',

@@ -80,6 +80,9 @@ export class RecordingTally {
       case 'config-change':
         this.#configuration = event.summary;
         return undefined;
+      case 'config-change-v1':
+        this.#configuration = `${event.summary} (recorded by digest only; its configuration is not on the chain)`;
+        return undefined;
       case 'recording-stop': {
         const finding = this.#recording(event.recording);
         finding.stopTime = record.time;

@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { configurationRecordProblem } from '../../firmware/format/camera-configuration.js';
+import { isHighS } from '../../firmware/format/deterministic-ecdsa.js';
 import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
 import { readChainLog } from '../../firmware/format/chain-log.js';
 import { checkpointMessage, genesisLink, nextLink } from '../../firmware/format/chain.js';
@@ -158,9 +160,16 @@ function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entri
       }
       if (!bytesEqual(record.headLink, link)) at(`${name}: its head link is not the chain's link before it`);
       const message = checkpointMessage(record.deviceId, record.sequence, record.headLink, record.time);
+      if (isHighS(record.signature)) {
+        at(`${name}: its signature is in high-S form (r, n − s), a malleated copy that chaincam never signs; only low-S signatures are valid (FORMAT.md section 2); chaincam builds from before signatures were canonical wrote either form, so their evidence fails here`);
+      }
       if (!port.p256Verify(camera.publicKey, message, record.signature)) {
         at(`${name}: the signature does not verify with the camera key ${toHex(camera.deviceId)}`);
       }
+    }
+    if (record.kind === 'event' && record.event.type === 'config-change') {
+      const problem = configurationRecordProblem(port, record.event);
+      if (problem) at(`${name}: ${problem}`);
     }
     const problemWithRecord = tally.add(record, entries);
     if (problemWithRecord) at(`${name}: ${problemWithRecord}`);

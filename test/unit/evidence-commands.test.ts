@@ -64,6 +64,9 @@ describe('evidence commands', () => {
     const bad = await run('verify', path.join(VECTORS, 'wrong-signature'));
     assert.equal(bad.code, 1);
     assert.match(bad.out, /FAILED: record #8 \(checkpoint\) at chain\.log offset \d+: the signature does not verify/);
+    const malleated = await run('verify', path.join(VECTORS, 'checkpoint-malleated'), '--camera', path.join(VECTORS, 'keys/camera.pub'));
+    assert.equal(malleated.code, 1);
+    assert.match(malleated.out, /FAILED: record #21 \(checkpoint\) at chain\.log offset \d+: its signature is in high-S form/);
   });
 
   it('verify explains missing directories and garbage files instead of crashing', async () => {

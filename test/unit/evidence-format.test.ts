@@ -24,7 +24,8 @@ const sampleEvents: ChainEvent[] = [
   { type: 'dock-session', phase: 1, dockId: id16(9) },
   { type: 'release', segmentSequence: 4, sealedDigest: d32(1), receiptDigest: d32(2) },
   { type: 'clock-set', previousTime: 0, newTime: 1_764_000_000_000, source: 1 },
-  { type: 'config-change', configDigest: d32(3), summary: 'max recording 60 min' },
+  { type: 'config-change-v1', configDigest: d32(3), summary: 'max recording 60 min' },
+  { type: 'config-change', configDigest: d32(4), configuration: Uint8Array.of(1, 2, 3), summary: 'profile kr-2024' },
   { type: 'segment-lost', recording: 7, segmentIndex: 3, lossReason: 1 },
   { type: 'ground-unconfirmed', recording: 7, deadlineMs: 30_000 },
 ];

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { toHex } from '../../firmware/format/bytes.js';
-import { configurationDigest } from '../../firmware/format/camera-configuration.js';
+import { configurationDigest, decodeConfiguration, digestOfEncodedConfiguration } from '../../firmware/format/camera-configuration.js';
 import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { readChaincamConfig } from '../../firmware/config.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
@@ -44,6 +44,11 @@ describe('the camera\'s configuration on its chain (firmware/main in XS)', funct
     let changes = configChanges();
     assert.equal(changes.length, 1, 'a second boot with the same configuration adds nothing');
     assert.equal(toHex(changes[0]!.configDigest), expected([dockA], chaincam));
+    // The configuration itself is on the chain, in the canonical encoding the digest is taken over.
+    const carried = decodeConfiguration(changes[0]!.configuration);
+    assert.deepEqual({ ...carried.policy }, { ...readChaincamConfig({ ...boardTarget().config, chaincam }).policy });
+    assert.deepEqual(carried.enrolledDocks, [dockA]);
+    assert.equal(toHex(digestOfEncodedConfiguration(port, changes[0]!.configuration)), toHex(changes[0]!.configDigest));
     assert.match(changes[0]!.summary, new RegExp(`^profile kr-2024; agency key [0-9a-f]{16}; docks ${toHex(deriveDockId(port, dockA)).slice(0, 8)}$`));
 
     // The equipment room enrols a second dock.
@@ -60,6 +65,7 @@ describe('the camera\'s configuration on its chain (firmware/main in XS)', funct
     changes = configChanges();
     assert.equal(changes.length, 3);
     assert.equal(toHex(changes[2]!.configDigest), expected([dockA, dockB], generic));
+    assert.equal(decodeConfiguration(changes[2]!.configuration).policy.preEventSeconds, 10);
     assert.match(changes[2]!.summary, /^profile generic; /);
 
     const { report } = verifyEvidence(flash, { port });

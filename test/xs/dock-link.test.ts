@@ -13,6 +13,7 @@ import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
 import { verifyStore } from '../../host-tools/verify/verify-store.js';
 import { dockedCamera, hostPort, type DockedCamera } from '../support/dock-harness.js';
 import { hostileBytes, seededRandom } from '../support/dock-fuzz-frames.js';
+import { highSTwin } from '../unit/rfc6979-vectors.js';
 
 // The camera's DockSession in XS (test/fixtures/firmware/dock-camera) against the dock's code
 // in Node, joined through the simulated UART without a pty so hundreds of sessions stay fast.
@@ -74,6 +75,9 @@ describe('dock link: camera side in XS', function () {
     await expectError(release(signReceipt(hostPort, cam.dock.privateKey, receipt(a, { digest: b!.digest }))), DOCK_ERROR.receiptRefused, /does not match/);
     await expectError(release(signReceipt(hostPort, cam.dock.privateKey, receipt(a, { length: a!.length + 1 }))), DOCK_ERROR.receiptRefused, /does not match/);
     await expectError(release(signReceipt(hostPort, cam.dock.privateKey, { ...receipt(a), dockId: deriveDockId(hostPort, forger.publicKey) })), DOCK_ERROR.receiptRefused, /another dock/);
+    const genuine = signReceipt(hostPort, cam.dock.privateKey, receipt(a));
+    const twin = Uint8Array.from(Buffer.from(highSTwin(toHex(genuine.signature)), 'hex'));
+    await expectError(release({ fields: genuine.fields, signature: twin }), DOCK_ERROR.receiptRefused, /high-S form/);
     assert.deepEqual((await cam.status()).held, [a!.sequence, b!.sequence], 'nothing released');
     const ok = await release(signReceipt(hostPort, cam.dock.privateKey, receipt(a)));
     assert.equal(ok.segmentSequence, a!.sequence);

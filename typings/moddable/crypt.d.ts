@@ -1,30 +1,32 @@
-// Declarations of the Moddable SDK crypt modules chaincam uses on the camera.
-// Written from the SDK sources, Moddable SDK 8.2.3 (commit 48ee02d8c):
+// Declarations of the Moddable SDK crypt modules chaincam uses on the camera, written from the
+// SDK sources, Moddable SDK 8.2.3 (commit 48ee02d8c):
 //   "crypt"  modules/crypt/digest/crypt.js (natives in modules/crypt/digest/modCrypt.c)
 //   "hmac"   modules/crypt/etc/hmac.js
 //   "rng"    modules/crypt/etc/rng.js
 //   "curve"  modules/crypt/etc/curve.js
 //   "ecdsa"  modules/crypt/etc/ecdsa.js
 //   "ecp"    modules/crypt/arith/ecp.js
+// mcconfig type-checks with the SDK's own typings/crypt.d.ts, which declares only `Digest`
+// (write/update taking string | ArrayBuffer, close() without arguments). This file AUGMENTS that
+// declaration (it is listed in manifest.json's typescript "types"): it merges into `Digest` and
+// adds what crypt.js exports but the SDK does not declare, and never redeclares the SDK's names
+// (a second `class Digest` is a duplicate identifier there). For @moddable/typings from npm,
+// which has no crypt.d.ts, typings/sdk/crypt.d.ts stands in for the SDK's declaration.
+// hmac, rng, curve, ecdsa and ecp have no declarations in the SDK at all.
 // Argument types follow what modCrypt.c accepts: Digest.write and Mode.encrypt read any
 // buffer (xsmcGetBuffer*), while BlockCipher keys, Mode IVs and Mode outputs must be
-// ArrayBuffers (xsmcToArrayBuffer). npm's @moddable/typings declares none of these.
+// ArrayBuffers (xsmcToArrayBuffer).
 
 type ModdableCryptInput = ArrayBufferLike | ArrayBufferView | string;
 
 declare module 'crypt' {
-  export type DigestType = 'MD5' | 'SHA1' | 'SHA224' | 'SHA256' | 'SHA384' | 'SHA512';
-
-  export class Digest {
-    constructor(type: DigestType);
+  // Merges into the SDK's `class Digest`: overloads for any buffer, close(more), process().
+  export interface Digest {
     write(data: ModdableCryptInput): void;
+    update(data: ModdableCryptInput): void;
     /** Returns the digest. With more = true the state survives for further writes. */
     close(more?: boolean): ArrayBuffer;
-    reset(): void;
-    get blockSize(): number;
-    get outputSize(): number;
     process(...data: ModdableCryptInput[]): ArrayBuffer;
-    update(data: ModdableCryptInput): void;
   }
 
   export class GHASH extends Digest {
@@ -54,15 +56,6 @@ declare module 'crypt' {
     setIV(iv: ArrayBuffer): void;
     eof: boolean;
   }
-
-  const crypt: {
-    readonly Digest: typeof Digest;
-    readonly BlockCipher: typeof BlockCipher;
-    readonly Mode: typeof Mode;
-    readonly StreamCipher: typeof StreamCipher;
-    readonly GHASH: typeof GHASH;
-  };
-  export default crypt;
 }
 
 declare module 'hmac' {
@@ -121,6 +114,8 @@ declare module 'ecdsa' {
   /** key: the private scalar to sign, or the public point to verify. H is the message hash. */
   export default class ECDSA {
     constructor(key: bigint | ECPoint, curve: Curve, priv?: boolean);
+    /** The nonce sign() uses when set (ecdsa.js _sign: `k = this.k; if (!k) k = ECDSA.randint(n)`). */
+    k: bigint | undefined;
     /** r||s, each orderSize bytes (or DER when asn1 is true). */
     sign(H: ArrayBuffer, asn1?: boolean): ArrayBuffer;
     verify(H: ArrayBuffer, sig: ArrayBuffer, asn1?: boolean): boolean;

@@ -7,7 +7,7 @@ import type { CryptoPort, CtrStream, IncrementalHash } from '../../../firmware/f
 
 export const CRYPTO_OPERATIONS = Object.freeze([
   'crypto.sha256', 'crypto.hash.open', 'crypto.hash.update', 'crypto.hash.digest', 'crypto.ctr.open',
-  'crypto.ctr.update', 'crypto.release', 'crypto.random', 'crypto.p256.public', 'crypto.p256.shared',
+  'crypto.ctr.update', 'crypto.release', 'crypto.p256.public', 'crypto.p256.shared',
   'crypto.p256.sign', 'crypto.p256.verify',
 ]);
 
@@ -55,8 +55,6 @@ export class CryptoEngine {
       case 'crypto.release':
         this.#handles.delete(h.handle);
         return {};
-      case 'crypto.random':
-        return { bytes: port.randomBytes(h.length) };
       case 'crypto.p256.public':
         return { bytes: port.p256PublicKey(bytes) };
       case 'crypto.p256.shared':

@@ -1,5 +1,5 @@
 // `embedded:io/audio/in` on the simulated board, shaped as the ESP32 build
-// (typings/moddable/audioin.d.ts): the microphone model on the host
+// (typings/sdk/audio-in.d.ts): the microphone model on the host
 // (host-tools/sim/hardware/microphone.ts) buffers 16-bit mono LPCM on the virtual clock;
 // onReadable(byteLength) fires every 100 ms while started, as the I2S DMA buffers fill.
 

@@ -79,8 +79,13 @@ class SimulatedCryptPort implements CryptoPort {
     return new HostCtr(key, initialCounter);
   }
 
+  /** The board's hardware RNG, as the camera's port draws from drivers/hardware-entropy. */
   randomBytes(length: number): Uint8Array {
-    return bytesOf(simHost.call('crypto.random', { length })).slice();
+    const out = new Uint8Array(length);
+    for (let offset = 0; offset < length; offset += 1024) {
+      out.set(bytesOf(simHost.call('entropy.fill', { length: Math.min(1024, length - offset) })), offset);
+    }
+    return out;
   }
 
   p256PublicKey(privateKey: Uint8Array): Uint8Array {
@@ -92,6 +97,7 @@ class SimulatedCryptPort implements CryptoPort {
     return bytesOf(simHost.call('crypto.p256.shared', {}, join(privateKey, peerPublicKey))).slice();
   }
 
+  /** The host signs as the camera does: RFC 6979 nonce, low-S (NodeCryptoPort), so the bytes are the camera's. */
   p256Sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
     return bytesOf(simHost.call('crypto.p256.sign', {}, join(privateKey, message))).slice();
   }
