@@ -10,6 +10,8 @@ import { toHex } from '../../firmware/format/bytes.js';
 import { agencyKeyDocument, cameraDocument, writeNewKeyFile } from './key-files.js';
 import { agencyKeyId } from '../../firmware/format/sealed-segment.js';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { createDockKeyFile, readDockKeyFile } from '../dock/dock-key.js';
+import { deriveDockId } from '../../firmware/format/dock-proofs.js';
 
 export const KEY_FILE_NAMES = Object.freeze({
   agencyPrivate: 'agency.key', agencyPublic: 'agency.pub', cameraPrivate: 'camera.key', cameraPublic: 'camera.pub',
@@ -48,6 +50,19 @@ export function registerKeysCommand(program: Command): void {
         `agency key id ${result.agencyKeyId} (keep agency.key offline: it decrypts all footage)\n` +
         `camera device id ${result.deviceId}: an identity for a simulated board (chaincam provision --storage); ` +
         'a real camera makes its own key when provisioned over its link (chaincam provision --port)\n',
+      );
+    });
+  keys.command('station')
+    .description("create a dock's or bench station's key (mode 0600) if it does not exist, and print its public key to enrol on cameras")
+    .requiredOption('--key <file>', 'the station key file (e.g. dock.key, bench.key)')
+    .action((options: { key: string }) => {
+      const port = new NodeCryptoPort();
+      const created = !fs.existsSync(options.key);
+      const key = created ? createDockKeyFile(port, options.key) : readDockKeyFile(port, options.key);
+      process.stdout.write(
+        `${created ? 'created' : 'kept the existing'} station key ${options.key}: station id ${toHex(deriveDockId(port, key.publicKey))}\n` +
+        `public key ${toHex(key.publicKey)}\n` +
+        `enrol it on a camera with chaincam provision --dock-key ${options.key}\n`,
       );
     });
 }

@@ -120,12 +120,13 @@ export function registerProvisionCommand(program: Command): void {
     .option('--dock-key <file>', 'a dock key file whose public key the camera enrols (repeat for several; replaces the enrolled list)', collect, [])
     .option('--label <label>', 'with --port: the asset tag recorded beside the camera\'s public key', '')
     .option('--baud <n>', 'with --port: the link\'s baud rate', wholeNumber(300, 'a baud rate'), 2_000_000)
+    .option('--wait <seconds>', 'with --port: keep saying HELLO for up to this long while the camera boots', wholeNumber(0, 'a number of seconds'))
     .option('--force', 'with --storage: replace the keys of a directory provisioned for another camera (refused while it holds evidence)')
-    .action(async (options: ProvisionOptions & { port?: string; storage?: string; label: string; baud: number }) => {
+    .action(async (options: ProvisionOptions & { port?: string; storage?: string; label: string; baud: number; wait?: number }) => {
       if (!options.port === !options.storage) throw new Error('say which camera: --port PATH (a camera on its dock link) or --storage DIR (a simulated board\'s flash), not both');
       if (options.port) {
         if (options.force) throw new Error('--force is for --storage only: a camera on its link is never re-keyed');
-        process.stdout.write(`${describeLinkProvision(await provisionCameraOnPort({ ...options, port: options.port }), options.port)}\n`);
+        process.stdout.write(`${describeLinkProvision(await provisionCameraOnPort({ ...options, port: options.port, waitMs: (options.wait ?? 0) * 1000 }), options.port)}\n`);
         return;
       }
       const result = provisionStorage(options);
