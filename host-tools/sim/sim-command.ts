@@ -157,6 +157,9 @@ export function registerSimCommand(program: Command): void {
         board = await SimulatedBoard.boot({
           target: options.target,
           storage: options.storage ? { dir: options.storage } : undefined,
+          // A camera kept between runs or docked over the pty has a battery-backed RTC running on
+          // the host's time (a dock still corrects it); a throwaway run starts on a fixed date.
+          epochMs: options.storage || options.serial ? Date.now() : undefined,
           config: options.capture && captureConfig(options.target, options.capture),
           xsbug: bridge,
           main: options.main.replace(/\.[jt]s$/, ''),
