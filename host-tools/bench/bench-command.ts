@@ -47,16 +47,35 @@ function verdict(r: Requirement): string {
   return r.pass === null ? 'n/a' : r.pass ? 'PASS' : 'FAIL';
 }
 
+/** Terminal width the table keeps to: a bench laptop's 100-column window. */
+export const TABLE_COLUMNS = 100;
+const INDENT = '      ';
+
+/** Words of `text` in lines of at most `width` columns (a word longer than that is cut). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const piece = [...word].length > width ? `${[...word].slice(0, width - 1).join('')}…` : word;
+    if (line && [...line].length + 1 + [...piece].length > width) {
+      lines.push(line);
+      line = piece;
+    } else line = line ? `${line} ${piece}` : piece;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** One block per requirement: verdict and requirement, then measured and limit, then why; 100 columns. */
 export function requirementTable(rows: Requirement[]): string {
-  const head = ['', 'requirement', 'measured', 'limit'];
-  const cells = rows.map((r) => [verdict(r), r.requirement, r.measured, r.limit]);
-  const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...cells.map((c) => [...c[i]!].length))));
-  const cut = (text: string, width: number) => ([...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text.padEnd(width));
-  const lines = [head.map((h, i) => cut(h, widths[i]!)).join('  ')];
-  rows.forEach((r, i) => {
-    lines.push(cells[i]!.map((c, j) => cut(c, widths[j]!)).join('  '));
-    lines.push(`${' '.repeat(widths[0]! + 2)}why: ${r.why}`);
-  });
+  const width = TABLE_COLUMNS - INDENT.length;
+  const lines: string[] = [];
+  for (const r of rows) {
+    const [first = '', ...rest] = wrap(r.requirement, width);
+    lines.push(`${verdict(r).padEnd(INDENT.length)}${first}`, ...rest.map((l) => INDENT + l));
+    lines.push(...wrap(`measured: ${r.measured}; limit: ${r.limit}`, width).map((l) => INDENT + l));
+    lines.push(...wrap(`why: ${r.why}`, width).map((l) => INDENT + l));
+  }
   return lines.join('\n');
 }
 
