@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
-import { DOCK_OBJECT, type ListEntry } from '../../firmware/format/dock-messages.js';
+import { DOCK_OBJECT, MAX_LIST_ENTRIES, type ListEntry } from '../../firmware/format/dock-messages.js';
 import { signReceipt, receiptDigest } from '../../firmware/format/dock-proofs.js';
 import type { SegmentRecord } from '../../firmware/format/chain-records.js';
 import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, segmentFileName } from '../evidence/evidence-layout.js';
@@ -15,6 +15,8 @@ import { cameraDocument, type CameraIdentity } from '../keys/key-files.js';
 import { hashFile } from '../verify/sealed-file-hash.js';
 import { verifyEvidence } from '../verify/verify-evidence.js';
 import type { EvidenceStore } from '../store/evidence-store.js';
+import { describeFileError } from '../store/durable-files.js';
+import { compareChains, heldChain, lastFrameRange, type HeldChain } from './chain-continuity.js';
 import type { DockClient } from './dock-client.js';
 import { authenticateCamera, type DockKey } from './dock-handshake.js';
 
@@ -70,23 +72,23 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
   const camera: CameraIdentity = { publicKey: hello.cameraPublicKey, deviceId: hello.deviceId, label: hello.label };
   log(`${client.where}: camera ${deviceId} "${hello.label}" authenticated`);
 
+  const alarms = store.alarms(deviceId);
+  if (alarms.length) {
+    const alarm = alarms[0]!;
+    throw new Error(`${client.where}: camera ${deviceId} is refused: store log entry #${alarm.logEntry} holds an alarm (${alarm.kind}) about it since ${new Date(alarm.raisedAt).toISOString()}: ${alarm.text}. ` +
+      'Nothing is stored or released from it; take it out of service and have its flash examined (docs/STORE.md section 5)');
+  }
+
   const time = now();
   const set = await client.request({ type: 'set-time', time }, 'time-set');
   log(`${client.where}: camera ${deviceId} clock set from ${new Date(set.previousTime).toISOString()} to ${new Date(set.newTime).toISOString()} (was ${((set.previousTime - set.newTime) / 1000).toFixed(3)} s off)`);
 
-  const entries: ListEntry[] = [];
-  let chainLength = 0;
-  for (let from = 0; ;) {
-    const page = await client.request({ type: 'list', fromSequence: from }, 'list-reply');
-    chainLength = page.chainLength;
-    entries.push(...page.entries);
-    if (!page.more || !page.entries.length) break;
-    from = page.entries.at(-1)!.sequence + 1;
-  }
-
+  const { entries, chainLength } = await listHeldSegments(client);
   const staging = stagingFor(store, deviceId, camera);
+  await checkContinuity(o, deviceId, staging, chainLength);
   const toRead = entries.filter((e) => !store.segment(toHex(e.sealedDigest)));
   const totalBytes = chainLength + toRead.reduce((n, e) => n + e.sealedLength, 0);
+  checkFreeSpace(store.dir, totalBytes, deviceId);
   let doneBytes = 0;
   const report = () => o.progress?.({ deviceId, label: hello.label, doneBytes, totalBytes });
   let bytesRead = 0;
@@ -102,7 +104,11 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
     const fd = fs.openSync(file, 'a');
     try {
       await client.read(object, sequence, have, length, (data) => {
-        fs.writeSync(fd, data);
+        try {
+          fs.writeSync(fd, data);
+        } catch (error) {
+          throw new Error(`${describeFileError(error, `the dock cannot stage ${file}`)}; nothing was released, the camera keeps its footage`);
+        }
         bytesRead += data.length;
       }, (next) => {
         doneBytes = base + next - have;
@@ -135,6 +141,7 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
     fs.rmSync(path.join(staging, CHAIN_LOG_FILE), { force: true }); // Read it whole next time.
     throw new Error(`${client.where}: camera ${deviceId} evidence does not verify, nothing stored or released: ${verified.report.failure?.message}`);
   }
+  store.useDockKey(o.dockKey);
   store.pinCamera(camera);
   const last = verified.entries.at(-1)!;
   const records = new Map(verified.entries.map((e) => [e.record.sequence, e.record]));
@@ -154,12 +161,14 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
       deviceId: hello.deviceId, dockId: auth.dockId, segmentSequence: entry.sequence, sealedLength: entry.sealedLength,
       sealedDigest: entry.sealedDigest, storedTime: now(), records: last.record.sequence + 1, headLink: last.link, storeId: 0,
     });
+    // The receipt is in the store's signed log, whole, before the camera can act on it.
+    store.recordReceipt(fields, signature);
     const reply = await client.request({ type: 'release', receipt: fields, signature }, 'released');
     const expected = receiptDigest(port, fields, signature);
     if (reply.segmentSequence !== entry.sequence || !bytesEqual(reply.receiptDigest, expected)) {
       throw new Error(`${client.where}: camera confirmed a different release than the receipt sent for record #${entry.sequence}`);
     }
-    store.recordRelease(digest, toHex(expected), toHex(auth.dockId));
+    store.recordRelease(digest, toHex(expected), 'reply');
     released++;
   }
 
@@ -172,7 +181,8 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
   for (const { record } of final.entries) {
     if (record.kind !== 'event' || record.event.type !== 'release') continue;
     const digest = toHex(record.event.sealedDigest);
-    if (store.segment(digest)?.releasedAt === null) store.recordRelease(digest, toHex(record.event.receiptDigest), 'from the camera chain');
+    const receipt = toHex(record.event.receiptDigest);
+    if (store.segment(digest)?.releasedAt === null && store.issuedReceipt(receipt)) store.recordRelease(digest, receipt, 'chain');
   }
   store.commitChain(camera, fs.readFileSync(path.join(staging, CHAIN_LOG_FILE)), port, final.entries);
   fs.rmSync(path.join(staging, SEGMENTS_DIR), { recursive: true, force: true });
@@ -184,13 +194,107 @@ function stagedName(entry: ListEntry): string {
   return segmentFileName(entry.recording, entry.segmentIndex);
 }
 
-/** The staging copy of a camera: it starts from the store's verified chain, so only the tail is read. */
+/**
+ * The staging copy of a camera: its chain starts as the store's verified chain at every
+ * docking, so only the tail is read and nothing staged from an earlier chain can mix in;
+ * staged segments are kept (they are checked against their digests).
+ */
 function stagingFor(store: EvidenceStore, deviceId: string, camera: CameraIdentity): string {
   const staging = store.stagingDir(deviceId);
-  fs.mkdirSync(path.join(staging, SEGMENTS_DIR), { recursive: true });
-  fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), `${JSON.stringify(cameraDocument(camera, false), null, 2)}\n`);
-  const chain = path.join(staging, CHAIN_LOG_FILE);
-  const stored = store.cameraDir(deviceId);
-  if (!fs.existsSync(chain) && stored) fs.copyFileSync(path.join(stored, CHAIN_LOG_FILE), chain);
+  try {
+    fs.mkdirSync(path.join(staging, SEGMENTS_DIR), { recursive: true });
+    fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), `${JSON.stringify(cameraDocument(camera, false), null, 2)}\n`);
+    const chain = path.join(staging, CHAIN_LOG_FILE);
+    fs.rmSync(chain, { force: true });
+    const stored = store.cameraDir(deviceId);
+    if (stored) fs.copyFileSync(path.join(stored, CHAIN_LOG_FILE), chain);
+  } catch (error) {
+    throw new Error(`${describeFileError(error, `the dock cannot stage camera ${deviceId} in ${staging}`)}; nothing was read or released`);
+  }
   return staging;
 }
+
+/** A LIST page may not exceed this many entries, and a camera cannot hold segments beyond u32 READ lengths. */
+export const MAX_SEGMENT_BYTES = 0xffff_ffff;
+
+/**
+ * LIST, every page, with the bounds a hostile or broken camera could break: every page moves
+ * forward, no more pages than its records allow, no record or digest twice, lengths a READ can carry.
+ */
+async function listHeldSegments(client: DockClient): Promise<{ entries: ListEntry[]; chainLength: number }> {
+  const entries: ListEntry[] = [];
+  const digests = new Set<string>();
+  let chainLength = 0;
+  let maxPages = 1;
+  for (let from = 0, pages = 0; ; pages++) {
+    if (pages >= maxPages) throw new Error(`${client.where}: the camera's LIST goes on past ${pages} pages (it holds at most ${maxPages * MAX_LIST_ENTRIES} records' worth); refusing it, nothing read`);
+    const page = await client.request({ type: 'list', fromSequence: from }, 'list-reply');
+    chainLength = page.chainLength;
+    if (chainLength > MAX_SEGMENT_BYTES) throw new Error(`${client.where}: the camera declares a chain.log of ${chainLength} bytes, more than a READ can carry (${MAX_SEGMENT_BYTES}); refusing it, nothing read`);
+    maxPages = Math.ceil(page.records / MAX_LIST_ENTRIES) + 1;
+    if (page.entries.length > MAX_LIST_ENTRIES) throw new Error(`${client.where}: a LIST page of ${page.entries.length} entries (at most ${MAX_LIST_ENTRIES}); refusing it`);
+    for (const entry of page.entries) {
+      const digest = toHex(entry.sealedDigest);
+      if (entry.sequence < from || entry.sequence >= page.records) throw new Error(`${client.where}: the camera listed segment record #${entry.sequence} out of order or beyond its ${page.records} records; refusing it, nothing read`);
+      if (digests.has(digest)) throw new Error(`${client.where}: the camera listed segment ${digest} twice (record #${entry.sequence}); refusing it, nothing read or released`);
+      if (entry.sealedLength < 1 || entry.sealedLength > MAX_SEGMENT_BYTES) throw new Error(`${client.where}: the camera declares segment record #${entry.sequence} ${entry.sealedLength} bytes long, beyond what a READ can carry (${MAX_SEGMENT_BYTES}); refusing it, nothing read`);
+      digests.add(digest);
+      entries.push(entry);
+      from = entry.sequence + 1;
+    }
+    if (!page.more || !page.entries.length) break;
+  }
+  return { entries, chainLength };
+}
+
+/** Refuses before reading when the store's disk cannot take what the camera holds. */
+function checkFreeSpace(dir: string, bytes: number, deviceId: string): void {
+  let free: number;
+  try {
+    const stats = fs.statfsSync(dir);
+    free = stats.bavail * stats.bsize;
+  } catch {
+    return; // No statfs here: the writes themselves report a full disk.
+  }
+  if (free < bytes * 2 + 1_000_000) {
+    throw new Error(`the disk holding the evidence store ${dir} is full: camera ${deviceId} holds ${(bytes / 1e6).toFixed(1)} MB to stage and store, ${(free / 1e6).toFixed(1)} MB are free; ` +
+      'free space or move the store, then dock again. Nothing was read or released; the camera keeps its footage');
+  }
+}
+
+/**
+ * The camera's chain must extend the chain the store holds for it: the store's last frame at the
+ * same offset. Otherwise its whole chain is read, compared, and a rollback or fork goes into the
+ * store's log as an alarm; nothing is stored or released from the camera.
+ */
+async function checkContinuity(o: OffloadOptions, deviceId: string, staging: string, chainLength: number): Promise<void> {
+  const stored = o.store.cameraDir(deviceId);
+  if (!stored) return;
+  const held: HeldChain = heldChain(new Uint8Array(fs.readFileSync(path.join(stored, CHAIN_LOG_FILE))));
+  if (!held.frames.length) return;
+  const { start, end } = lastFrameRange(held);
+  if (chainLength >= end) {
+    const last = await readRange(o.client, start, end);
+    if (bytesEqual(last, held.bytes.subarray(start, end))) return;
+  }
+  const offered = await readRange(o.client, 0, chainLength);
+  fs.writeFileSync(path.join(staging, 'offered-chain.log'), offered);
+  const found = compareChains(deviceId, held, offered);
+  if (!found) return;
+  o.store.useDockKey(o.dockKey);
+  const entry = o.store.raiseAlarm({ ...found, deviceId: fromHexId(deviceId) });
+  o.log(`${o.client.where}: ALARM (store log entry #${entry}): ${found.text}`);
+  throw new Error(`${o.client.where}: ALARM: ${found.text}. Nothing was stored or released; the camera stays refused at this store (store log entry #${entry}, docs/STORE.md section 5)`);
+}
+
+async function readRange(client: DockClient, start: number, end: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(end - start);
+  let at = 0;
+  await client.read(DOCK_OBJECT.chain, 0, start, end, (data) => {
+    bytes.set(data, at);
+    at += data.length;
+  });
+  return bytes;
+}
+
+const fromHexId = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));

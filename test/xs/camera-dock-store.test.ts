@@ -167,7 +167,7 @@ describe('dock link over the camera evidence store (XS)', function () {
     // Third docking: the second is not read or stored again, only released; the third is stored.
     const result = await docking();
     assert.deepEqual([result.stored, result.released], [1, 2]);
-    assert.equal(store.auditEntries().filter((e) => e.action === 'store').length, 3, 'each segment stored exactly once');
+    assert.equal(store.logEntries().filter((e) => e.type === 'segment-stored').length, 3, 'each segment stored exactly once');
     assert.ok(store.segments().every((s) => s.releasedAt !== null));
     store.close();
     assert.deepEqual((await status()).held, []);

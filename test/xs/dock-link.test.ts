@@ -138,7 +138,7 @@ describe('dock link: camera side in XS', function () {
     assert.ok(done && pulls >= 60, `offload completed after ${pulls} pulls`);
     assert.ok(resumedAt.length > 5, `segment reads resumed mid-file ${resumedAt.length} times`);
     assert.deepEqual((await cam.status()).held, [], 'every segment released');
-    const stores = store.auditEntries().filter((e) => e.action === 'store');
+    const stores = store.logEntries().filter((e) => e.type === 'segment-stored');
     assert.equal(stores.length, made.length, 'each segment stored exactly once');
     assert.deepEqual(store.segments().map((s) => s.sealedDigest).sort(), made.map((m) => m.digest).sort(), 'nothing lost');
     assert.ok(store.segments().every((s) => s.releasedAt !== null));

@@ -1,0 +1,58 @@
+// Does the chain a camera offers extend the one the store holds? (docs/STORE.md section 5.) A
+// chain only grows, so the store's last frame (its body and the link that hashes everything
+// before it) must sit at the same offset in the camera's chain. If it does not, the dock reads
+// the camera's whole chain and names what happened: a rollback (the camera's chain is a prefix
+// of the held one, records it had signed are gone) or a fork (it diverges at a record).
+import { bytesEqual } from '../../firmware/format/bytes.js';
+import { readChainLog, type ChainLogFrame } from '../../firmware/format/chain-log.js';
+
+export interface HeldChain {
+  bytes: Uint8Array;
+  frames: ChainLogFrame[];
+}
+
+export function heldChain(bytes: Uint8Array): HeldChain {
+  return { bytes, frames: readChainLog(bytes).frames };
+}
+
+/** The byte range of the held chain's last frame: [start, end). */
+export function lastFrameRange(held: HeldChain): { start: number; end: number } {
+  const last = held.frames.at(-1)!;
+  return { start: last.offset, end: last.offset + 4 + last.body.length + 32 };
+}
+
+export interface Discontinuity {
+  kind: 'rollback' | 'fork';
+  heldRecords: number;
+  heldHead: Uint8Array;
+  offeredRecords: number;
+  offeredHead: Uint8Array;
+  /** The first record that differs (for a rollback, the first record that is gone). */
+  divergence: number;
+  text: string;
+}
+
+const sameFrame = (a: ChainLogFrame, b: ChainLogFrame) => bytesEqual(a.body, b.body) && bytesEqual(a.storedLink, b.storedLink);
+
+/** Compares the camera's whole chain with the held one; undefined when it extends it after all. */
+export function compareChains(deviceId: string, held: HeldChain, offeredBytes: Uint8Array): Discontinuity | undefined {
+  const offered = readChainLog(offeredBytes).frames;
+  let divergence = 0;
+  while (divergence < held.frames.length && divergence < offered.length && sameFrame(held.frames[divergence]!, offered[divergence]!)) divergence++;
+  if (divergence === held.frames.length) return undefined;
+  const heldHead = held.frames.at(-1)!.storedLink;
+  const offeredHead = offered.at(-1)?.storedLink ?? new Uint8Array(32);
+  const base = { heldRecords: held.frames.length, heldHead, offeredRecords: offered.length, offeredHead, divergence };
+  if (divergence === offered.length) {
+    return {
+      ...base, kind: 'rollback',
+      text: `camera ${deviceId} was rolled back: it offers a chain of ${offered.length} records, a prefix of the ${held.frames.length} records the store holds; ` +
+        `records #${divergence}..#${held.frames.length - 1}, which it had signed and the dock had stored, are gone from it`,
+    };
+  }
+  return {
+    ...base, kind: 'fork',
+    text: `camera ${deviceId} offers a forked chain: ${offered.length} records that agree with the ${held.frames.length} the store holds up to record #${divergence - 1} ` +
+      `and differ from record #${divergence} on${offered.length > held.frames.length ? ' (a longer fork)' : offered.length < held.frames.length ? ' (a shorter fork)' : ''}`,
+  };
+}
