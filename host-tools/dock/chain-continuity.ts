@@ -1,10 +1,21 @@
 // Does the chain a camera offers extend the one the store holds? (docs/STORE.md section 5.) A
 // chain only grows, so the store's last frame (its body and the link that hashes everything
 // before it) must sit at the same offset in the camera's chain. If it does not, the dock reads
-// the camera's whole chain and names what happened: a rollback (the camera's chain is a prefix
-// of the held one, records it had signed are gone) or a fork (it diverges at a record).
+// the camera's whole chain and names what happened: a rollback (records it had signed are gone,
+// and only boot and docking records follow the older head) or a fork (it recorded otherwise).
 import { bytesEqual } from '../../firmware/format/bytes.js';
 import { readChainLog, type ChainLogFrame } from '../../firmware/format/chain-log.js';
+import { decodeRecord } from '../../firmware/format/chain-records.js';
+
+/** Records any camera adds by booting and docking: after a rollback, these alone follow the old head. */
+function isHousekeeping(frame: ChainLogFrame): boolean {
+  try {
+    const record = decodeRecord(frame.body);
+    return record.kind === 'checkpoint' || (record.kind === 'event' && ['power-on', 'dock-session', 'clock-set'].includes(record.event.type));
+  } catch {
+    return false;
+  }
+}
 
 export interface HeldChain {
   bytes: Uint8Array;
@@ -43,11 +54,12 @@ export function compareChains(deviceId: string, held: HeldChain, offeredBytes: U
   const heldHead = held.frames.at(-1)!.storedLink;
   const offeredHead = offered.at(-1)?.storedLink ?? new Uint8Array(32);
   const base = { heldRecords: held.frames.length, heldHead, offeredRecords: offered.length, offeredHead, divergence };
-  if (divergence === offered.length) {
+  if (offered.slice(divergence).every(isHousekeeping)) {
     return {
       ...base, kind: 'rollback',
-      text: `camera ${deviceId} was rolled back: it offers a chain of ${offered.length} records, a prefix of the ${held.frames.length} records the store holds; ` +
-        `records #${divergence}..#${held.frames.length - 1}, which it had signed and the dock had stored, are gone from it`,
+      text: `camera ${deviceId} was rolled back: its chain agrees with the ${held.frames.length} records the store holds only up to record #${divergence - 1}; ` +
+        `records #${divergence}..#${held.frames.length - 1}, which it had signed and the dock had stored, are gone from it` +
+        (offered.length > divergence ? ` (it has since added ${offered.length - divergence} boot and docking records)` : ''),
     };
   }
   return {

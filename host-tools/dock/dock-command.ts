@@ -46,7 +46,7 @@ export async function runDock(options: DockCommandOptions): Promise<void> {
   }
   const dockKey = readDockKeyFile(port, options.key);
   const cameras = options.cameras === undefined ? undefined : new CameraRegistry(options.cameras, port);
-  const store = EvidenceStore.open(options.store, { capacityBytes: options.capacity });
+  const store = EvidenceStore.open(options.store, { capacityBytes: options.capacity, dockKey, port });
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   log(`dock ${toHex(deriveDockId(port, dockKey.publicKey))}: store ${options.store}, ports ${options.port.join(', ')}${cameras ? `, only the cameras provisioned in ${cameras.dir}` : ''}`);
   const progress = new ProgressLines();
@@ -58,7 +58,8 @@ export async function runDock(options: DockCommandOptions): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await Promise.all(stations.map((s) => s.open()));
+    // With --once a port that is not there is an error; otherwise each slot waits for its port.
+    if (options.once) await Promise.all(stations.map((s) => s.open()));
     const results = await Promise.allSettled(stations.map((s) => s.run()));
     const failed = results.filter((r) => r.status === 'rejected');
     if (failed.length) process.exitCode = 1;
