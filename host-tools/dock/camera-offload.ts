@@ -214,8 +214,10 @@ function stagingFor(store: EvidenceStore, deviceId: string, camera: CameraIdenti
   return staging;
 }
 
-/** A LIST page may not exceed this many entries, and a camera cannot hold segments beyond u32 READ lengths. */
+/** A READ's length is a u32: no object the dock reads may be longer. */
 export const MAX_SEGMENT_BYTES = 0xffff_ffff;
+/** The smallest chain.log frame: length, a record header and one byte, link (FORMAT.md section 5). */
+const MIN_FRAME_BYTES = 4 + 14 + 1 + 32;
 
 /**
  * LIST, every page, with the bounds a hostile or broken camera could break: every page moves
@@ -231,6 +233,8 @@ async function listHeldSegments(client: DockClient): Promise<{ entries: ListEntr
     const page = await client.request({ type: 'list', fromSequence: from }, 'list-reply');
     chainLength = page.chainLength;
     if (chainLength > MAX_SEGMENT_BYTES) throw new Error(`${client.where}: the camera declares a chain.log of ${chainLength} bytes, more than a READ can carry (${MAX_SEGMENT_BYTES}); refusing it, nothing read`);
+    // Every record takes at least MIN_FRAME_BYTES of chain.log: a count beyond that is a lie.
+    if (page.records > Math.max(0, chainLength - 8) / MIN_FRAME_BYTES) throw new Error(`${client.where}: the camera declares ${page.records} records in a chain.log of ${chainLength} bytes, which cannot hold them; refusing it, nothing read`);
     maxPages = Math.ceil(page.records / MAX_LIST_ENTRIES) + 1;
     if (page.entries.length > MAX_LIST_ENTRIES) throw new Error(`${client.where}: a LIST page of ${page.entries.length} entries (at most ${MAX_LIST_ENTRIES}); refusing it`);
     for (const entry of page.entries) {

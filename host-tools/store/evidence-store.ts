@@ -107,16 +107,18 @@ export class EvidenceStore {
     }
     checkStoreFolder(dir);
     const fresh = !fs.existsSync(file);
-    if (!fresh && !fs.existsSync(path.join(dir, LOG_DIR, LOG_ENTRIES_FILE))) {
-      throw new Error(`${dir} was made by an older chaincam, before the store kept a signed log (no ${LOG_DIR}/${LOG_ENTRIES_FILE}); it cannot prove what it holds. Keep it read-only for examination and give the dock a new store`);
-    }
     let db: Database.Database;
     try {
       for (const sub of [OBJECTS_DIR, CAMERAS_DIR, STAGING_DIR, LOG_DIR]) fs.mkdirSync(path.join(dir, sub), { recursive: true });
       db = new Database(file);
+      if (!fresh && !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_log'").get()) {
+        db.close();
+        throw new Error(`${dir} was made by an older chaincam, before the store kept a signed log; it cannot prove what it holds. Keep it as it is for examination and give the dock a new store`);
+      }
       db.exec(STORE_PRAGMAS);
       db.exec(STORE_SCHEMA);
     } catch (error) {
+      if (!(error as NodeJS.ErrnoException).code) throw error;
       throw new Error(describeFileError(error, `cannot open the evidence store ${dir}`));
     }
     const store = new EvidenceStore(dir, db, options);
