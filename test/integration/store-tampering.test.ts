@@ -17,21 +17,7 @@ import { verifyStore, type StoreVerifyOptions } from '../../host-tools/verify/ve
 import { hostPort } from '../support/dock-harness.js';
 import { HostCamera, type FlashImage } from '../support/host-camera.js';
 import { runSubcommand } from '../support/run-subcommand.js';
-
-/** Every file's path, kind, mode, link count, symlink target and bytes: the store as a disk holds it. */
-export function storeFingerprint(dir: string): string {
-  const hash = crypto.createHash('sha256');
-  const walk = (rel: string) => {
-    const full = path.join(dir, rel);
-    const stat = fs.lstatSync(full);
-    hash.update(`${rel}\0${stat.mode}\0${stat.nlink}\0${stat.size}\0${stat.mtimeMs}\0`);
-    if (stat.isSymbolicLink()) hash.update(fs.readlinkSync(full));
-    else if (stat.isDirectory()) for (const name of fs.readdirSync(full).sort()) walk(path.join(rel, name));
-    else hash.update(fs.readFileSync(full));
-  };
-  walk('.');
-  return hash.digest('hex');
-}
+import { storeFingerprint } from '../support/store-fingerprint.js';
 
 describe('the evidence store proves what it holds (verify STORE)', function () {
   this.timeout(120_000);
