@@ -258,6 +258,31 @@ export class EvidenceStore {
     return until;
   }
 
+  /**
+   * Retention's lawful end (Art. 10-7; 30 days, up to 180 when extended): every stored segment
+   * whose recording's retain_until has passed gets a segment-ended entry naming the rule, and
+   * only then are its object and its generation links removed. Returns the segments ended.
+   */
+  endExpiredSegments(): { deviceId: string; recording: number; segmentIndex: number; rule: string }[] {
+    this.#writable('end expired segments');
+    const now = this.#now();
+    const due = this.#db.prepare(`SELECT s.sealed_digest, s.device_id, s.recording, s.segment_index, r.first_stored_at, r.retain_until
+      FROM segments s JOIN recordings r ON r.device_id = s.device_id AND r.recording = s.recording
+      WHERE s.ended_at IS NULL AND r.retain_until <= ? ORDER BY s.device_id, s.record_sequence`).all(now) as Record<string, never>[];
+    const ended = [];
+    for (const row of due) {
+      const days = Math.round((row.retain_until - row.first_stored_at) / DAY_MS);
+      const rule = `retention: recording ${row.recording} kept ${days} days after it was first stored, until ${new Date(row.retain_until).toISOString()}`;
+      this.#commit({ type: 'segment-ended', time: now, sealedDigest: Buffer.from(row.sealed_digest as string, 'hex'), rule }, 'end a segment');
+      const name = segmentFileName(row.recording, row.segment_index);
+      const root = path.join(this.dir, CAMERAS_DIR, row.device_id);
+      for (const gen of fs.existsSync(root) ? fs.readdirSync(root).filter((n) => /^gen-\d+$/.test(n)) : []) fs.rmSync(path.join(root, gen, SEGMENTS_DIR, name), { force: true });
+      fs.rmSync(this.objectPath(row.sealed_digest), { force: true });
+      ended.push({ deviceId: row.device_id as string, recording: row.recording as number, segmentIndex: row.segment_index as number, rule });
+    }
+    return ended;
+  }
+
   recording(deviceId: string, recording: number): Record<string, unknown> | undefined {
     return this.#db.prepare('SELECT * FROM recordings WHERE device_id = ? AND recording = ?').get(deviceId, recording) as Record<string, unknown> | undefined;
   }

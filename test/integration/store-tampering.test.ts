@@ -95,6 +95,20 @@ describe('the evidence store proves what it holds (verify STORE)', function () {
     assert.equal(storeFingerprint(dir), before, 'verify changed the store');
   });
 
+  it("retention's lawful end: each ended segment is in the log with its rule, and the store still verifies", () => {
+    const later = Date.now() + 31 * 86_400_000;
+    const store = EvidenceStore.open(dir, { dockKey, now: () => later });
+    const ended = store.endExpiredSegments();
+    const entries = store.logEntries().filter((e) => e.type === 'segment-ended');
+    store.close();
+    assert.equal(ended.length, 6);
+    assert.equal(entries.length, 6);
+    assert.match(ended[0]!.rule, /^retention: recording 1 kept 30 days after it was first stored, until /);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'objects')), []);
+    const report = verify({ cameraFiles: [cameraPub] });
+    assert.ok(report.ok, report.failures.join('\n'));
+  });
+
   describe('segment deleted', () => {
     it('its object: named as gone, with its log entry', () => {
       fs.rmSync(path.join(dir, 'objects', `${segmentRow(1, 1).sealed_digest}.seg`));
