@@ -151,6 +151,21 @@ describe('the dock refuses rolled-back, forked and broken cameras, and bad store
     assert.deepEqual(fs.readdirSync(other), ['letter.txt']);
   });
 
+  it('a crash between the log and the database: the next open replays the log, and the store verifies', async () => {
+    const camera = HostCamera.create();
+    camera.record(1, [6_000]);
+    EvidenceStore.open(storeDir(), { dockKey }).close();
+    const db = path.join(storeDir(), 'evidence.sqlite');
+    const empty = fs.readFileSync(db); // the database as it was before this docking's commits
+    await dock(camera);
+    fs.writeFileSync(db, empty);
+    assert.equal(verifyStore(storeDir(), hostPort).ok, false, 'the database lost its rows');
+    EvidenceStore.open(storeDir(), { dockKey }).close();
+    const report = verifyStore(storeDir(), hostPort);
+    assert.ok(report.ok, report.failures.join('\n'));
+    assert.equal(report.segments, 1);
+  });
+
   it('verify on an empty folder says it is not evidence', () => {
     const empty = path.join(dir, 'empty');
     fs.mkdirSync(empty);
