@@ -16,7 +16,9 @@ import { hashFile } from '../verify/sealed-file-hash.js';
 import { verifyEvidence } from '../verify/verify-evidence.js';
 import type { EvidenceStore } from '../store/evidence-store.js';
 import { describeFileError } from '../store/durable-files.js';
-import { compareChains, heldChain, lastFrameRange, type HeldChain } from './chain-continuity.js';
+import { compareChains, heldChain, type HeldChain } from './chain-continuity.js';
+import { readChainLog } from '../../firmware/format/chain-log.js';
+import { genesisLink, nextLink } from '../../firmware/format/chain.js';
 import type { DockClient } from './dock-client.js';
 import { authenticateCamera, type DockKey } from './dock-handshake.js';
 
@@ -85,7 +87,6 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
 
   const { entries, chainLength } = await listHeldSegments(client);
   const staging = stagingFor(store, deviceId, camera);
-  await checkContinuity(o, deviceId, staging, chainLength);
   const toRead = entries.filter((e) => !store.segment(toHex(e.sealedDigest)));
   const totalBytes = chainLength + toRead.reduce((n, e) => n + e.sealedLength, 0);
   checkFreeSpace(store.dir, totalBytes, deviceId);
@@ -119,7 +120,7 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
     }
   };
 
-  await stage(path.join(staging, CHAIN_LOG_FILE), DOCK_OBJECT.chain, 0, chainLength);
+  await stageChain(o, camera, staging, chainLength, (file, length) => stage(file, DOCK_OBJECT.chain, 0, length));
   for (const entry of entries) {
     const file = path.join(staging, SEGMENTS_DIR, stagedName(entry));
     const digest = toHex(entry.sealedDigest);
@@ -194,20 +195,12 @@ function stagedName(entry: ListEntry): string {
   return segmentFileName(entry.recording, entry.segmentIndex);
 }
 
-/**
- * The staging copy of a camera: its chain starts as the store's verified chain at every
- * docking, so only the tail is read and nothing staged from an earlier chain can mix in;
- * staged segments are kept (they are checked against their digests).
- */
+/** The staging copy of a camera: its chain starts from the store's verified chain, so only the tail is read. */
 function stagingFor(store: EvidenceStore, deviceId: string, camera: CameraIdentity): string {
   const staging = store.stagingDir(deviceId);
   try {
     fs.mkdirSync(path.join(staging, SEGMENTS_DIR), { recursive: true });
     fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), `${JSON.stringify(cameraDocument(camera, false), null, 2)}\n`);
-    const chain = path.join(staging, CHAIN_LOG_FILE);
-    fs.rmSync(chain, { force: true });
-    const stored = store.cameraDir(deviceId);
-    if (stored) fs.copyFileSync(path.join(stored, CHAIN_LOG_FILE), chain);
   } catch (error) {
     throw new Error(`${describeFileError(error, `the dock cannot stage camera ${deviceId} in ${staging}`)}; nothing was read or released`);
   }
@@ -267,28 +260,50 @@ function checkFreeSpace(dir: string, bytes: number, deviceId: string): void {
 }
 
 /**
- * The camera's chain must extend the chain the store holds for it: the store's last frame at the
- * same offset. Otherwise its whole chain is read, compared, and a rollback or fork goes into the
- * store's log as an alarm; nothing is stored or released from the camera.
+ * Stages the camera's chain.log: the staged copy (which starts as, and must extend, the chain the
+ * store holds) plus the tail read from its length, the offset a pulled cable left it at. If the
+ * camera's chain is shorter, or the tail does not link onto the staged copy, the dock reads the
+ * camera's whole chain and compares it with the held one: a rollback or fork goes into the
+ * store's log as an alarm and nothing is stored or released from the camera; otherwise (a staged
+ * tail from an earlier attempt that went wrong) the camera's chain as read replaces it.
  */
-async function checkContinuity(o: OffloadOptions, deviceId: string, staging: string, chainLength: number): Promise<void> {
+async function stageChain(o: OffloadOptions, camera: CameraIdentity, staging: string, chainLength: number, stage: (file: string, length: number) => Promise<void>): Promise<void> {
+  const deviceId = toHex(camera.deviceId);
+  const file = path.join(staging, CHAIN_LOG_FILE);
   const stored = o.store.cameraDir(deviceId);
-  if (!stored) return;
-  const held: HeldChain = heldChain(new Uint8Array(fs.readFileSync(path.join(stored, CHAIN_LOG_FILE))));
-  if (!held.frames.length) return;
-  const { start, end } = lastFrameRange(held);
-  if (chainLength >= end) {
-    const last = await readRange(o.client, start, end);
-    if (bytesEqual(last, held.bytes.subarray(start, end))) return;
+  const held: HeldChain | undefined = stored ? heldChain(new Uint8Array(fs.readFileSync(path.join(stored, CHAIN_LOG_FILE)))) : undefined;
+  if (held) {
+    const staged = fs.existsSync(file) ? new Uint8Array(fs.readFileSync(file)) : new Uint8Array(0);
+    if (staged.length < held.bytes.length || !bytesEqual(staged.subarray(0, held.bytes.length), held.bytes)) fs.writeFileSync(file, held.bytes);
+  }
+  const stagedLength = fs.existsSync(file) ? fs.statSync(file).size : 0;
+  if (!held || (chainLength >= stagedLength)) {
+    await stage(file, chainLength);
+    if (!held || linksOnto(o.port, camera, new Uint8Array(fs.readFileSync(file)))) return;
   }
   const offered = await readRange(o.client, 0, chainLength);
   fs.writeFileSync(path.join(staging, 'offered-chain.log'), offered);
   const found = compareChains(deviceId, held, offered);
-  if (!found) return;
+  if (!found) {
+    fs.writeFileSync(file, offered);
+    return;
+  }
   o.store.useDockKey(o.dockKey);
-  const entry = o.store.raiseAlarm({ ...found, deviceId: fromHexId(deviceId) });
+  const entry = o.store.raiseAlarm({ ...found, deviceId: camera.deviceId });
   o.log(`${o.client.where}: ALARM (store log entry #${entry}): ${found.text}`);
   throw new Error(`${o.client.where}: ALARM: ${found.text}. Nothing was stored or released; the camera stays refused at this store (store log entry #${entry}, docs/STORE.md section 5)`);
+}
+
+/** Every frame of the chain delimits and its stored link is the link recomputed from the genesis. */
+function linksOnto(port: CryptoPort, camera: CameraIdentity, chain: Uint8Array): boolean {
+  const { frames, problem } = readChainLog(chain);
+  if (problem) return false;
+  let link = genesisLink(port, camera.deviceId, camera.publicKey);
+  for (const frame of frames) {
+    link = nextLink(port, link, frame.body);
+    if (!bytesEqual(link, frame.storedLink)) return false;
+  }
+  return true;
 }
 
 async function readRange(client: DockClient, start: number, end: number): Promise<Uint8Array> {
@@ -301,4 +316,3 @@ async function readRange(client: DockClient, start: number, end: number): Promis
   return bytes;
 }
 
-const fromHexId = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));

@@ -1,7 +1,6 @@
 // Does the chain a camera offers extend the one the store holds? (docs/STORE.md section 5.) A
-// chain only grows, so the store's last frame (its body and the link that hashes everything
-// before it) must sit at the same offset in the camera's chain. If it does not, the dock reads
-// the camera's whole chain and names what happened: a rollback (records it had signed are gone,
+// chain only grows, so the camera's tail must link onto the held chain. If it does not, the dock
+// reads the camera's whole chain, compares it record by record, and names what happened: a rollback (records it had signed are gone,
 // and only boot and docking records follow the older head) or a fork (it recorded otherwise).
 import { bytesEqual } from '../../firmware/format/bytes.js';
 import { readChainLog, type ChainLogFrame } from '../../firmware/format/chain-log.js';
@@ -24,12 +23,6 @@ export interface HeldChain {
 
 export function heldChain(bytes: Uint8Array): HeldChain {
   return { bytes, frames: readChainLog(bytes).frames };
-}
-
-/** The byte range of the held chain's last frame: [start, end). */
-export function lastFrameRange(held: HeldChain): { start: number; end: number } {
-  const last = held.frames.at(-1)!;
-  return { start: last.offset, end: last.offset + 4 + last.body.length + 32 };
 }
 
 export interface Discontinuity {
