@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { toHex } from '../../firmware/format/bytes.js';
 import { deriveDockId } from '../../firmware/format/dock-proofs.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
-import { EvidenceStore } from '../store/evidence-store.js';
+import { EvidenceStore, checkStoreFolder } from '../store/evidence-store.js';
 import { CameraRegistry } from '../keys/camera-registry.js';
 import { createDockKeyFile, readDockKeyFile } from './dock-key.js';
 import { DockStation } from './dock-station.js';
@@ -40,6 +40,7 @@ export function registerDockCommand(program: Command): void {
 
 export async function runDock(options: DockCommandOptions): Promise<void> {
   const port = new NodeCryptoPort();
+  checkStoreFolder(options.store); // Before anything is written: a bad --store changes nothing.
   if (options.newKey && !fs.existsSync(options.key)) {
     const key = createDockKeyFile(port, options.key);
     process.stdout.write(`dock key ${options.key} created; enrol this public key on the cameras:\n${toHex(key.publicKey)}\n`);

@@ -66,7 +66,7 @@ export function isEvidenceStore(dir: string): boolean {
  * A folder the dock may make a store in: a new or empty folder, or a store already. Anything
  * else (a file, a folder of other files) is refused before a byte is written there.
  */
-function checkStoreFolder(dir: string): void {
+export function checkStoreFolder(dir: string): void {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(dir);

@@ -149,6 +149,11 @@ describe('the dock refuses rolled-back, forked and broken cameras, and bad store
     fs.writeFileSync(path.join(other, 'letter.txt'), 'hello');
     assert.throws(() => EvidenceStore.open(other, { dockKey }), /is not an evidence store \(no evidence\.sqlite\) and already holds other files \(letter\.txt\)/);
     assert.deepEqual(fs.readdirSync(other), ['letter.txt']);
+    const cli = runSubcommand('host-tools/dock/dock-command.ts', 'registerDockCommand',
+      ['dock', '--port', path.join(dir, 'no-port'), '--store', file, '--key', path.join(dir, 'dock.key'), '--new-key', '--once']);
+    assert.equal(cli.status, 1);
+    assert.match(cli.stderr, /README\.md is a file, not an evidence store folder: give --store a new or empty folder/);
+    assert.equal(fs.existsSync(path.join(dir, 'dock.key')), false, 'nothing written, not even the new key');
   });
 
   it('a crash between the log and the database: the next open replays the log, and the store verifies', async () => {
