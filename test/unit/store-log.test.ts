@@ -10,6 +10,7 @@ import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { decodeStoreEntry, encodeStoreEntry, type StoreEntry } from '../../host-tools/store/store-log-entries.js';
 import { LOG_CHECKPOINT_FILE, LOG_DIR, StoreLogWriter, leafHash, openCheckpoint, signCheckpoint, treeHash } from '../../host-tools/store/store-log.js';
+import { documentedStoreExamples, storeExamples } from '../../host-tools/store/store-examples.js';
 
 const port = new NodeCryptoPort();
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -83,5 +84,13 @@ describe('the store log (docs/STORE.md section 3)', () => {
       assert.throws(() => decodeStoreEntry(Uint8Array.of(...bytes, 0)), /trailing|end/i, `${entry.type} with a trailing byte`);
     }
     assert.throws(() => decodeStoreEntry(Uint8Array.of(0x7f, 0, 0, 0, 0, 0, 0, 0, 1)), /unknown store log entry type 127/);
+  });
+
+  it('docs/STORE.md shows the worked example the code produces today, and its checkpoint verifies', () => {
+    const withoutSignature = (text: string) => text.replace(/^\u2014 .*$/m, '— SIGNATURE');
+    assert.equal(withoutSignature(documentedStoreExamples()), withoutSignature(storeExamples()), 'run: npx tsx host-tools/store/store-examples.ts --write');
+    const note = /```\n([\s\S]*?)```/.exec(documentedStoreExamples())![1]!;
+    const dockPublicKey = Uint8Array.from(Buffer.from(/dock public key: `([0-9a-f]+)`/.exec(documentedStoreExamples())![1]!, 'hex'));
+    assert.equal(openCheckpoint(port, note, dockPublicKey).size, 3);
   });
 });
