@@ -1,11 +1,11 @@
-// Export: decrypt verified segments for playback, each with a JSON sidecar holding its
-// metadata and a chain proof (the records from it to the checkpoint that signs it), so
-// the file can be checked later against the camera key alone.
+// Export: decrypt verified footage for playback with JSON sidecars holding its metadata and a
+// chain proof, so the files can be checked later against the camera key alone. By default one
+// file per recording (recording-export.ts); with `segments`, one file per sealed segment.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { toHex } from '../../firmware/format/bytes.js';
-import { decodeRecord, type CheckpointRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
+import { decodeRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
 import { readChainLog } from '../../firmware/format/chain-log.js';
 import { LEGAL_GROUNDS, MEDIA_TYPES } from '../../firmware/format/record-codes.js';
 import { CHAIN_LOG_FILE, SEGMENTS_DIR, segmentFileName } from '../evidence/evidence-layout.js';
@@ -13,6 +13,8 @@ import { readAgencyKey } from '../keys/key-files.js';
 import { verifyEvidence, type ChainEntry } from '../verify/verify-evidence.js';
 import { describeNotice } from '../verify/recording-tally.js';
 import { decryptSegmentFile } from './segment-decryption.js';
+import { chainProof, recordingFacts } from './recording-facts.js';
+import { exportRecording } from './recording-export.js';
 
 export interface ExportOptions {
   port: CryptoPort;
@@ -21,6 +23,10 @@ export interface ExportOptions {
   cameraFile?: string;
   /** Export what authenticates even though the set does not verify. */
   force?: boolean;
+  /** One file per sealed segment instead of one per recording. */
+  segments?: boolean;
+  /** Only this recording. */
+  recording?: number;
 }
 
 export interface ExportResult {
@@ -39,14 +45,31 @@ export function exportEvidence(dir: string, options: ExportOptions): ExportResul
   if (!camera) throw new Error(`${dir}: no usable camera identity, nothing can be exported`);
   fs.mkdirSync(options.outDir, { recursive: true });
   const result: ExportResult = { verified: report.ok, exported: [], skipped: [] };
-  for (const { record, entry } of segmentRecords(dir, entries, report.ok)) {
+  const wanted = (recording: number): boolean => options.recording === undefined || recording === options.recording;
+  let perSegment = segmentRecords(dir, entries, report.ok).filter(({ record }) => wanted(record.recording));
+  if (!options.segments) {
+    const context = { port, agency, dir, outDir: options.outDir, entries, camera, verified: report.ok };
+    for (const facts of recordingFacts(entries).values()) {
+      if (!wanted(facts.recording) || !facts.segments.length) continue;
+      try {
+        result.exported.push(exportRecording(context, facts));
+      } catch (error) {
+        if (!options.force) throw error;
+        result.skipped.push({ file: `recording ${facts.recording}`, reason: (error as Error).message });
+      }
+    }
+    // With --force, segments past the chain's first failure carry no proof: exported one by one.
+    perSegment = perSegment.filter(({ entry }) => entry === undefined);
+  }
+  for (const { record, entry } of perSegment) {
     const base = segmentFileName(record.recording, record.segmentIndex).replace(/\.seg$/, '');
     const sealedFile = path.join(dir, SEGMENTS_DIR, `${base}.seg`);
     if (!fs.existsSync(sealedFile)) {
       result.skipped.push({ file: sealedFile, reason: 'not on this storage (released to the dock)' });
       continue;
     }
-    const proof = entry ? chainProof(entries, entry) : undefined;
+    const end = entry ? entries.findIndex((e, i) => i > entries.indexOf(entry) && e.record.kind === 'checkpoint') : -1;
+    const proof = entry && end >= 0 ? chainProof(entries, entries.indexOf(entry), end) : undefined;
     try {
       const decrypted = decryptSegmentFile(port, agency, sealedFile, path.join(options.outDir, base));
       const finalMedia = decrypted.file;
@@ -104,22 +127,4 @@ function segmentRecords(dir: string, verified: ChainEntry[], ok: boolean): { rec
     } catch { /* undecodable: nothing to export from it */ }
   }
   return out;
-}
-
-/** Records from the segment's to the first checkpoint after it, with the link before them. */
-function chainProof(entries: ChainEntry[], from: ChainEntry): object | undefined {
-  const start = entries.indexOf(from);
-  const end = entries.findIndex((e, i) => i > start && e.record.kind === 'checkpoint');
-  if (end < 0) return undefined;
-  const checkpoint = entries[end]!.record as CheckpointRecord;
-  const segment = from.record as SegmentRecord;
-  return {
-    method: 'docs/FORMAT.md "Chain proof": link = SHA-256("chaincam/link/v1" 00 || previous link || record); the checkpoint signs its head link',
-    segmentRecord: segment.sequence,
-    previousLink: toHex(from.previousLink),
-    records: entries.slice(start, end + 1).map((e) => ({ sequence: e.record.sequence, kind: e.record.kind, record: toHex(e.body), link: toHex(e.link) })),
-    checkpoint: {
-      sequence: checkpoint.sequence, time: checkpoint.time, headLink: toHex(checkpoint.headLink), signature: toHex(checkpoint.signature),
-    },
-  };
 }

@@ -42,7 +42,7 @@ export function exportStore(storeDir: string, options: StoreExportOptions): Expo
           fs.symlinkSync(store.objectPath(segment.sealedDigest), path.join(view, SEGMENTS_DIR, segmentFileName(segment.recording, segment.segmentIndex)));
         }
         const outDir = path.join(options.outDir, camera.deviceId);
-        const one = exportEvidence(view, { ...options, outDir });
+        const one = exportEvidence(view, { ...options, outDir, recording: options.recording });
         result.verified &&= one.verified;
         result.exported.push(...one.exported);
         // Segments of other recordings were left out of the view on purpose.

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runShift, shiftPaths } from '../../host-tools/scenario/shift-runner.js';
 import { readScenario, parseScenario } from '../../host-tools/scenario/scenario-file.js';
+import { checkSidecarProof } from '../support/sidecar-proof.js';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
 
@@ -34,6 +35,11 @@ describe('the main job: a shift recorded, docked, stored, verified and exported'
     assert.ok(avi && fs.existsSync(avi), 'an exported AVI');
     const probe = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', avi!], { encoding: 'utf8' });
     assert.deepEqual(probe.stdout.trim().split('\n'), ['mjpeg', 'pcm_s16le']);
+    assert.match(path.basename(avi!), /^r\d{6}\.avi$/, 'one file for the whole recording');
+    const sidecar = JSON.parse(fs.readFileSync(avi!.replace(/\.avi$/, '.json'), 'utf8'));
+    assert.ok(sidecar.segments.length > 1 && sidecar.segments.every((s: { inMedia: unknown }) => s.inMedia), 'every segment of the recording is in the file');
+    assert.equal(sidecar.clock.corrected, true, 'the docking set the clock after the recording');
+    checkSidecarProof(sidecar);
     for (const picture of ['shift-1-indicators.png', 'shift-1-sign-recording.png']) assert.ok(fs.existsSync(path.join(data, 'pictures', picture)), picture);
     const verify = chaincam('verify', path.join(data, 'store'));
     assert.equal(verify.status, 0, verify.stdout);

@@ -79,9 +79,9 @@ describe('evidence commands', () => {
     assert.match((await run('verify', path.join(tmp, 'garbage'))).out, /not a chaincam key file/);
   });
 
-  it('export decrypts verified segments to playable files with a sidecar and a chain proof', async () => {
+  it('export --segments decrypts verified segments to files with a sidecar and a chain proof each', async () => {
     const out = path.join(tmp, 'export');
-    const result = await run('export', path.join(VECTORS, 'valid'), '--key', path.join(VECTORS, 'keys/agency.key'), '-o', out);
+    const result = await run('export', path.join(VECTORS, 'valid'), '--key', path.join(VECTORS, 'keys/agency.key'), '-o', out, '--segments');
     assert.equal(result.code, 0, result.error);
     assert.deepEqual(fs.readdirSync(out).sort(), ['r000001-s0001.avi', 'r000001-s0001.json', 'r000002-s0000.avi', 'r000002-s0000.json']);
     assert.deepEqual(new Uint8Array(fs.readFileSync(path.join(out, 'r000001-s0001.avi'))), sampleFootage('r1s1', 200));
@@ -92,11 +92,20 @@ describe('evidence commands', () => {
     assert.match(result.out, /skipped .*r000001-s0000\.seg: not on this storage \(released/);
   });
 
+  it('export by recording refuses segments that are not the AVIs a camera records, leaving nothing', async () => {
+    // The vectors' footage is sample bytes under the AVI media type: it cannot be joined.
+    const out = path.join(tmp, 'by-recording');
+    const result = await run('export', path.join(VECTORS, 'valid'), '--key', path.join(VECTORS, 'keys/agency.key'), '-o', out);
+    assert.equal(result.code, 1);
+    assert.match(result.error, /segments\/r000001-s0001\.seg \(decrypted\): chunk LIST at 12 runs past the end; not an AVI segment as chaincam records it \(export it with --segments/);
+    assert.deepEqual(fs.readdirSync(out), []);
+  });
+
   it('export refuses unverified evidence unless --force, and a wrong or public key', async () => {
     const refused = await run('export', path.join(VECTORS, 'segment-byte-flip'), '--key', path.join(VECTORS, 'keys/agency.key'), '-o', path.join(tmp, 'a'));
     assert.equal(refused.code, 1);
     assert.match(refused.error, /does not verify: .*Export refuses unverified evidence.*--force/);
-    const forced = await run('export', path.join(VECTORS, 'segment-byte-flip'), '--key', path.join(VECTORS, 'keys/agency.key'), '-o', path.join(tmp, 'b'), '--force');
+    const forced = await run('export', path.join(VECTORS, 'segment-byte-flip'), '--key', path.join(VECTORS, 'keys/agency.key'), '-o', path.join(tmp, 'b'), '--force', '--segments');
     assert.equal(forced.code, 1);
     assert.deepEqual(fs.readdirSync(path.join(tmp, 'b')).sort(), ['r000002-s0000.avi', 'r000002-s0000.json']);
     assert.match(forced.out, /r000001-s0001\.seg: payload tag does not match/);

@@ -3,6 +3,7 @@
 // reads with the right frame count, rate, duration and an audio stream.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import type { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
+import { checkSidecarProof } from '../support/sidecar-proof.js';
 import { bootCapture, chainRecords, eventsOf, provision, writeAgencyKey } from './capture-support.js';
 
 function ffprobe(file: string): Record<string, string>[] {
@@ -50,9 +52,22 @@ describe('capture: camera and microphone to sealed AVI segments (XS)', function 
     writeAgencyKey(key);
     const out = path.join(dir, 'out');
     execFileSync(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'export', flash, '--key', key, '-o', out], { encoding: 'utf8' });
+    assert.deepEqual(fs.readdirSync(out).sort(), ['r000001.avi', 'r000001.json'], 'one file and one sidecar for the recording');
+    const whole = ffprobe(path.join(out, 'r000001.avi'));
+    assert.equal(Number(whole.find((s) => s.codec_type === 'video')!.nb_read_frames), 25, 'all three segments, joined');
+    assert.equal(Number(whole.find((s) => s.codec_type === 'video')!.duration), 2.5);
+    const sidecar = JSON.parse(fs.readFileSync(path.join(out, 'r000001.json'), 'utf8'));
+    assert.deepEqual(sidecar.segments.map((s: { inMedia: { firstFrame: number; frames: number } }) => [s.inMedia.firstFrame, s.inMedia.frames]), [[0, 10], [10, 10], [20, 5]]);
+    assert.equal(sidecar.start.legalGround, 1);
+    assert.deepEqual(sidecar.gaps, []);
+    checkSidecarProof(sidecar);
+    assert.equal(sidecar.mediaSha256, createHash('sha256').update(fs.readFileSync(path.join(out, 'r000001.avi'))).digest('hex'));
+
+    const segmentsOut = path.join(dir, 'segments-out');
+    execFileSync(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'export', flash, '--key', key, '-o', segmentsOut, '--segments'], { encoding: 'utf8' });
     const expected = [10, 10, 5];
     expected.forEach((frames, index) => {
-      const streams = ffprobe(path.join(out, `r000001-s000${index}.avi`));
+      const streams = ffprobe(path.join(segmentsOut, `r000001-s000${index}.avi`));
       const video = streams.find((s) => s.codec_type === 'video')!;
       const audio = streams.find((s) => s.codec_type === 'audio')!;
       assert.equal(video.codec_name, 'mjpeg');
