@@ -58,7 +58,14 @@ export function verifyStore(dir: string, port: CryptoPort, options: StoreVerifyO
   const report: StoreVerifyReport = { ok: false, store: dir, cameras: [], segments: 0, pending: 0, logEntries: 0, bytesHashed: 0, failures: [], notes: [], alarms: [] };
   const failures = report.failures;
   const pinned = pinnedCameras(port, options);
-  const db = new Database(path.join(dir, STORE_DB_FILE), { readonly: true, fileMustExist: true });
+  let db: Database.Database;
+  try {
+    db = new Database(path.join(dir, STORE_DB_FILE), { readonly: true, fileMustExist: true });
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    failures.push(`${STORE_DB_FILE} cannot be read as a database (${(error as Error).message}): it was damaged or replaced`);
+    return report;
+  }
   try {
     const log = checkStoreLog(dir, port, options.dockKeyFile ? readDockPublicKey(options.dockKeyFile) : undefined, failures);
     report.logEntries = log.entries.length;

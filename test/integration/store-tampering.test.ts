@@ -233,6 +233,11 @@ describe('the evidence store proves what it holds (verify STORE)', function () {
     fails(/gen-000002\/segments\/r000003-s0001\.seg is not a segment the store's log holds for this camera: a file posing as footage \(or as a lost segment\)/);
   });
 
+  it('the database replaced by something that is not one: named, not a crash', () => {
+    fs.writeFileSync(path.join(dir, 'evidence.sqlite'), 'not a database at all, but long enough to look like a file of one '.repeat(20));
+    fails(/evidence\.sqlite cannot be read as a database .*: it was damaged or replaced/);
+  });
+
   describe('the signed log itself', () => {
     it('an entry edited: the Merkle root no longer matches the checkpoint', () => {
       const file = path.join(dir, 'log', 'entries');
