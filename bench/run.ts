@@ -6,6 +6,7 @@ import { dockGoodput } from './dock-goodput.js';
 import { journalCost } from './journal-cost.js';
 import { sealCost } from './seal-cost.js';
 import { captureCost } from './capture-cost.js';
+import { storeVerifyThroughput } from './store-verify-throughput.js';
 
 const benches: [string, () => Promise<Record<string, number>>][] = [
   ['firmware boot cost (XS)', bootCost],
@@ -15,6 +16,7 @@ const benches: [string, () => Promise<Record<string, number>>][] = [
   ['dock link: goodput over ptys', dockGoodput],
   ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],
   ['indicator journal and bench commands (XS)', journalCost],
+  ['evidence store: verify STORE against sha256sum over the same bytes', () => storeVerifyThroughput({ sizeMb: 256 })],
 ];
 
 for (const [name, bench] of benches) {

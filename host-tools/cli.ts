@@ -9,6 +9,7 @@ import { registerKeysCommand } from './keys/keys-command.js';
 import { registerLogCommand } from './log/log-command.js';
 import { registerProvisionCommand } from './provision/provision-command.js';
 import { registerSimCommand } from './sim/sim-command.js';
+import { registerStoreCommand } from './store/store-command.js';
 import { registerVerifyCommand } from './verify/verify-command.js';
 
 /** Thrown for conditions the user can fix; printed without a stack trace. */
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDockCommand(program);
   registerProvisionCommand(program);
   registerExportCommand(program);
+  registerStoreCommand(program);
   registerFlashCommand(program);
   registerLogCommand(program);
   registerFontCommand(program);

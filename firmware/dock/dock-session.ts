@@ -13,6 +13,10 @@ import { cameraAuthMessage, decodeReceiptFields, deriveDockId, dockAuthMessage, 
 import type { DockEvidence } from './dock-evidence.js';
 import { isHighS } from '../format/deterministic-ecdsa.js';
 
+/** SET-TIME's valid range (PROTOCOL.md section 9): 2020-01-01 to 2100-01-01 UTC, in ms. */
+export const SET_TIME_MIN_MS = 1_577_836_800_000;
+export const SET_TIME_MAX_MS = 4_102_444_800_000;
+
 /** A session with no valid frame for this long is over (a cable pull): it is closed in the chain. */
 export const DOCK_IDLE_TIMEOUT_MS = 30_000;
 
@@ -120,7 +124,7 @@ export class DockSession {
       case 'read': return this.#read(m.object, m.sequence, m.offset, m.length, code);
       case 'ack': return this.#ack(m.object, m.sequence, m.nextOffset);
       case 'release': return this.#release(m.receipt, m.signature, code);
-      case 'set-time': return this.#setTime(m.time);
+      case 'set-time': return this.#setTime(m.time, code);
       case 'bench': return this.#bench(m.command, m.argument);
       case 'close':
         this.#endSession();
@@ -238,11 +242,15 @@ export class DockSession {
     this.#send({ type: 'released', segmentSequence: receipt.segmentSequence, receiptDigest: digest });
   }
 
-  #setTime(time: number): void {
+  #setTime(time: number, code: number): void {
+    if (!(time >= SET_TIME_MIN_MS && time <= SET_TIME_MAX_MS)) {
+      return this.#error(DOCK_ERROR.malformed, code, `SET-TIME ${time} is outside ${SET_TIME_MIN_MS}..${SET_TIME_MAX_MS} (2020-01-01..2100-01-01 UTC); the clock is unchanged`);
+    }
     const previousTime = Math.max(0, Math.floor(this.#o.clock.now()));
-    this.#o.clock.set(time);
+    // On the record first: if the chain cannot take it, the clock stays as it was.
     this.#o.evidence.events.record({ type: 'clock-set', previousTime, newTime: time, source: 1 });
     this.#o.evidence.checkpoint(); // So the chain the dock reads next is signed to its end.
+    this.#o.clock.set(time);
     this.#send({ type: 'time-set', previousTime, newTime: time });
   }
 

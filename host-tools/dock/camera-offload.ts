@@ -15,6 +15,11 @@ import { cameraDocument, type CameraIdentity } from '../keys/key-files.js';
 import { hashFile } from '../verify/sealed-file-hash.js';
 import { verifyEvidence } from '../verify/verify-evidence.js';
 import type { EvidenceStore } from '../store/evidence-store.js';
+import { describeFileError } from '../store/durable-files.js';
+import { compareChains, heldChain, type HeldChain } from './chain-continuity.js';
+import { checkFreeSpace, listHeldSegments } from './held-segment-list.js';
+import { readChainLog } from '../../firmware/format/chain-log.js';
+import { genesisLink, nextLink } from '../../firmware/format/chain.js';
 import type { DockClient } from './dock-client.js';
 import { authenticateCamera, type DockKey } from './dock-handshake.js';
 
@@ -70,23 +75,22 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
   const camera: CameraIdentity = { publicKey: hello.cameraPublicKey, deviceId: hello.deviceId, label: hello.label };
   log(`${client.where}: camera ${deviceId} "${hello.label}" authenticated`);
 
+  const alarms = store.alarms(deviceId);
+  if (alarms.length) {
+    const alarm = alarms[0]!;
+    throw new Error(`${client.where}: camera ${deviceId} is refused: store log entry #${alarm.logEntry} holds an alarm (${alarm.kind}) about it since ${new Date(alarm.raisedAt).toISOString()}: ${alarm.text}. ` +
+      'Nothing is stored or released from it; take it out of service and have its flash examined (docs/STORE.md section 5)');
+  }
+
   const time = now();
   const set = await client.request({ type: 'set-time', time }, 'time-set');
   log(`${client.where}: camera ${deviceId} clock set from ${new Date(set.previousTime).toISOString()} to ${new Date(set.newTime).toISOString()} (was ${((set.previousTime - set.newTime) / 1000).toFixed(3)} s off)`);
 
-  const entries: ListEntry[] = [];
-  let chainLength = 0;
-  for (let from = 0; ;) {
-    const page = await client.request({ type: 'list', fromSequence: from }, 'list-reply');
-    chainLength = page.chainLength;
-    entries.push(...page.entries);
-    if (!page.more || !page.entries.length) break;
-    from = page.entries.at(-1)!.sequence + 1;
-  }
-
+  const { entries, chainLength } = await listHeldSegments(client);
   const staging = stagingFor(store, deviceId, camera);
   const toRead = entries.filter((e) => !store.segment(toHex(e.sealedDigest)));
   const totalBytes = chainLength + toRead.reduce((n, e) => n + e.sealedLength, 0);
+  checkFreeSpace(store.dir, totalBytes, deviceId);
   let doneBytes = 0;
   const report = () => o.progress?.({ deviceId, label: hello.label, doneBytes, totalBytes });
   let bytesRead = 0;
@@ -102,7 +106,11 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
     const fd = fs.openSync(file, 'a');
     try {
       await client.read(object, sequence, have, length, (data) => {
-        fs.writeSync(fd, data);
+        try {
+          fs.writeSync(fd, data);
+        } catch (error) {
+          throw new Error(`${describeFileError(error, `the dock cannot stage ${file}`)}; nothing was released, the camera keeps its footage`);
+        }
         bytesRead += data.length;
       }, (next) => {
         doneBytes = base + next - have;
@@ -113,7 +121,7 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
     }
   };
 
-  await stage(path.join(staging, CHAIN_LOG_FILE), DOCK_OBJECT.chain, 0, chainLength);
+  await stageChain(o, camera, staging, chainLength, (file, length) => stage(file, DOCK_OBJECT.chain, 0, length));
   for (const entry of entries) {
     const file = path.join(staging, SEGMENTS_DIR, stagedName(entry));
     const digest = toHex(entry.sealedDigest);
@@ -135,6 +143,7 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
     fs.rmSync(path.join(staging, CHAIN_LOG_FILE), { force: true }); // Read it whole next time.
     throw new Error(`${client.where}: camera ${deviceId} evidence does not verify, nothing stored or released: ${verified.report.failure?.message}`);
   }
+  store.useDockKey(o.dockKey);
   store.pinCamera(camera);
   const last = verified.entries.at(-1)!;
   const records = new Map(verified.entries.map((e) => [e.record.sequence, e.record]));
@@ -154,12 +163,14 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
       deviceId: hello.deviceId, dockId: auth.dockId, segmentSequence: entry.sequence, sealedLength: entry.sealedLength,
       sealedDigest: entry.sealedDigest, storedTime: now(), records: last.record.sequence + 1, headLink: last.link, storeId: 0,
     });
+    // The receipt is in the store's signed log, whole, before the camera can act on it.
+    store.recordReceipt(fields, signature);
     const reply = await client.request({ type: 'release', receipt: fields, signature }, 'released');
     const expected = receiptDigest(port, fields, signature);
     if (reply.segmentSequence !== entry.sequence || !bytesEqual(reply.receiptDigest, expected)) {
       throw new Error(`${client.where}: camera confirmed a different release than the receipt sent for record #${entry.sequence}`);
     }
-    store.recordRelease(digest, toHex(expected), toHex(auth.dockId));
+    store.recordRelease(digest, toHex(expected), 'reply');
     released++;
   }
 
@@ -172,7 +183,8 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
   for (const { record } of final.entries) {
     if (record.kind !== 'event' || record.event.type !== 'release') continue;
     const digest = toHex(record.event.sealedDigest);
-    if (store.segment(digest)?.releasedAt === null) store.recordRelease(digest, toHex(record.event.receiptDigest), 'from the camera chain');
+    const receipt = toHex(record.event.receiptDigest);
+    if (store.segment(digest)?.releasedAt === null && store.issuedReceipt(receipt)) store.recordRelease(digest, receipt, 'chain');
   }
   store.commitChain(camera, fs.readFileSync(path.join(staging, CHAIN_LOG_FILE)), port, final.entries);
   fs.rmSync(path.join(staging, SEGMENTS_DIR), { recursive: true, force: true });
@@ -184,13 +196,72 @@ function stagedName(entry: ListEntry): string {
   return segmentFileName(entry.recording, entry.segmentIndex);
 }
 
-/** The staging copy of a camera: it starts from the store's verified chain, so only the tail is read. */
+/** The staging copy of a camera: its chain starts from the store's verified chain, so only the tail is read. */
 function stagingFor(store: EvidenceStore, deviceId: string, camera: CameraIdentity): string {
   const staging = store.stagingDir(deviceId);
-  fs.mkdirSync(path.join(staging, SEGMENTS_DIR), { recursive: true });
-  fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), `${JSON.stringify(cameraDocument(camera, false), null, 2)}\n`);
-  const chain = path.join(staging, CHAIN_LOG_FILE);
-  const stored = store.cameraDir(deviceId);
-  if (!fs.existsSync(chain) && stored) fs.copyFileSync(path.join(stored, CHAIN_LOG_FILE), chain);
+  try {
+    fs.mkdirSync(path.join(staging, SEGMENTS_DIR), { recursive: true });
+    fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), `${JSON.stringify(cameraDocument(camera, false), null, 2)}\n`);
+  } catch (error) {
+    throw new Error(`${describeFileError(error, `the dock cannot stage camera ${deviceId} in ${staging}`)}; nothing was read or released`);
+  }
   return staging;
 }
+
+/**
+ * Stages the camera's chain.log: the staged copy (which starts as, and must extend, the chain the
+ * store holds) plus the tail read from its length, the offset a pulled cable left it at. If the
+ * camera's chain is shorter, or the tail does not link onto the staged copy, the dock reads the
+ * camera's whole chain and compares it with the held one: a rollback or fork goes into the
+ * store's log as an alarm and nothing is stored or released from the camera; otherwise (a staged
+ * tail from an earlier attempt that went wrong) the camera's chain as read replaces it.
+ */
+async function stageChain(o: OffloadOptions, camera: CameraIdentity, staging: string, chainLength: number, stage: (file: string, length: number) => Promise<void>): Promise<void> {
+  const deviceId = toHex(camera.deviceId);
+  const file = path.join(staging, CHAIN_LOG_FILE);
+  const stored = o.store.cameraDir(deviceId);
+  const held: HeldChain | undefined = stored ? heldChain(new Uint8Array(fs.readFileSync(path.join(stored, CHAIN_LOG_FILE)))) : undefined;
+  if (held) {
+    const staged = fs.existsSync(file) ? new Uint8Array(fs.readFileSync(file)) : new Uint8Array(0);
+    if (staged.length < held.bytes.length || !bytesEqual(staged.subarray(0, held.bytes.length), held.bytes)) fs.writeFileSync(file, held.bytes);
+  }
+  const stagedLength = fs.existsSync(file) ? fs.statSync(file).size : 0;
+  if (!held || (chainLength >= stagedLength)) {
+    await stage(file, chainLength);
+    if (!held || linksOnto(o.port, camera, new Uint8Array(fs.readFileSync(file)))) return;
+  }
+  const offered = await readRange(o.client, 0, chainLength);
+  fs.writeFileSync(path.join(staging, 'offered-chain.log'), offered);
+  const found = compareChains(deviceId, held, offered);
+  if (!found) {
+    fs.writeFileSync(file, offered);
+    return;
+  }
+  o.store.useDockKey(o.dockKey);
+  const entry = o.store.raiseAlarm({ ...found, deviceId: camera.deviceId });
+  o.log(`${o.client.where}: ALARM (store log entry #${entry}): ${found.text}`);
+  throw new Error(`${o.client.where}: ALARM: ${found.text}. Nothing was stored or released; the camera stays refused at this store (store log entry #${entry}, docs/STORE.md section 5)`);
+}
+
+/** Every frame of the chain delimits and its stored link is the link recomputed from the genesis. */
+function linksOnto(port: CryptoPort, camera: CameraIdentity, chain: Uint8Array): boolean {
+  const { frames, problem } = readChainLog(chain);
+  if (problem) return false;
+  let link = genesisLink(port, camera.deviceId, camera.publicKey);
+  for (const frame of frames) {
+    link = nextLink(port, link, frame.body);
+    if (!bytesEqual(link, frame.storedLink)) return false;
+  }
+  return true;
+}
+
+async function readRange(client: DockClient, start: number, end: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(end - start);
+  let at = 0;
+  await client.read(DOCK_OBJECT.chain, 0, start, end, (data) => {
+    bytes.set(data, at);
+    at += data.length;
+  });
+  return bytes;
+}
+

@@ -155,7 +155,13 @@ export class DockClient {
     const sink = this.#sink;
     if (!sink || m.object !== sink.object || m.sequence !== sink.sequence || m.offset !== sink.next) return;
     const data = m.data.length > sink.end - sink.next ? m.data.subarray(0, sink.end - sink.next) : m.data;
-    sink.write(data, sink.next);
+    try {
+      sink.write(data, sink.next);
+    } catch (error) {
+      // The dock cannot keep what arrived (a full disk): this read fails, saying so; nothing is ACKed.
+      sink.fail(error as Error);
+      return;
+    }
     sink.next += data.length;
     // ACK only what was written: the window's flow control, and the offset a resume starts from.
     // One ACK per half window keeps the camera sending (each ACK costs it a delivery) and, at

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { toHex } from '../../firmware/format/bytes.js';
 import { deriveDockId } from '../../firmware/format/dock-proofs.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
-import { EvidenceStore } from '../store/evidence-store.js';
+import { EvidenceStore, checkStoreFolder } from '../store/evidence-store.js';
 import { CameraRegistry } from '../keys/camera-registry.js';
 import { createDockKeyFile, readDockKeyFile } from './dock-key.js';
 import { DockStation } from './dock-station.js';
@@ -40,13 +40,14 @@ export function registerDockCommand(program: Command): void {
 
 export async function runDock(options: DockCommandOptions): Promise<void> {
   const port = new NodeCryptoPort();
+  checkStoreFolder(options.store); // Before anything is written: a bad --store changes nothing.
   if (options.newKey && !fs.existsSync(options.key)) {
     const key = createDockKeyFile(port, options.key);
     process.stdout.write(`dock key ${options.key} created; enrol this public key on the cameras:\n${toHex(key.publicKey)}\n`);
   }
   const dockKey = readDockKeyFile(port, options.key);
   const cameras = options.cameras === undefined ? undefined : new CameraRegistry(options.cameras, port);
-  const store = EvidenceStore.open(options.store, { capacityBytes: options.capacity });
+  const store = EvidenceStore.open(options.store, { capacityBytes: options.capacity, dockKey, port });
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   log(`dock ${toHex(deriveDockId(port, dockKey.publicKey))}: store ${options.store}, ports ${options.port.join(', ')}${cameras ? `, only the cameras provisioned in ${cameras.dir}` : ''}`);
   const progress = new ProgressLines();
@@ -58,7 +59,8 @@ export async function runDock(options: DockCommandOptions): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await Promise.all(stations.map((s) => s.open()));
+    // With --once a port that is not there is an error; otherwise each slot waits for its port.
+    if (options.once) await Promise.all(stations.map((s) => s.open()));
     const results = await Promise.allSettled(stations.map((s) => s.run()));
     const failed = results.filter((r) => r.status === 'rejected');
     if (failed.length) process.exitCode = 1;

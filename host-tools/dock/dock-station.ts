@@ -56,10 +56,18 @@ export class DockStation {
 
   /** Runs until stop(), or after one camera with `once`; resolves with the last offload. */
   async run(): Promise<OffloadResult | undefined> {
-    if (!this.#client) await this.open();
     const { log, port } = this.#o;
+    if (!this.#client) {
+      try {
+        await this.open();
+      } catch (error) {
+        // A camera's USB port appears only when it is plugged in: without --once, wait for it.
+        if (this.#o.once) throw error;
+        log(`${(error as Error).message}; waiting for ${this.#o.path} to appear (plug in the camera)`);
+      }
+    }
     let last: OffloadResult | undefined;
-    log(`${this.#o.path}: waiting for a camera`);
+    if (this.#port?.isOpen) log(`${this.#o.path}: waiting for a camera`);
     while (!this.#stopped) {
       if (!this.#port?.isOpen) {
         await this.#reopen();
@@ -93,7 +101,8 @@ export class DockStation {
 
   async #reopen(): Promise<void> {
     const { path, log } = this.#o;
-    log(`${path} is gone; waiting for it to come back (dock the camera again)`);
+    const seen = this.#port !== undefined;
+    if (seen) log(`${path} is gone; waiting for it to come back (dock the camera again)`);
     while (!this.#stopped) {
       await sleep(REOPEN_MS);
       if (this.#stopped) return;
@@ -103,7 +112,7 @@ export class DockStation {
         continue;
       }
       if (this.#stopped) return this.stop(); // stop() came while it was opening
-      log(`${path} is back; waiting for a camera`);
+      log(`${path} is ${seen ? 'back' : 'there'}; waiting for a camera`);
       return;
     }
   }

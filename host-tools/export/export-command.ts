@@ -20,9 +20,13 @@ export function registerExportCommand(program: Command): void {
       return n;
     })
     .option('--device <id>', "from a store: only this camera's footage (device id in hex)")
-    .action((dir: string, options: { key: string; out: string; camera?: string; force?: boolean; segments?: boolean; recording?: number; device?: string }) => {
-      const common = { port: new NodeCryptoPort(), agencyKeyFile: options.key, outDir: options.out, cameraFile: options.camera, force: options.force, segments: options.segments, recording: options.recording };
-      const result = isEvidenceStore(dir) ? exportStore(dir, { ...common, deviceId: options.device }) : exportEvidence(dir, common);
+    .option('--cameras <dir>', 'from a store: the provisioned cameras (KEYDIR/cameras); a store holding any other camera is not exported')
+    .option('--dock-key <file>', "from a store: the dock's key file that must have signed the store's log")
+    .action((dir: string, options: { key: string; out: string; camera?: string; force?: boolean; segments?: boolean; recording?: number; device?: string; cameras?: string; dockKey?: string }) => {
+      const common = { port: new NodeCryptoPort(), agencyKeyFile: options.key, outDir: options.out, force: options.force, segments: options.segments, recording: options.recording };
+      const result = isEvidenceStore(dir)
+        ? exportStore(dir, { ...common, deviceId: options.device, cameraFiles: options.camera ? [options.camera] : undefined, camerasDir: options.cameras, dockKeyFile: options.dockKey })
+        : exportEvidence(dir, { ...common, cameraFile: options.camera });
       for (const file of result.exported) process.stdout.write(`exported ${file}\n`);
       for (const skip of result.skipped) process.stdout.write(`skipped ${skip.file}: ${skip.reason}\n`);
       if (!result.verified) {

@@ -246,7 +246,10 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
   }
 
   // The dock's evidence store: verify everything, then export this shift's first recording.
-  const store = verifyStore(paths.store, new NodeCryptoPort());
+  // Held to the cameras provisioning recorded and to this dock's key, as an auditor would.
+  const provisioned = path.join(paths.keys, 'cameras');
+  const pinning = { camerasDir: fs.existsSync(provisioned) ? provisioned : undefined, dockKeyFile: path.join(paths.keys, 'dock.key') };
+  const store = verifyStore(paths.store, new NodeCryptoPort(), pinning);
   if (!store.ok) {
     result.ok = false;
     result.problems.push(...store.failures);
@@ -254,7 +257,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
   log(`verify: ${store.ok ? 'VERIFIED' : 'FAILED'}: ${store.cameras.length} camera(s), ${store.segments} stored segments${store.failures.length ? `; ${store.failures[0]}` : ''}`);
   const first = result.recordings[0];
   if (first !== undefined && store.ok) {
-    const exported = exportStore(paths.store, { port: new NodeCryptoPort(), agencyKeyFile: agencyKey, outDir: path.join(paths.exports, `shift-${shift}`), recording: first });
+    const exported = exportStore(paths.store, { port: new NodeCryptoPort(), agencyKeyFile: agencyKey, outDir: path.join(paths.exports, `shift-${shift}`), recording: first, ...pinning });
     result.exported = exported.exported;
   }
   // Report this run's recordings and any others the store now holds that no finished shift

@@ -25,3 +25,17 @@ export function fsyncDirectory(dir: string): void {
     fs.closeSync(fd);
   }
 }
+
+/** A file-system error as what it is, for a person at the dock: full disk, permissions, a bad folder. */
+export function describeFileError(error: unknown, what: string): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOSPC': return `${what}: the disk is full (ENOSPC); free space on it or move the store to a larger disk`;
+    case 'EDQUOT': return `${what}: the disk quota is used up (EDQUOT); raise the quota or free space`;
+    case 'EACCES': case 'EPERM': return `${what}: permission denied (${e.code}); run the dock as a user who may write there`;
+    case 'EROFS': return `${what}: the disk is read-only (EROFS); remount it read-write or use another store`;
+    case 'ENOTDIR': return `${what}: a part of the path is a file, not a folder (ENOTDIR)`;
+    case 'EIO': return `${what}: the disk reported an input/output error (EIO); check the disk`;
+    default: return `${what}: ${e.message ?? String(error)}`;
+  }
+}

@@ -1,28 +1,39 @@
-// The dock's embedded evidence store: SQLite (better-sqlite3) for records and the audit trail,
-// sealed segments as content-addressed files (objects/<sha256>.seg), and per camera a verified
-// copy of its evidence in the camera's own layout (cameras/<device>/current -> gen-N, with
-// chain.log, camera.pub and segments/ hard-linked to the objects) so `chaincam verify` reads it.
+// The dock's embedded evidence store (docs/STORE.md): SQLite (better-sqlite3) for records,
+// sealed segments as content-addressed files (objects/<sha256>.seg), per camera a verified copy
+// of its evidence in the camera's own layout (cameras/<device>/current -> gen-N, with chain.log,
+// camera.pub and segments/ hard-linked to the objects), and the signed log (log/) of everything
+// stored, every receipt issued, every chain committed and every alarm. The log comes first:
+// each change is appended to it and signed, then replayed into the database (store-replay.ts).
 //
 //   STORE/evidence.sqlite   STORE/objects/ab12….seg   STORE/cameras/<device>/current/…
+//   STORE/log/entries  STORE/log/checkpoint
 //   STORE/staging/<device>/  what a dock has received but not yet verified (resume point)
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { toHex } from '../../firmware/format/bytes.js';
 import type { SegmentRecord } from '../../firmware/format/chain-records.js';
+import { encodeRecord } from '../../firmware/format/chain-records.js';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { receiptDigest } from '../../firmware/format/dock-proofs.js';
+import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
 import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, segmentFileName } from '../evidence/evidence-layout.js';
 import { cameraDocument, type CameraIdentity } from '../keys/key-files.js';
 import { verifyEvidence, type ChainEntry } from '../verify/verify-evidence.js';
 import {
-  CAMERAS_DIR, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, OBJECTS_DIR, STAGING_DIR, STORE_DB_FILE, STORE_SCHEMA, type AuditAction,
+  CAMERAS_DIR, MAX_RETENTION_DAYS, OBJECTS_DIR, STAGING_DIR, STORE_DB_FILE, STORE_PRAGMAS, STORE_SCHEMA,
 } from './store-schema.js';
-import { fsyncDirectory, writeFileDurably } from './durable-files.js';
+import { describeFileError, fsyncDirectory, writeFileDurably } from './durable-files.js';
+import { ALARM_KIND, RELEASE_SOURCE, decodeStoreEntry, encodeStoreEntry, type StoreEntry } from './store-log-entries.js';
+import { LOG_DIR, LOG_ENTRIES_FILE, StoreLogWriter, readLogFrames } from './store-log.js';
+import { applyStoreEntry } from './store-replay.js';
 
 const DAY_MS = 86_400_000;
 
 /** The store will not take this segment (full, read-only, failing disk): no receipt may go out. */
 export class StoreRefusal extends Error {}
+
+export interface StoreDockKey { publicKey: Uint8Array; privateKey: Uint8Array }
 
 export interface EvidenceStoreOptions {
   /** Refuse every write, as a store on a read-only medium would. */
@@ -30,6 +41,9 @@ export interface EvidenceStoreOptions {
   /** Refuse a segment that would take the objects past this many bytes (a full store). */
   capacityBytes?: number;
   now?: () => number;
+  /** The dock's key, which signs the log; a writer may also give it later (useDockKey). */
+  dockKey?: StoreDockKey;
+  port?: CryptoPort;
 }
 
 export interface StoredSegment {
@@ -42,8 +56,30 @@ export interface StoredSegment {
   releasedAt: number | null;
 }
 
+export interface StoreAlarm { logEntry: number; deviceId: string; kind: string; raisedAt: number; heldRecords: number; offeredRecords: number; divergence: number; text: string }
+
 export function isEvidenceStore(dir: string): boolean {
   return fs.existsSync(path.join(dir, STORE_DB_FILE));
+}
+
+/**
+ * A folder the dock may make a store in: a new or empty folder, or a store already. Anything
+ * else (a file, a folder of other files) is refused before a byte is written there.
+ */
+export function checkStoreFolder(dir: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new Error(describeFileError(error, `cannot use ${dir} as an evidence store`));
+  }
+  if (!stat.isDirectory()) throw new Error(`${dir} is a file, not an evidence store folder: give --store a new or empty folder (or an existing store)`);
+  if (isEvidenceStore(dir)) return;
+  const others = fs.readdirSync(dir);
+  if (others.length) {
+    throw new Error(`${dir} is not an evidence store (no ${STORE_DB_FILE}) and already holds other files (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}); give --store a new or empty folder`);
+  }
 }
 
 export class EvidenceStore {
@@ -51,12 +87,16 @@ export class EvidenceStore {
   readonly #db: Database.Database;
   readonly #options: EvidenceStoreOptions;
   readonly #now: () => number;
+  readonly #port: CryptoPort;
+  #dockKey: StoreDockKey | undefined;
+  #log: StoreLogWriter | undefined;
 
   private constructor(dir: string, db: Database.Database, options: EvidenceStoreOptions) {
     this.dir = dir;
     this.#db = db;
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#port = options.port ?? new NodeCryptoPort();
   }
 
   static open(dir: string, options: EvidenceStoreOptions = {}): EvidenceStore {
@@ -65,15 +105,51 @@ export class EvidenceStore {
       if (!fs.existsSync(file)) throw new Error(`${dir} is not an evidence store (no ${STORE_DB_FILE})`);
       return new EvidenceStore(dir, new Database(file, { readonly: true, fileMustExist: true }), options);
     }
-    for (const sub of [OBJECTS_DIR, CAMERAS_DIR, STAGING_DIR]) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+    checkStoreFolder(dir);
+    const fresh = !fs.existsSync(file);
     let db: Database.Database;
     try {
+      for (const sub of [OBJECTS_DIR, CAMERAS_DIR, STAGING_DIR, LOG_DIR]) fs.mkdirSync(path.join(dir, sub), { recursive: true });
       db = new Database(file);
+      if (!fresh && !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_log'").get()) {
+        db.close();
+        throw new Error(`${dir} was made by an older chaincam, before the store kept a signed log; it cannot prove what it holds. Keep it as it is for examination and give the dock a new store`);
+      }
+      db.exec(STORE_PRAGMAS);
       db.exec(STORE_SCHEMA);
     } catch (error) {
-      throw new Error(`cannot open the evidence store database ${file}: ${(error as Error).message}`);
+      if (!(error as NodeJS.ErrnoException).code) throw error;
+      throw new Error(describeFileError(error, `cannot open the evidence store ${dir}`));
     }
-    return new EvidenceStore(dir, db, options);
+    const store = new EvidenceStore(dir, db, options);
+    store.#log = new StoreLogWriter(dir, store.#port);
+    store.#catchUp();
+    if (options.dockKey) store.useDockKey(options.dockKey);
+    return store;
+  }
+
+  /** The log is written before the database: entries a crash kept from the database are replayed. */
+  #catchUp(): void {
+    const applied = (this.#db.prepare('SELECT entries FROM store_log WHERE id = 1').get() as { entries: number } | undefined)?.entries ?? 0;
+    if (applied >= this.#log!.size) return;
+    const entries = this.logEntries();
+    this.#db.transaction(() => {
+      for (let i = applied; i < entries.length; i++) applyStoreEntry(this.#db, this.#port, entries[i]!, i);
+    })();
+  }
+
+  /** The dock key that signs this store's log; a store is kept by one dock key. */
+  useDockKey(dockKey: StoreDockKey): void {
+    const kept = this.dockPublicKey();
+    if (kept && toHex(kept) !== toHex(dockKey.publicKey)) {
+      throw new Error(`evidence store ${this.dir} is kept by the dock with public key ${toHex(kept).slice(0, 16)}…, not by this dock's key: give this dock its own store`);
+    }
+    this.#dockKey = dockKey;
+  }
+
+  dockPublicKey(): Uint8Array | undefined {
+    const row = this.#db.prepare('SELECT dock_public_key FROM store_log WHERE id = 1').get() as { dock_public_key: string } | undefined;
+    return row ? Uint8Array.from(Buffer.from(row.dock_public_key, 'hex')) : undefined;
   }
 
   close(): void {
@@ -106,14 +182,12 @@ export class EvidenceStore {
 
   /** Pins a camera's key on first contact (trust on first use at the agency's dock). */
   pinCamera(identity: CameraIdentity): void {
-    this.#writable('pin a camera');
-    this.#db.prepare('INSERT OR IGNORE INTO cameras (device_id, public_key, label, first_seen) VALUES (?, ?, ?, ?)')
-      .run(toHex(identity.deviceId), toHex(identity.publicKey), identity.label, this.#now());
+    if (this.pinnedCameraKey(toHex(identity.deviceId))) return;
+    this.#commit({ type: 'camera-pinned', time: this.#now(), deviceId: identity.deviceId, publicKey: identity.publicKey, label: identity.label }, 'pin a camera');
   }
 
   assignOfficer(deviceId: string, officer: string): void {
-    this.#writable('assign an officer');
-    this.#db.prepare('UPDATE cameras SET officer = ? WHERE device_id = ?').run(officer, deviceId);
+    this.#commit({ type: 'officer-assigned', time: this.#now(), deviceId: Buffer.from(deviceId, 'hex'), officer }, 'assign an officer');
   }
 
   segment(sealedDigest: string): StoredSegment | undefined {
@@ -130,9 +204,9 @@ export class EvidenceStore {
   }
 
   /**
-   * Stores one verified sealed segment: the file is copied to objects/, fsync'd and renamed, then
-   * one transaction records the segment, its recording and an audit entry. Only after this
-   * returns may a receipt go out. Throws StoreRefusal when the store cannot take it.
+   * Stores one verified sealed segment: the file is copied to objects/, fsync'd and renamed,
+   * then the segment record goes into the signed log and the database. Only after this returns
+   * may a receipt go out. Throws StoreRefusal when the store cannot take it.
    */
   storeSegment(deviceId: string, record: SegmentRecord, stagedFile: string): void {
     const digest = toHex(record.sealedDigest);
@@ -146,73 +220,103 @@ export class EvidenceStore {
     try {
       if (!fs.existsSync(object)) writeFileDurably(object, fs.readFileSync(stagedFile));
     } catch (error) {
-      throw new StoreRefusal(`evidence store ${this.dir} cannot write ${object}: ${(error as Error).message}`);
+      fs.rmSync(`${object}.${process.pid}.tmp`, { force: true });
+      throw new StoreRefusal(`${describeFileError(error, `evidence store ${this.dir} cannot write ${object}`)}; segment ${record.recording}/${record.segmentIndex} not stored, no receipt sent, the camera keeps it`);
     }
-    const now = this.#now();
-    const officer = (this.#db.prepare('SELECT officer FROM cameras WHERE device_id = ?').get(deviceId) as { officer: string | null } | undefined)?.officer ?? null;
-    this.#db.transaction(() => {
-      this.#db.prepare(`INSERT INTO segments (sealed_digest, device_id, recording, segment_index, record_sequence, sealed_length, legal_ground,
-        notice_indicators, notice_reason, notice_text, start_time, end_time, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(digest, deviceId, record.recording, record.segmentIndex, record.sequence, record.sealedLength, record.legalGround,
-          record.noticeIndicators, record.noticeReason, record.noticeText, record.startTime, record.endTime, now);
-      this.#db.prepare(`INSERT INTO recordings (device_id, recording, officer, legal_ground, notice_indicators, notice_reason, notice_text,
-        start_time, end_time, first_stored_at, retain_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (device_id, recording) DO UPDATE SET legal_ground = excluded.legal_ground,
-          notice_indicators = notice_indicators & excluded.notice_indicators,
-          notice_reason = CASE WHEN excluded.notice_reason <> 0 THEN excluded.notice_reason ELSE notice_reason END,
-          notice_text = CASE WHEN excluded.notice_text <> '' THEN excluded.notice_text ELSE notice_text END,
-          start_time = min(start_time, excluded.start_time), end_time = max(end_time, excluded.end_time)`)
-        .run(deviceId, record.recording, officer, record.legalGround, record.noticeIndicators, record.noticeReason, record.noticeText,
-          record.startTime, record.endTime, now, now + DEFAULT_RETENTION_DAYS * DAY_MS);
-      this.#audit('store', deviceId, record.recording, { sealedDigest: digest, segmentIndex: record.segmentIndex, sequence: record.sequence, bytes: record.sealedLength });
-    })();
+    this.#commit({ type: 'segment-stored', time: this.#now(), deviceId: Buffer.from(deviceId, 'hex'), recordBody: encodeRecord(record) }, `store segment ${record.recording}/${record.segmentIndex}`);
   }
 
-  /** The camera confirmed it freed the segment for this receipt. */
-  recordRelease(sealedDigest: string, receiptDigest: string, dockId: string): void {
+  /** A receipt about to go out, kept whole (fields and dock signature) before the camera sees it. */
+  recordReceipt(fields: Uint8Array, signature: Uint8Array): string {
+    this.#commit({ type: 'receipt-issued', time: this.#now(), fields, signature }, 'keep a receipt');
+    return toHex(receiptDigest(this.#port, fields, signature));
+  }
+
+  /** True when this store issued the receipt with this digest. */
+  issuedReceipt(receiptDigestHex: string): boolean {
+    return this.#db.prepare('SELECT 1 FROM receipts WHERE receipt_digest = ?').get(receiptDigestHex) !== undefined;
+  }
+
+  /** The camera confirmed it freed the segment for this receipt (its RELEASED reply, or its chain). */
+  recordRelease(sealedDigest: string, receiptDigestHex: string, source: 'reply' | 'chain' = 'reply'): void {
     const segment = this.segment(sealedDigest);
     if (!segment) throw new Error(`release of segment ${sealedDigest} that the store does not hold`);
-    this.#writable('record a release');
-    this.#db.transaction(() => {
-      this.#db.prepare('UPDATE segments SET released_at = ?, receipt_digest = ? WHERE sealed_digest = ?').run(this.#now(), receiptDigest, sealedDigest);
-      this.#audit('release', segment.deviceId, segment.recording, { sealedDigest, receiptDigest, dockId, segmentIndex: segment.segmentIndex });
-    })();
+    if (segment.releasedAt !== null) return;
+    this.#commit({ type: 'segment-released', time: this.#now(), sealedDigest: Buffer.from(sealedDigest, 'hex'), receiptDigest: Buffer.from(receiptDigestHex, 'hex'), source: RELEASE_SOURCE[source] }, 'record a release');
   }
 
-  /** Retention: 30 days by default, extendable up to 180 days after storing, with an audit entry. */
+  /** Retention: 30 days by default, extendable up to 180 days after storing, in the log. */
   extendRetention(deviceId: string, recording: number, days: number, reason: string, by: string): number {
     if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) throw new Error(`retention must be 1-${MAX_RETENTION_DAYS} days, got ${days}`);
-    if (!reason.trim()) throw new Error('extending retention needs a reason for the audit trail');
+    if (!reason.trim()) throw new Error('extending retention needs a reason for the log');
     this.#writable('extend retention');
     const row = this.#db.prepare('SELECT first_stored_at, retain_until FROM recordings WHERE device_id = ? AND recording = ?').get(deviceId, recording) as { first_stored_at: number; retain_until: number } | undefined;
     if (!row) throw new Error(`no recording ${recording} of camera ${deviceId} in the store`);
     const until = row.first_stored_at + days * DAY_MS;
     if (until <= row.retain_until) return row.retain_until;
-    this.#db.transaction(() => {
-      this.#db.prepare('UPDATE recordings SET retain_until = ? WHERE device_id = ? AND recording = ?').run(until, deviceId, recording);
-      this.#audit('retention', deviceId, recording, { from: row.retain_until, to: until, days, reason, by });
-    })();
+    this.#commit({ type: 'retention', time: this.#now(), deviceId: Buffer.from(deviceId, 'hex'), recording, retainUntil: until, reason, by }, 'extend retention');
     return until;
+  }
+
+  /**
+   * Retention's lawful end (Art. 10-7; 30 days, up to 180 when extended): every stored segment
+   * whose recording's retain_until has passed gets a segment-ended entry naming the rule, and
+   * only then are its object and its generation links removed. Returns the segments ended.
+   */
+  endExpiredSegments(): { deviceId: string; recording: number; segmentIndex: number; rule: string }[] {
+    this.#writable('end expired segments');
+    const now = this.#now();
+    const due = this.#db.prepare(`SELECT s.sealed_digest, s.device_id, s.recording, s.segment_index, r.first_stored_at, r.retain_until
+      FROM segments s JOIN recordings r ON r.device_id = s.device_id AND r.recording = s.recording
+      WHERE s.ended_at IS NULL AND r.retain_until <= ? ORDER BY s.device_id, s.record_sequence`).all(now) as Record<string, never>[];
+    const ended = [];
+    for (const row of due) {
+      const days = Math.round((row.retain_until - row.first_stored_at) / DAY_MS);
+      const rule = `retention: recording ${row.recording} kept ${days} days after it was first stored, until ${new Date(row.retain_until).toISOString()}`;
+      this.#commit({ type: 'segment-ended', time: now, sealedDigest: Buffer.from(row.sealed_digest as string, 'hex'), rule }, 'end a segment');
+      const name = segmentFileName(row.recording, row.segment_index);
+      const root = path.join(this.dir, CAMERAS_DIR, row.device_id);
+      for (const gen of fs.existsSync(root) ? fs.readdirSync(root).filter((n) => /^gen-\d+$/.test(n)) : []) fs.rmSync(path.join(root, gen, SEGMENTS_DIR, name), { force: true });
+      fs.rmSync(this.objectPath(row.sealed_digest), { force: true });
+      ended.push({ deviceId: row.device_id as string, recording: row.recording as number, segmentIndex: row.segment_index as number, rule });
+    }
+    return ended;
   }
 
   recording(deviceId: string, recording: number): Record<string, unknown> | undefined {
     return this.#db.prepare('SELECT * FROM recordings WHERE device_id = ? AND recording = ?').get(deviceId, recording) as Record<string, unknown> | undefined;
   }
 
-  /** Appends to the audit trail (verify and export record themselves here). */
-  audit(action: AuditAction, deviceId: string | null, recording: number | null, detail: Record<string, unknown>): void {
-    this.#writable(`audit ${action}`);
-    this.#audit(action, deviceId, recording, detail);
+  /** Every entry of the signed log, in order (decoded; verify checks the signatures). */
+  logEntries(): StoreEntry[] {
+    const file = path.join(this.dir, LOG_DIR, LOG_ENTRIES_FILE);
+    if (!fs.existsSync(file)) return [];
+    return readLogFrames(new Uint8Array(fs.readFileSync(file))).frames.map((f) => decodeStoreEntry(f.bytes));
   }
 
-  auditEntries(): { id: number; at: number; action: AuditAction; device_id: string | null; recording: number | null; detail: string }[] {
-    return this.#db.prepare('SELECT * FROM audit ORDER BY id').all() as never;
+  /** Alarms raised for a camera (a rollback or fork refused at the dock), oldest first. */
+  alarms(deviceId?: string): StoreAlarm[] {
+    const rows = (deviceId ? this.#db.prepare('SELECT * FROM alarms WHERE device_id = ? ORDER BY log_entry').all(deviceId)
+      : this.#db.prepare('SELECT * FROM alarms ORDER BY log_entry').all()) as Record<string, never>[];
+    return rows.map((r) => ({ logEntry: r.log_entry, deviceId: r.device_id, kind: r.kind, raisedAt: r.raised_at, heldRecords: r.held_records, offeredRecords: r.offered_records, divergence: r.divergence, text: r.text }));
+  }
+
+  /** Writes an alarm to the log: this camera's chain no longer extends the one the store holds. */
+  raiseAlarm(alarm: Omit<Extract<StoreEntry, { type: 'alarm' }>, 'type' | 'time' | 'kind'> & { kind: keyof typeof ALARM_KIND }): number {
+    this.#commit({ ...alarm, type: 'alarm', time: this.#now(), kind: ALARM_KIND[alarm.kind] }, 'raise an alarm');
+    return this.#log!.size - 1;
+  }
+
+  /** The chain generations the store committed for a camera, oldest first. */
+  chains(deviceId: string): { generation: number; chainLength: number; records: number; headLink: string }[] {
+    return (this.#db.prepare('SELECT generation, chain_length, records, head_link FROM chains WHERE device_id = ? ORDER BY generation').all(deviceId) as Record<string, never>[])
+      .map((r) => ({ generation: r.generation, chainLength: r.chain_length, records: r.records, headLink: r.head_link }));
   }
 
   /**
    * Replaces a camera's verified copy with a newer chain: a new generation directory with the
    * chain, camera.pub and hard links to every stored segment the chain names, verified as a
-   * whole, then swapped in with one rename of the `current` link.
+   * whole, committed to the log, then swapped in with one rename of the `current` link.
    */
   commitChain(camera: CameraIdentity, chain: Uint8Array, port: CryptoPort, entries: ChainEntry[]): string {
     this.#writable('update a camera chain');
@@ -220,7 +324,8 @@ export class EvidenceStore {
     const root = path.join(this.dir, CAMERAS_DIR, deviceId);
     fs.mkdirSync(root, { recursive: true });
     const generations = fs.readdirSync(root).filter((n) => /^gen-\d+$/.test(n)).map((n) => Number(n.slice(4)));
-    const name = `gen-${String(Math.max(0, ...generations) + 1).padStart(6, '0')}`;
+    const generation = Math.max(0, ...generations) + 1;
+    const name = `gen-${String(generation).padStart(6, '0')}`;
     const gen = path.join(root, name);
     fs.mkdirSync(path.join(gen, SEGMENTS_DIR), { recursive: true });
     writeFileDurably(path.join(gen, CAMERA_PUBLIC_FILE), `${JSON.stringify(cameraDocument({ ...camera, privateKey: undefined }, false), null, 2)}\n`);
@@ -236,6 +341,11 @@ export class EvidenceStore {
       fs.rmSync(gen, { recursive: true, force: true });
       throw new Error(`the new chain of camera ${deviceId} does not verify with the stored segments: ${report.failure?.message}`);
     }
+    const last = entries.at(-1)!;
+    this.#commit({
+      type: 'chain-committed', time: this.#now(), deviceId: camera.deviceId, generation, chainLength: chain.length,
+      records: entries.length, headLink: last.link, chainDigest: port.sha256(chain),
+    }, 'commit a camera chain');
     const link = path.join(root, `current.${process.pid}.tmp`);
     fs.rmSync(link, { force: true });
     fs.symlinkSync(name, link);
@@ -245,16 +355,34 @@ export class EvidenceStore {
   }
 
   #storedBytes(): number {
-    return (this.#db.prepare('SELECT coalesce(sum(sealed_length), 0) AS n FROM segments').get() as { n: number }).n;
+    return (this.#db.prepare('SELECT coalesce(sum(sealed_length), 0) AS n FROM segments WHERE ended_at IS NULL').get() as { n: number }).n;
   }
 
   #writable(what: string): void {
     if (this.#options.readOnly) throw new StoreRefusal(`evidence store ${this.dir} is read-only: cannot ${what}; nothing was changed`);
   }
 
-  #audit(action: AuditAction, deviceId: string | null, recording: number | null, detail: Record<string, unknown>): void {
-    this.#db.prepare('INSERT INTO audit (at, action, device_id, recording, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(this.#now(), action, deviceId, recording, JSON.stringify(detail));
+  /** Appends an entry to the signed log, then replays it into the database. */
+  #commit(entry: StoreEntry, what: string): void {
+    this.#writable(what);
+    const log = this.#log!;
+    if (!this.#dockKey) throw new Error(`evidence store ${this.dir}: cannot ${what} without the dock's key, which signs the store's log`);
+    try {
+      if (log.size === 0) this.#append({ type: 'store-opened', time: this.#now(), dockPublicKey: this.#dockKey.publicKey });
+      this.#append(entry);
+    } catch (error) {
+      if (error instanceof StoreRefusal) throw error;
+      throw new StoreRefusal(`${describeFileError(error, `evidence store ${this.dir} cannot ${what}`)}; nothing more was stored or released`);
+    }
+  }
+
+  /** The entry is applied first (so a nonsensical one never reaches the log), then logged, then committed. */
+  #append(entry: StoreEntry): void {
+    const log = this.#log!;
+    this.#db.transaction(() => {
+      applyStoreEntry(this.#db, this.#port, entry, log.size);
+      log.append(encodeStoreEntry(entry), this.#dockKey!);
+    })();
   }
 }
 

@@ -10,10 +10,10 @@ import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
 import { readChainLog } from '../../firmware/format/chain-log.js';
 import { checkpointMessage, genesisLink, nextLink } from '../../firmware/format/chain.js';
 import { decodeRecord, describeRecord, type ChainRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
-import { SEALED_HEADER_LENGTH, decodeSealedHeader } from '../../firmware/format/sealed-segment.js';
+import { SEALED_HEADER_LENGTH, SEALED_MAGIC as SEALED_PREFIX_MAGIC, decodeSealedHeader } from '../../firmware/format/sealed-segment.js';
 import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, parseSegmentFileName, segmentFileName } from '../evidence/evidence-layout.js';
 import { readCameraIdentity, type CameraIdentity } from '../keys/key-files.js';
-import { hashFile } from './sealed-file-hash.js';
+import { hashFile, type HashedFile } from './sealed-file-hash.js';
 import { RecordingTally, type RecordingFinding } from './recording-tally.js';
 
 export interface VerifyFailure {
@@ -59,6 +59,8 @@ export interface VerifyOptions {
   port: CryptoPort;
   /** A camera.pub to pin the camera key; otherwise DIR/camera.pub is used. */
   cameraFile?: string;
+  /** Hashes a sealed file (a store's verify passes one that hashes each stored object once). */
+  hashFile?: (file: string, headerLength: number) => HashedFile;
 }
 
 class VerifyStop extends Error {
@@ -80,8 +82,8 @@ export function verifyEvidence(dir: string, options: VerifyOptions): VerifiedEvi
       throw new VerifyStop({ file: '.', message: `${dir} is not a directory (give the camera's storage directory)` });
     }
     camera = loadCamera(dir, options, report);
-    checkChain(dir, options.port, camera, entries, tally, report);
-    checkUnlistedSegments(dir, tally);
+    checkChain(dir, options, camera, entries, tally, report);
+    checkUnlistedSegments(dir, camera, tally);
     report.ok = true;
   } catch (error) {
     if (!(error instanceof VerifyStop)) throw error;
@@ -127,7 +129,8 @@ function loadCamera(dir: string, options: VerifyOptions, report: VerifyReport): 
   return camera;
 }
 
-function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entries: ChainEntry[], tally: RecordingTally, report: VerifyReport): void {
+function checkChain(dir: string, options: VerifyOptions, camera: CameraIdentity, entries: ChainEntry[], tally: RecordingTally, report: VerifyReport): void {
+  const { port } = options;
   let file: Uint8Array;
   try {
     file = fs.readFileSync(path.join(dir, CHAIN_LOG_FILE));
@@ -173,7 +176,7 @@ function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entri
     }
     const problemWithRecord = tally.add(record, entries);
     if (problemWithRecord) at(`${name}: ${problemWithRecord}`);
-    if (record.kind === 'segment') checkSegmentFile(dir, port, camera, record, name, report, tally);
+    if (record.kind === 'segment') checkSegmentFile(dir, options.hashFile ?? hashFile, camera, record, name, report, tally);
     entries.push({ record, body: frame.body, previousLink: link, link: recomputed, offset: frame.offset });
     link = recomputed;
   }
@@ -204,7 +207,7 @@ function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entri
   }
 }
 
-function checkSegmentFile(dir: string, port: CryptoPort, camera: CameraIdentity, record: SegmentRecord, name: string, report: VerifyReport, tally: RecordingTally): void {
+function checkSegmentFile(dir: string, hash: NonNullable<VerifyOptions['hashFile']>, camera: CameraIdentity, record: SegmentRecord, name: string, report: VerifyReport, tally: RecordingTally): void {
   const relative = path.join(SEGMENTS_DIR, segmentFileName(record.recording, record.segmentIndex));
   const file = path.join(dir, relative);
   const fail = (what: string): never => {
@@ -214,7 +217,7 @@ function checkSegmentFile(dir: string, port: CryptoPort, camera: CameraIdentity,
     tally.fileAbsent(record);
     return;
   }
-  const hashed = hashFile(file, SEALED_HEADER_LENGTH);
+  const hashed = hash(file, SEALED_HEADER_LENGTH);
   report.bytesHashed += hashed.size;
   if (hashed.size !== record.sealedLength) fail(`is ${hashed.size} bytes, the record says ${record.sealedLength}; truncated or extended`);
   if (!bytesEqual(hashed.digest, record.sealedDigest)) fail(`does not match the sealed digest in the record (SHA-256 ${toHex(hashed.digest)}, expected ${toHex(record.sealedDigest)}); the footage was altered`);
@@ -230,7 +233,7 @@ function checkSegmentFile(dir: string, port: CryptoPort, camera: CameraIdentity,
   tally.fileVerified(record);
 }
 
-function checkUnlistedSegments(dir: string, tally: RecordingTally): void {
+function checkUnlistedSegments(dir: string, camera: CameraIdentity, tally: RecordingTally): void {
   const segmentsDir = path.join(dir, SEGMENTS_DIR);
   if (!fs.existsSync(segmentsDir)) return;
   for (const name of fs.readdirSync(segmentsDir).sort()) {
@@ -239,9 +242,47 @@ function checkUnlistedSegments(dir: string, tally: RecordingTally): void {
     if (!parsed) throw new VerifyStop({ file: relative, message: `${relative} is not a sealed segment name the camera writes; something was added to the storage` });
     if (tally.hasSegment(parsed.recording, parsed.segmentIndex)) continue;
     if (tally.isLost(parsed.recording, parsed.segmentIndex)) {
+      const problem = partialSegmentProblem(path.join(dir, relative), camera, parsed.recording, parsed.segmentIndex);
+      if (problem) throw new VerifyStop({ file: relative, message: `${relative} poses as the partial file of lost segment ${parsed.segmentIndex} of recording ${parsed.recording}, but ${problem}; something was put in the storage` });
       tally.addNote(`${relative}: partial segment kept after a recorded loss (not evidence; no record commits to it)`);
       continue;
     }
     throw new VerifyStop({ file: relative, message: `${relative} is not in the chain: no segment record commits to it (inserted, or its record was removed)` });
   }
+}
+
+/**
+ * FORMAT.md section 10 step 7: the partial file of a lost segment is what the camera had written
+ * when it was cut off, so it is a prefix of a sealed container for exactly that segment: the
+ * magic, suite, this camera's device id, recording and segment index, as far as the file goes,
+ * and a header that decodes once the file holds one.
+ */
+function partialSegmentProblem(file: string, camera: CameraIdentity, recording: number, segmentIndex: number): string | undefined {
+  const head = new Uint8Array(SEALED_HEADER_LENGTH);
+  const fd = fs.openSync(file, 'r');
+  let n: number;
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const expected = new Uint8Array(42);
+  expected.set(SEALED_PREFIX_MAGIC, 0);
+  expected[8] = 1; // sealing suite 1
+  const view = new DataView(expected.buffer);
+  expected.set(camera.deviceId, 10);
+  view.setUint32(26, recording);
+  view.setUint32(30, segmentIndex);
+  for (let i = 0; i < Math.min(n, 34); i++) {
+    if (i === 9) continue; // media type: checked once the header is whole
+    if (head[i] !== expected[i]) return `its byte ${i} is not what the camera writes there (a sealed header for device ${toHex(camera.deviceId)}, recording ${recording}, segment ${segmentIndex})`;
+  }
+  if (n >= SEALED_HEADER_LENGTH) {
+    try {
+      decodeSealedHeader(head);
+    } catch (error) {
+      return `its header is invalid: ${(error as Error).message}`;
+    }
+  }
+  return undefined;
 }

@@ -246,7 +246,7 @@ describe('dock cable pulls over real pseudo-terminals', function () {
     const store = EvidenceStore.open(dir);
     try {
       assert.deepEqual(store.segments().map((s) => s.sealedDigest).sort(), segments.map((s) => s.digest).sort(), `nothing lost ${seed}`);
-      assert.equal(store.auditEntries().filter((e) => e.action === 'store').length, segments.length, `each segment stored exactly once ${seed}`);
+      assert.equal(store.logEntries().filter((e) => e.type === 'segment-stored').length, segments.length, `each segment stored exactly once ${seed}`);
       assert.ok(store.segments().every((s) => s.releasedAt !== null), `every stored segment released ${seed}`);
     } finally {
       store.close();

@@ -53,7 +53,9 @@ describe('dock offload over real pseudo-terminals', function () {
     assert.deepEqual(status.held, [], 'the camera freed every segment');
     assert.equal(store.segments().length, 4);
     assert.ok(store.segments().every((s) => s.releasedAt !== null));
-    assert.deepEqual(store.auditEntries().map((a) => a.action).sort(), [...Array(4).fill('release'), ...Array(4).fill('store')].sort());
+    assert.deepEqual(store.logEntries().map((e) => e.type),
+      ['store-opened', 'camera-pinned', ...Array(4).fill(['segment-stored', 'receipt-issued', 'segment-released']).flat(), 'chain-committed'],
+      'the signed log holds each segment stored, its receipt whole and its release, then the chain');
     assert.ok(made.length === 4);
     store.close();
     const report = verifyStore(dir, hostPort);

@@ -22,7 +22,9 @@ import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { verifyStore } from '../../host-tools/verify/verify-store.js';
 import { attachDock, hostPort, type DockCable } from '../support/dock-harness.js';
 import { runSubcommand } from '../support/run-subcommand.js';
-import { KEYS, bootCapture, chainRecords, eventsOf } from './capture-support.js';
+import { KEYS, bootCapture, chainRecords, eventsOf, writeAgencyKey } from './capture-support.js';
+import { projectRoot } from '../../host-tools/sim/project-root.js';
+import { storeFingerprint } from '../support/store-fingerprint.js';
 
 const FIXTURE = 'test/fixtures/firmware/camera-with-dock';
 const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
@@ -77,6 +79,16 @@ describe('dock link over the camera evidence store (XS)', function () {
     store.close();
     const stored = verifyStore(storeDir, hostPort);
     assert.ok(stored.ok, stored.failures.join('\n'));
+    // export as README writes it: a relative store path, from the store, recording 1.
+    const agencyKey = path.join(dir, 'agency.key');
+    writeAgencyKey(agencyKey);
+    const before = storeFingerprint(storeDir);
+    const exported = runSubcommand('host-tools/export/export-command.ts', 'registerExportCommand',
+      ['export', path.relative(projectRoot, storeDir), '--key', agencyKey, '-o', path.join(dir, 'out'), '--recording', '1']);
+    assert.equal(exported.status, 0, exported.stdout + exported.stderr);
+    assert.equal((exported.stdout.match(/^exported .*\.avi$/gm) ?? []).length, 1, `one AVI for recording 1: ${exported.stdout}`);
+    assert.equal(storeFingerprint(storeDir), before, 'export wrote nothing into the store');
+    assert.match(fs.readFileSync(path.join(dir, 'out', 'export-audit.jsonl'), 'utf8'), /"action":"export"/);
 
     assert.deepEqual(segmentFiles(), [], 'every sealed file is gone from the camera');
     const releases = eventsOf(chainRecords(flash), 'release');
@@ -167,7 +179,7 @@ describe('dock link over the camera evidence store (XS)', function () {
     // Third docking: the second is not read or stored again, only released; the third is stored.
     const result = await docking();
     assert.deepEqual([result.stored, result.released], [1, 2]);
-    assert.equal(store.auditEntries().filter((e) => e.action === 'store').length, 3, 'each segment stored exactly once');
+    assert.equal(store.logEntries().filter((e) => e.type === 'segment-stored').length, 3, 'each segment stored exactly once');
     assert.ok(store.segments().every((s) => s.releasedAt !== null));
     store.close();
     assert.deepEqual((await status()).held, []);

@@ -11,6 +11,7 @@ import { DockError } from '../../host-tools/dock/dock-client.js';
 import { authenticateCamera, sayHello } from '../../host-tools/dock/dock-handshake.js';
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
 import { verifyStore } from '../../host-tools/verify/verify-store.js';
+import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { dockedCamera, hostPort, type DockedCamera } from '../support/dock-harness.js';
 import { hostileBytes, seededRandom } from '../support/dock-fuzz-frames.js';
 import { highSTwin } from '../unit/rfc6979-vectors.js';
@@ -42,6 +43,35 @@ describe('dock link: camera side in XS', function () {
     assert.equal(toHex(hello.deviceId), cam.deviceId);
     await expectError(cam.client.request({ type: 'list', fromSequence: 0 }, 'list-reply'), DOCK_ERROR.notAuthenticated, /not authenticated/);
     assert.deepEqual(await cam.status(), before, 'nothing changed on the camera');
+  });
+
+  it('SET-TIME out of range is an error that changes nothing, and the camera stays dockable', async () => {
+    cam = await dockedCamera();
+    await cam.record(1, [3000]);
+    await authenticateCamera(cam.client, hostPort, cam.dock, () => undefined);
+    const before = await cam.status();
+    for (const time of [Number.MAX_SAFE_INTEGER, 0, Date.UTC(2100, 0, 1) + 1]) {
+      await expectError(cam.client.request({ type: 'set-time', time }, 'time-set'), DOCK_ERROR.malformed, /outside 1577836800000\.\.4102444800000 .*the clock is unchanged/);
+    }
+    const after = await cam.status();
+    assert.equal(after.records, before.records, 'no clock-set record for a refused SET-TIME');
+    assert.ok(Math.abs(after.time - before.time) < 5_000, `the clock is unchanged (${before.time} -> ${after.time})`);
+    const good = Date.UTC(2030, 5, 1);
+    const set = await cam.client.request({ type: 'set-time', time: good }, 'time-set');
+    assert.equal(set.newTime, good);
+    assert.equal((await cam.status()).records, before.records + 2, 'a valid SET-TIME: clock-set and a checkpoint');
+    const store = EvidenceStore.open(dir);
+    const result = await offloadCamera({ client: cam.client, store, dockKey: cam.dock, port: hostPort, log: () => undefined });
+    assert.equal(result.stored, 1, 'the camera is still dockable');
+    store.close();
+    const report = verifyStore(dir, hostPort);
+    assert.ok(report.ok, report.failures.join('\n'));
+    const { entries } = verifyEvidence(path.join(dir, 'cameras', cam.deviceId, 'current'), { port: hostPort });
+    const clockSets = entries.flatMap(({ record }) => (record.kind === 'event' && record.event.type === 'clock-set' ? [record.event] : []));
+    assert.equal(clockSets.length, 2, 'one clock-set per accepted SET-TIME, none for the refused ones');
+    assert.equal(clockSets[0]!.newTime, good);
+    assert.ok(Math.abs(clockSets[0]!.previousTime - before.time) < 5_000, 'its previous time is the clock the refusals left alone');
+    assert.ok(clockSets[1]!.previousTime >= good && clockSets[1]!.previousTime < good + 60_000, "the dock's SET-TIME found the clock the first one set");
   });
 
   it('refuses a dock key that is not enrolled, and a replayed AUTH', async () => {
@@ -142,7 +172,7 @@ describe('dock link: camera side in XS', function () {
     assert.ok(done && pulls >= 60, `offload completed after ${pulls} pulls`);
     assert.ok(resumedAt.length > 5, `segment reads resumed mid-file ${resumedAt.length} times`);
     assert.deepEqual((await cam.status()).held, [], 'every segment released');
-    const stores = store.auditEntries().filter((e) => e.action === 'store');
+    const stores = store.logEntries().filter((e) => e.type === 'segment-stored');
     assert.equal(stores.length, made.length, 'each segment stored exactly once');
     assert.deepEqual(store.segments().map((s) => s.sealedDigest).sort(), made.map((m) => m.digest).sort(), 'nothing lost');
     assert.ok(store.segments().every((s) => s.releasedAt !== null));

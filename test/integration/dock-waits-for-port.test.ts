@@ -1,0 +1,51 @@
+// `chaincam dock` on a port that is not there yet (a camera's USB port appears when it is
+// plugged in) waits for it instead of exiting; with --once it says what is wrong and exits.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../../host-tools/sim/project-root.js';
+import { ptyPair, type PtyPair } from '../support/pty-pair.js';
+
+describe('chaincam dock and a port that is not there yet', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let pair: PtyPair | undefined;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-dock-wait-')); });
+  afterEach(async () => {
+    await pair?.close();
+    pair = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const args = (...more: string[]) => [path.join(projectRoot, 'bin/chaincam.js'), 'dock', '--port', path.join(dir, 'dock'), '--store', path.join(dir, 'store'), '--key', path.join(dir, 'dock.key'), '--new-key', ...more];
+
+  it('without --once: waits, and takes the port when it appears', async () => {
+    const dock = spawn(process.execPath, args(), { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    dock.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    dock.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const until = async (pattern: RegExp) => {
+      for (let i = 0; i < 400 && !pattern.test(out); i++) {
+        if (dock.exitCode !== null) assert.fail(`the dock exited (${dock.exitCode}):\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.match(out, pattern);
+    };
+    try {
+      await until(/waiting for .*dock to appear \(plug in the camera\)/);
+      pair = await ptyPair(dir);
+      await until(/dock is there; waiting for a camera/);
+      assert.equal(dock.exitCode, null, 'still running');
+    } finally {
+      dock.kill('SIGTERM');
+      await new Promise((r) => dock.once('exit', r));
+    }
+  });
+
+  it('with --once: exits 1 saying the port cannot be opened', () => {
+    const result = spawnSync(process.execPath, args('--once'), { cwd: projectRoot, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, /cannot open dock port .*dock/);
+  });
+});
