@@ -310,7 +310,8 @@ function printReport(result: ShiftResult, recordings: number[], events: CameraEv
       const how = (finding?.startMode ?? start?.startMode) === 2 ? `, emergency start${changes ? ' confirmed' : ''}` : '';
       const notice = failures.length ? `notice: ${failures.join('; ')}` : 'notice given (LED, tones, sign)';
       const earlier = result.recordings.includes(recording) ? '' : ' (recorded in an earlier, interrupted run)';
-      log(`  recording ${recording}${earlier}: ${groundText}${how}; ${notice}; ${stored.length} segments stored (${(bytes / 1e6).toFixed(2)} MB)${lost ? `, ${lost} lost at a power cut (on the record)` : ''}`);
+      const clock = finding?.clockCorrection ? `; camera clock ${(-finding.clockCorrection.offsetMs / 1000).toFixed(3)} s ${finding.clockCorrection.offsetMs <= 0 ? 'ahead' : 'behind'}, corrected at docking` : '';
+      log(`  recording ${recording}${earlier}: ${groundText}${how}; ${notice}; ${stored.length} segments stored (${(bytes / 1e6).toFixed(2)} MB)${lost ? `, ${lost} lost at a power cut (on the record)` : ''}${clock}`);
     }
     const released = segments.filter((s) => recordings.includes(s.recording) && s.releasedAt !== null).length;
     log(`  released on the camera after verified receipts: ${released} segments`);

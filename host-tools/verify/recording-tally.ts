@@ -31,6 +31,11 @@ export interface RecordingFinding {
   noticeFailures: string[];
   /** The camera's configuration when the recording started (the chain's last config-change before it). */
   configuration?: string;
+  /**
+   * The camera clock's error measured at the first clock setting after the recording stopped:
+   * corrected time = recorded time + offsetMs. Absent until a dock (or other source) sets the clock.
+   */
+  clockCorrection?: { offsetMs: number; sequence: number };
 }
 
 type Key = string;
@@ -52,6 +57,7 @@ export class RecordingTally {
   #absent: SegmentRecord[] = [];
   #notes: string[] = [];
   #configuration: string | undefined;
+  #previous: { time: number; sequence: number; clockSetTo?: number } | undefined;
 
   #recording(recording: number): RecordingFinding {
     let finding = this.#recordings.get(recording);
@@ -64,6 +70,7 @@ export class RecordingTally {
 
   /** Returns what is wrong with the record in context, or undefined. */
   add(record: ChainRecord, earlier: readonly { record: ChainRecord }[]): string | undefined {
+    this.#checkTime(record);
     if (record.kind === 'segment') return this.#addSegment(record);
     if (record.kind !== 'event') return undefined;
     const event = record.event;
@@ -77,6 +84,11 @@ export class RecordingTally {
         finding.configuration = this.#configuration;
         return undefined;
       }
+      case 'clock-set':
+        for (const finding of this.#recordings.values()) {
+          if (finding.stopTime !== undefined && !finding.clockCorrection) finding.clockCorrection = { offsetMs: event.newTime - event.previousTime, sequence: record.sequence };
+        }
+        return undefined;
       case 'config-change':
         this.#configuration = event.summary;
         return undefined;
@@ -115,6 +127,18 @@ export class RecordingTally {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Record times follow the camera's clock, which only a clock setting may move backwards: any
+   * other step back is noted (the times around it cannot be trusted as recorded).
+   */
+  #checkTime(record: ChainRecord): void {
+    const previous = this.#previous;
+    this.#previous = { time: record.time, sequence: record.sequence, clockSetTo: record.kind === 'event' && record.event.type === 'clock-set' ? record.event.newTime : undefined };
+    if (!previous || record.time >= previous.time) return;
+    if (previous.clockSetTo !== undefined && record.time >= previous.clockSetTo) return;
+    this.#notes.push(`time runs backwards at record #${record.sequence}: ${new Date(record.time).toISOString()} after ${new Date(previous.time).toISOString()} at record #${previous.sequence}, with no clock setting between them; the camera's clock was not monotonic, so its times here are not reliable`);
   }
 
   #addSegment(record: SegmentRecord): string | undefined {

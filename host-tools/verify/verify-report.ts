@@ -13,7 +13,12 @@ export function formatVerifyReport(report: VerifyReport): string {
   for (const r of report.recordings) {
     const start = r.startMode ? `, ${START_MODES[r.startMode] ?? ''}` : '';
     const stop = r.stopReason ? ` (${STOP_REASONS[r.stopReason] ?? ''})` : '';
-    lines.push(`recording ${r.recording}: ${when(r.startTime)} - ${when(r.stopTime)}${stop}${start}`);
+    lines.push(`recording ${r.recording}: ${when(r.startTime)} - ${when(r.stopTime)}${stop}${start}${r.clockCorrection ? ' (as recorded)' : ''}`);
+    if (r.clockCorrection) {
+      const { offsetMs, sequence } = r.clockCorrection;
+      const shift = (ms: number | undefined) => (ms === undefined ? undefined : ms + offsetMs);
+      lines.push(`  corrected: ${when(shift(r.startTime))} - ${when(shift(r.stopTime))} (the camera's clock was ${(-offsetMs / 1000).toFixed(3)} s ${offsetMs <= 0 ? 'ahead' : 'behind'} when record #${sequence} set it)`);
+    }
     lines.push(`  legal ground: ${r.grounds.length ? r.grounds.map(ground).join(' -> ') : 'no start event'}`);
     if (r.configuration) lines.push(`  configuration: ${r.configuration}`);
     for (const s of r.segments) {

@@ -30,6 +30,7 @@ describe('the main job: a shift recorded, docked, stored, verified and exported'
     assert.match(out, /recovery: recording 2 segment \d+ was open at the power cut/);
     assert.match(out, /offloaded: \d+ segments stored, \d+ released/);
     assert.match(out, /recording 2: ground 6 .*emergency start confirmed.*, 1 lost at a power cut \(on the record\)/);
+    assert.match(out, /recording 1: .*; camera clock [\d.]+ s (ahead|behind), corrected at docking/);
     assert.match(out, /shift 1: recorded, docked, stored and VERIFIED/);
     const avi = out.match(/exported: (\S+\.avi)/)?.[1];
     assert.ok(avi && fs.existsSync(avi), 'an exported AVI');
