@@ -17,12 +17,13 @@ import { CryptoEngine } from './hardware/crypto-engine.js';
 import { provisionBenchFlash } from './hardware/bench-identity.js';
 import { FlashStorage, type FlashStorageOptions } from './hardware/flash-storage.js';
 import { CameraSensor, type CameraSensorOptions } from './hardware/camera-sensor.js';
+import { CpuModel, type CpuModelOptions } from './hardware/cpu-model.js';
 import { Microphone, type MicrophoneOptions } from './hardware/microphone.js';
 import { attachPeripherals } from './peripherals.js';
 import { projectRoot } from './project-root.js';
-import { boardTarget, type BoardTarget } from './targets.js';
+import { boardTarget, readManifest, type BoardTarget } from './targets.js';
 import { Timeline } from './timeline.js';
-import { XsnapWorker, type XsbugAttachment, type XsnapMeter } from './xsnap-worker.js';
+import { XsnapWorker, type XsbugAttachment, type XsnapMeter, type XsnapReply } from './xsnap-worker.js';
 
 export interface BootOptions {
   /** Board target, as in `mcconfig -p esp32/<target>`. */
@@ -49,6 +50,8 @@ export interface BootOptions {
   microphone?: MicrophoneOptions;
   /** Runs on xsnap's debug build, logged in to this xsbug peer (see sim/xsbug-bridge.ts). */
   xsbug?: XsbugAttachment;
+  /** The CPU's rates (host-tools/sim/hardware/cpu-model.ts): computrons and native bytes per second. */
+  cpu?: CpuModelOptions;
 }
 
 // ESP32-S3 GPIO numbers that exist (26-32 are wired to the module's flash/PSRAM).
@@ -83,10 +86,13 @@ export class SimulatedBoard {
   readonly storage: FlashStorage;
   readonly camera: CameraSensor;
   readonly microphone: Microphone;
+  /** The XS thread's time: computrons and native work become device time here. */
+  readonly cpu: CpuModel;
 
   #worker: XsnapWorker;
   #now = 0;
   #booted = false;
+  #preloaded = false;
   #readyModules = new Set<string>();
   #owners = new Map<number, string>();
   #onTrace: ((text: string, t: number) => void) | undefined;
@@ -95,6 +101,7 @@ export class SimulatedBoard {
 
   private constructor(options: BootOptions) {
     this.target = boardTarget(options.target, options.config);
+    this.cpu = new CpuModel(options.cpu);
     this.modules = new FirmwareModules(this.target.config);
     this.#onTrace = options.onTrace;
     this.#channels = channelNames(this.target);
@@ -126,10 +133,17 @@ export class SimulatedBoard {
   static async boot(options: BootOptions = {}): Promise<SimulatedBoard> {
     const board = new SimulatedBoard(options);
     try {
+      // The bootstrap is the simulator's, not the firmware's: its cost is not device time.
       board.#meter('bootstrap', (await board.#worker.evaluate(bootstrapSource())).meter);
       const main = options.main === undefined ? 'firmware/main' : options.main;
-      const reply = await board.#worker.deliver(encodeBridgeMessage({ op: 'boot', epochMs: options.epochMs ?? Date.UTC(2026, 0, 1), main: main ?? undefined, imports: options.imports ?? [], meterCalls: options.meterCalls === true }));
-      board.#meter('boot', reply.meter);
+      const preload = board.modules.preloaded(readManifest().preload ?? []);
+      const preloaded = await board.#worker.deliver(encodeBridgeMessage({ op: 'preload', epochMs: options.epochMs ?? Date.UTC(2026, 0, 1), preload, meterCalls: options.meterCalls === true }));
+      board.#meter('preload', preloaded.meter);
+      board.throwIfFaulted();
+      if (!board.#preloaded) board.#fault('no-boot', undefined, 'the preloaded modules never finished evaluating (a top-level await that never settles?)', '');
+      board.throwIfFaulted();
+      const reply = await board.#worker.deliver(encodeBridgeMessage({ op: 'boot', main: main ?? undefined, imports: options.imports ?? [], msPerComputron: board.cpu.computeMs(1) }));
+      board.#delivered('boot', reply);
       board.throwIfFaulted();
       if (!board.#booted) {
         const pending = main ?? options.imports?.at(-1) ?? 'firmware';
@@ -162,12 +176,11 @@ export class SimulatedBoard {
     let sameInstant = 0;
     let last = this.#now;
     for (;;) {
-      const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'step', until }));
-      const { header } = decodeBridgeMessage(reply.reply);
-      this.#now = header.now;
-      this.#meter('step', reply.meter);
+      const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'step', until, at: this.freeAt }));
+      const header = this.#delivered('step', reply);
       this.throwIfFaulted();
-      const next = header.next as number | null;
+      // A timer due while the XS thread is still busy fires when it is free.
+      const next = header.next === null ? null : Math.max(header.next as number, this.freeAt);
       if (this.#now >= until && (next === null || next > until)) return;
       sameInstant = this.#now === last ? sameInstant + 1 : 0;
       last = this.#now;
@@ -211,6 +224,7 @@ export class SimulatedBoard {
 
   /** Runs XS's garbage collector; returns the live heap (slots), for memory benchmarks. */
   async collectGarbage(): Promise<number> {
+    // The collector is the simulator's request, not firmware work: no device time.
     const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'gc' }));
     return reply.meter.currentHeapCount;
   }
@@ -223,10 +237,25 @@ export class SimulatedBoard {
     await this.#worker.close();
   }
 
+  /** The first whole millisecond at which the XS thread is free for the next delivery. */
+  get freeAt(): number {
+    return Math.max(this.#now, Math.ceil(this.cpu.busyUntil - 1e-9));
+  }
+
+  // An input's interrupt queues a message; the firmware's callback runs once the XS thread is free.
   async #event(kind: string, fields: Record<string, unknown>, payload?: Uint8Array): Promise<void> {
-    const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'event', kind, ...fields }, payload));
-    this.#meter(`${kind} event`, reply.meter);
+    const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'event', kind, at: this.freeAt, ...fields }, payload));
+    this.#delivered(`${kind} event`, reply);
     this.throwIfFaulted();
+  }
+
+  /** Books a delivery's computrons and native work as busy device time; returns its reply header. */
+  #delivered(what: string, reply: XsnapReply): Record<string, any> {
+    const { header } = decodeBridgeMessage(reply.reply);
+    if (typeof header.now === 'number') this.#now = Math.max(this.#now, header.now);
+    if (typeof header.start === 'number') this.cpu.endDelivery(header.start, reply.meter.compute);
+    this.#meter(what, reply.meter);
+    return header;
   }
 
   #meter(what: string, meter: XsnapMeter): void {
@@ -244,11 +273,16 @@ export class SimulatedBoard {
       const key = `${header.op}${header.pin === undefined ? '' : `:${header.pin}`}`;
       if (!this.firstCallCompute.has(key)) this.firstCallCompute.set(key, this.computeTotal + header.m);
     }
+    const nativeBefore = this.cpu.deliveryNativeMs;
+    const busy = () => {
+      const ms = this.cpu.deliveryNativeMs - nativeBefore;
+      return ms > 0 ? ms : undefined;
+    };
     try {
       const { result, bytes } = this.#dispatch(header, payload);
-      return encodeBridgeMessage({ result }, bytes);
+      return encodeBridgeMessage({ result, busy: busy() }, bytes);
     } catch (error) {
-      return encodeBridgeMessage({ error: (error as Error).message });
+      return encodeBridgeMessage({ error: (error as Error).message, busy: busy() });
     }
   }
 
@@ -274,6 +308,12 @@ export class SimulatedBoard {
         return {};
       case 'booted':
         this.#booted = true;
+        return {};
+      case 'preloaded':
+        this.#preloaded = true;
+        return {};
+      case 'cpu.spin':
+        this.cpu.chargeMs('busy-wait', Number(h.ms) || 0);
         return {};
       case 'module.ready':
         this.#readyModules.add(h.specifier);
