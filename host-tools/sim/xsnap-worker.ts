@@ -117,6 +117,11 @@ export class XsnapWorker {
     return this.#exit !== undefined;
   }
 
+  /** The worker's exit code once it has exited (xsnap-worker.c ExitCode: 11 memory full, 12 stack overflow). */
+  get exitCode(): number | null | undefined {
+    return this.#exit?.code;
+  }
+
   /** Evaluates a script in the worker's start compartment. */
   evaluate(code: string): Promise<XsnapReply> {
     return this.#send([Buffer.from('e'), Buffer.from(code, 'utf8')]);
