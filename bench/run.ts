@@ -6,18 +6,23 @@ import { dockGoodput } from './dock-goodput.js';
 import { journalCost } from './journal-cost.js';
 import { sealCost } from './seal-cost.js';
 import { captureCost } from './capture-cost.js';
+import { captureRam } from './capture-ram.js';
 
 const benches: [string, () => Promise<Record<string, number>>][] = [
   ['firmware boot cost (XS)', bootCost],
   ['seal and chain one segment (XS): cost independent of size', sealCost],
   ['capture pipeline (XS): cost per frame, heap, sustained frame rate', captureCost],
+  ['capture pipeline (XS): peak RAM against segment length', captureRam],
   ['dock link: camera cost per DATA frame (XS)', dockFrameCost],
   ['dock link: goodput over ptys', dockGoodput],
   ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],
   ['indicator journal and bench commands (XS)', journalCost],
 ];
 
+// `npm run bench -- WORD` runs only the benchmarks whose name contains WORD.
+const only = process.argv[2];
 for (const [name, bench] of benches) {
+  if (only && !name.includes(only)) continue;
   process.stdout.write(`${name}\n`);
   const figures = await bench();
   for (const [what, value] of Object.entries(figures)) process.stdout.write(`  ${what.padEnd(44)} ${value.toLocaleString('en-US')}\n`);
