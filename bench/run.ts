@@ -7,6 +7,7 @@ import { journalCost } from './journal-cost.js';
 import { sealCost } from './seal-cost.js';
 import { captureCost } from './capture-cost.js';
 import { captureRam } from './capture-ram.js';
+import { boardBudget } from './board-budget.js';
 
 const benches: [string, () => Promise<Record<string, number>>][] = [
   ['firmware boot cost (XS)', bootCost],
@@ -17,6 +18,7 @@ const benches: [string, () => Promise<Record<string, number>>][] = [
   ['dock link: goodput over ptys', dockGoodput],
   ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],
   ['indicator journal and bench commands (XS)', journalCost],
+  ['board budgets (XS): memory, CPU, frames, notice, boot in device time', boardBudget],
 ];
 
 // `npm run bench -- WORD` runs only the benchmarks whose name contains WORD.

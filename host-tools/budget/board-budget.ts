@@ -4,6 +4,8 @@
 // button-to-notice in device milliseconds. `chaincam budget` prints it; bench/board-budget.ts
 // runs it at other capture settings.
 import { SimulatedBoard } from '../sim/board.js';
+import type { CameraSensorOptions } from '../sim/hardware/camera-sensor.js';
+import type { FlashStorageOptions } from '../sim/hardware/flash-storage.js';
 import type { Partition } from '../sim/partition-table.js';
 import { boardTarget } from '../sim/targets.js';
 
@@ -32,6 +34,8 @@ export interface BudgetDetails {
   capture: { width: number; height: number; fps: number };
   /** Device ms of native work during the recording, by kind. */
   nativeMs: Record<string, number>;
+  /** Live XS use above the baseline (after a collection) at the seconds asked for. */
+  heapSamples: { second: number; frames: number; chunks: number; slots: number }[];
 }
 
 export interface BudgetOptions {
@@ -42,6 +46,11 @@ export interface BudgetOptions {
   recordSeconds?: number;
   /** Capture settings laid over the manifest's (the manifest's by default). */
   capture?: Partial<{ width: number; height: number; fps: number }>;
+  /** Benchmarks only: the camera model (fixed-size frames) and a flash larger than the partition. */
+  camera?: CameraSensorOptions;
+  storage?: FlashStorageOptions;
+  /** Seconds into the recording at which to collect and sample the live heap. */
+  heapAtSeconds?: number[];
 }
 
 const SHORT = 100;
@@ -57,6 +66,8 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
     target: target.name,
     cpu: options.cpuRate === undefined ? undefined : { computronsPerSecond: options.cpuRate },
     config: options.capture ? { chaincam: { ...chaincam, capture } } : undefined,
+    camera: options.camera,
+    storage: options.storage,
   });
   try {
     const ready = board.traces.find((l) => /ready \(profile/.test(l.text));
@@ -80,7 +91,16 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
     const droppedFrom = board.camera.framesDropped;
     const nativeFrom = new Map(board.cpu.nativeMsByKind);
     const seconds = options.recordSeconds ?? 20;
-    await board.advance(seconds * 1000);
+    const heapSamples: BudgetDetails['heapSamples'] = [];
+    for (const second of [...(options.heapAtSeconds ?? [])].sort((a, b) => a - b)) {
+      if (second >= seconds) break;
+      await board.advanceTo(from + second * 1000);
+      await board.collectGarbage();
+      const baseline = board.memory!.baseline;
+      const live = board.collectedMemory!;
+      heapSamples.push({ second, frames: board.camera.framesRead - readFrom, chunks: live.chunks - baseline.chunks, slots: live.slots - baseline.slots });
+    }
+    await board.advanceTo(from + seconds * 1000);
     const window = board.now - from;
     const cpuLoad = (board.cpu.busyMs - busyFrom) / window;
     const framesKeptPerSecond = ((board.camera.framesRead - readFrom) * 1000) / window;
@@ -115,6 +135,7 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
       framesDropped,
       capture: { width: capture.width, height: capture.height, fps: capture.fps },
       nativeMs,
+      heapSamples,
     };
   } finally {
     await board.close();
