@@ -19,7 +19,7 @@ export const NATIVE_BYTE_RATES = Object.freeze({
   /** Moddable crypt's SHA-256 (kcl fips180.c); HMAC-SHA-256 over bulk data runs at the same rate. */
   sha256: 4_600_000,
   /** A table-driven CRC-32 in C (slicing-by-4). */
-  crc32: 30_000_000,
+  crc32: 4_100_000,
   /** Copying a frame out of the camera's PSRAM frame buffer into an XS ArrayBuffer. */
   'camera-copy': 40_000_000,
   /** File writes through the store's file system to the card. */
