@@ -118,8 +118,9 @@ export async function runBenchSequence(camera: BenchCamera, options: { reminderM
   add({ id: 'start.sign-content', requirement: 'sign shows 녹화 중 / RECORDING with the ground and elapsed time', measured: wrongSign.length ? wrongSign[0]! : `9 of 9 ${camera.basis.signMatch}`, limit: '9 of 9', pass: wrongSign.length === 0, why: `${camera.basis.signContent} equals the firmware's recording layout for each ground` });
 
   // Stop tones and the return to ready (from the last stop).
-  // From the instant the held button became a hold (the press went down holdMs earlier).
-  const holdMs = readChaincamConfig(boardTarget(camera.target).config as Record<string, any>).button.holdMs;
+  // From the instant the held button became a hold (the press went down holdMs earlier; the
+  // button settings are the manifest's common config, the same on every board).
+  const holdMs = readChaincamConfig(boardTarget().config as Record<string, any>).button.holdMs;
   const held = lastStopPress ? lastStopPress.down + holdMs : camera.events().filter((e) => e.type === 'recording-stop').at(-1)!.t;
   const stopTones = camera.toneOnsets(held).slice(0, 2);
   const falling = stopTones.length === 2 && stopTones[0]!.hz > stopTones[1]!.hz;
