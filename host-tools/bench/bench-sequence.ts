@@ -92,18 +92,18 @@ export async function runBenchSequence(camera: BenchCamera, options: { reminderM
     const drawsBefore = camera.signDraws().length;
     const start = await startOnGround(camera, ground);
     if (start.legalGround !== ground || start.startMode !== 1) wrongGround.push(`${ground}: recorded ${start.legalGround}/${start.startMode}`);
-    // From the release of the long press that started it (the button), not the event's stamp,
-    // looking once the slowest channel's limit has passed.
+    // Notice is timed from the release of the long press that started it (the button), not the
+    // event's stamp; the screen is looked at once drawn (the elapsed time still reads 00:00).
     const s = camera.lastPress!.up;
-    await camera.waitUntil(s + LIMITS.signMs);
-    latencies.led.push((camera.ledOnAt(s) ?? Infinity) - s);
-    const firstTone = camera.toneOnsets(s)[0];
-    latencies.tone.push(firstTone ? firstTone.t - s : Infinity);
-    latencies.sign.push((camera.signDraws().slice(drawsBefore).find((t) => t >= s) ?? Infinity) - s);
+    await camera.waitUntil(start.t + 300);
     const shown = camera.signShows({ kind: 'recording', ground: legalGround(ground), elapsedMs: camera.now - start.t });
     if (!shown.ok) wrongSign.push(`ground ${ground}: ${shown.measured}`);
     keepFrame(frames, `sign-recording-ground-${ground}`, camera);
     await wait(camera, 3000);
+    latencies.led.push((camera.ledOnAt(s) ?? Infinity) - s);
+    const firstTone = camera.toneOnsets(s)[0];
+    latencies.tone.push(firstTone ? firstTone.t - s : Infinity);
+    latencies.sign.push((camera.signDraws().slice(drawsBefore).find((t) => t >= s) ?? Infinity) - s);
     const pressBefore = camera.lastPress;
     const stopped = await stop(camera, start);
     if (camera.lastPress !== pressBefore) lastStopPress = camera.lastPress;
