@@ -7,19 +7,26 @@ import { journalCost } from './journal-cost.js';
 import { sealCost } from './seal-cost.js';
 import { captureCost } from './capture-cost.js';
 import { storeVerifyThroughput } from './store-verify-throughput.js';
+import { captureRam } from './capture-ram.js';
+import { boardBudget } from './board-budget.js';
 
 const benches: [string, () => Promise<Record<string, number>>][] = [
   ['firmware boot cost (XS)', bootCost],
   ['seal and chain one segment (XS): cost independent of size', sealCost],
   ['capture pipeline (XS): cost per frame, heap, sustained frame rate', captureCost],
+  ['capture pipeline (XS): peak RAM against segment length', captureRam],
   ['dock link: camera cost per DATA frame (XS)', dockFrameCost],
   ['dock link: goodput over ptys', dockGoodput],
   ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],
   ['indicator journal and bench commands (XS)', journalCost],
   ['evidence store: verify STORE against sha256sum over the same bytes', () => storeVerifyThroughput({ sizeMb: 256 })],
+  ['board budgets (XS): memory, CPU, frames, notice, boot in device time', boardBudget],
 ];
 
+// `npm run bench -- WORD` runs only the benchmarks whose name contains WORD.
+const only = process.argv[2];
 for (const [name, bench] of benches) {
+  if (only && !name.includes(only)) continue;
   process.stdout.write(`${name}\n`);
   const figures = await bench();
   for (const [what, value] of Object.entries(figures)) process.stdout.write(`  ${what.padEnd(44)} ${value.toLocaleString('en-US')}\n`);

@@ -57,7 +57,7 @@ export function exportRecording(context: RecordingExportContext, facts: Recordin
     const mediaType = held[0]!.decrypted.header.mediaType;
     const mediaFile = path.join(context.outDir, `${base}.${MEDIA_TYPES[mediaType]?.extension ?? 'bin'}`);
     if (fs.existsSync(mediaFile)) throw new Error(`${mediaFile} already exists; export into an empty directory`);
-    const media = mediaType === 1 ? joinAvi(held, missing, facts, mediaFile) : concatenate(held, mediaFile);
+    const media = MEDIA_TYPES[mediaType]?.extension === 'avi' ? joinAvi(held, missing, facts, mediaFile) : concatenate(held, mediaFile);
     const sidecar = {
       format: 'chaincam-export/v2',
       verified: context.verified,

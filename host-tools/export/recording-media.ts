@@ -5,7 +5,7 @@
 // picture, and digital silence, so the audio stays in step with the video after it. Nothing
 // else is invented; the sidecar lists every gap.
 import fs from 'node:fs';
-import { AUDIO_CHUNK, VIDEO_CHUNK, aviHeader, chunkHeader, type AviStreams } from '../../firmware/capture/avi-layout.js';
+import { AUDIO_CHUNK, INDEX_ENTRY_LENGTH, VIDEO_CHUNK, aviHeader, chunkHeader, indexHeader, writeIndexEntry, type AviStreams } from '../../firmware/capture/avi-layout.js';
 import type { AviSegmentFile } from './avi-segment-file.js';
 
 export type MediaPiece =
@@ -21,7 +21,6 @@ export interface JoinedMedia {
   placement: { segmentIndex: number; firstFrame: number; frames: number }[];
 }
 
-const AVIIF_KEYFRAME = 0x10;
 const COPY_SIZE = 1024 * 1024;
 
 /** The streams all pieces share; segments recorded with other settings cannot be joined. */
@@ -89,17 +88,14 @@ export function joinRecordingMedia(pieces: readonly MediaPiece[], outFile: strin
       position += bytes.length;
     };
     write(aviHeader(streams, frames, audioBytes, audioChunks, moviBytes - 4, largest));
-    const index = Buffer.alloc(8 + 16 * (frames + audioChunks));
-    index.write('idx1', 0, 'latin1');
-    index.writeUInt32LE(16 * (frames + audioChunks), 4);
+    const index = new Uint8Array(8 + INDEX_ENTRY_LENGTH * (frames + audioChunks));
+    index.set(indexHeader(frames + audioChunks));
+    const entries = new DataView(index.buffer);
     let entry = 8;
     let moviOffset = 4;
     const indexChunk = (id: number, length: number): void => {
-      index.writeUInt32LE(id, entry);
-      index.writeUInt32LE(id === VIDEO_CHUNK ? AVIIF_KEYFRAME : 0, entry + 4);
-      index.writeUInt32LE(moviOffset, entry + 8);
-      index.writeUInt32LE(length, entry + 12);
-      entry += 16;
+      writeIndexEntry(entries, entry, id, moviOffset, length);
+      entry += INDEX_ENTRY_LENGTH;
       moviOffset += 8 + length + (length & 1);
     };
     const silence = new Uint8Array(COPY_SIZE);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
-import { AUDIO_CHUNK, VIDEO_CHUNK, aviHeader, aviIndex, chunkHeader, chunkSpan, PAD_BYTE, type AviChunk } from '../../firmware/capture/avi-layout.js';
+import { AUDIO_CHUNK, INDEX_ENTRY_LENGTH, VIDEO_CHUNK, aviHeader, chunkHeader, chunkSpan, indexHeader, PAD_BYTE, writeIndexEntry } from '../../firmware/capture/avi-layout.js';
 import { readAviSegment } from '../../host-tools/export/avi-segment-file.js';
 import { joinRecordingMedia } from '../../host-tools/export/recording-media.js';
 
@@ -20,7 +20,7 @@ function frame(shade: number): Uint8Array {
 
 /** A segment AVI laid out by the firmware's own layout code: frames, each followed by its audio. */
 function writeSegment(file: string, frames: number, shade: number): void {
-  const chunks: AviChunk[] = [];
+  const chunks: { id: number; bytes: Uint8Array }[] = [];
   for (let i = 0; i < frames; i++) {
     chunks.push({ id: VIDEO_CHUNK, bytes: frame(shade + i) });
     chunks.push({ id: AUDIO_CHUNK, bytes: new Uint8Array((STREAMS.sampleRate / STREAMS.fps) * 2).fill(7) });
@@ -28,7 +28,13 @@ function writeSegment(file: string, frames: number, shade: number): void {
   const moviBytes = chunks.reduce((n, c) => n + chunkSpan(c.bytes.length), 0);
   const parts: Uint8Array[] = [aviHeader(STREAMS, frames, frames * 3200, frames, moviBytes, Math.max(...chunks.map((c) => c.bytes.length)))];
   for (const c of chunks) parts.push(chunkHeader(c.id, c.bytes.length), c.bytes, ...(c.bytes.length & 1 ? [PAD_BYTE] : []));
-  parts.push(aviIndex(chunks));
+  const entries = new DataView(new ArrayBuffer(INDEX_ENTRY_LENGTH * chunks.length));
+  let moviOffset = 4;
+  chunks.forEach((c, i) => {
+    writeIndexEntry(entries, i * INDEX_ENTRY_LENGTH, c.id, moviOffset, c.bytes.length);
+    moviOffset += chunkSpan(c.bytes.length);
+  });
+  parts.push(indexHeader(chunks.length), new Uint8Array(entries.buffer));
   fs.writeFileSync(file, Buffer.concat(parts));
 }
 
