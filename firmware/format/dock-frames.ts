@@ -24,8 +24,8 @@ function buildCrcTables(): readonly number[] {
   }
   return Object.freeze(t);
 }
-// Built when the module loads; on the device xsl runs that at build time, so the frozen table
-// sits in flash (a typed array cannot be frozen, and a lazily filled `let` would sit in RAM).
+// Built when the module loads: on the device xsl runs that at build time and keeps the frozen
+// table in flash; a lazily filled module-level `let` would cost RAM (xsl: "no const").
 const CRC_TABLES = buildCrcTables();
 
 /** Both the camera (Xtensa) and the dock (x86, ARM) are little-endian; anything else takes the byte loop. */

@@ -6,9 +6,11 @@
 export const NOTICE_CHANNELS = Object.freeze({ led: 0b001, tone: 0b010, display: 0b100 });
 export const ALL_NOTICE_CHANNELS = 0b111;
 
-const live = new WeakSet<NoticeToken>();
-
 export class NoticeToken {
+  // A private field, not a module-level WeakSet of live tokens: xsl freezes a Map, Set, WeakMap
+  // or WeakSet of a preloaded module, so on the device add() would throw "read-only WeakSet".
+  // Private fields stay writable in a frozen object, and `#live in token` refuses a look-alike.
+  #live = true;
   readonly recording: number;
   /** Board ticks when every working channel was on. */
   readonly issuedAt: number;
@@ -33,22 +35,20 @@ export class NoticeToken {
     if (channelsOn !== ALL_NOTICE_CHANNELS && noticeReason === 0) {
       throw new Error(`notice token for recording ${recording}: channels 0b${channelsOn.toString(2)} are not all on and no notice-not-given reason was recorded`);
     }
-    const token = new NoticeToken(recording, issuedAt, channelsOn, noticeReason);
-    live.add(token);
-    return token;
+    return new NoticeToken(recording, issuedAt, channelsOn, noticeReason);
   }
 
   static revoke(token: NoticeToken | undefined): void {
-    if (token) live.delete(token);
+    if (token) token.#live = false;
   }
 
   get live(): boolean {
-    return live.has(this);
+    return this.#live;
   }
 
   /** Throws unless frames of `recording` may be kept now. */
   static check(token: NoticeToken | undefined, recording: number): void {
-    if (!token || !live.has(token)) throw new Error(`frame refused: no live notice token for recording ${recording} (notice must be on first)`);
+    if (!token || !(#live in token) || !token.#live) throw new Error(`frame refused: no live notice token for recording ${recording} (notice must be on first)`);
     if (token.recording !== recording) throw new Error(`frame refused: the notice token is for recording ${token.recording}, not ${recording}`);
   }
 }

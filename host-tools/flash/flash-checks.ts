@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import path from 'node:path';
 import { checkSerialPort, type PortHolder } from './serial-port-check.js';
 import { manifestPlatform, platformArgument, type FlashTarget } from './flash-targets.js';
+import { typeScriptProblems } from './tsc-check.js';
 
 export interface FlashEnvironment {
   env: NodeJS.ProcessEnv;
@@ -26,15 +27,17 @@ export function flashProblems(target: FlashTarget, port: string, machine: FlashE
   else if (!isDirectory(moddable)) problems.push(`MODDABLE is ${moddable}, which is not a directory: point it at your Moddable SDK checkout`);
   else if (!existsSync(path.join(moddable, 'tools/mcconfig.js'))) problems.push(`MODDABLE is ${moddable}, which has no tools/mcconfig.js: point it at the root of a Moddable SDK checkout`);
 
-  if (!onPath('mcconfig', env.PATH)) {
+  if (!findOnPath('mcconfig', env.PATH)) {
     const bin = moddable ? `${moddable}/build/bin/${hostDir}/release` : '$MODDABLE/build/bin/' + hostDir + '/release';
     problems.push(`mcconfig is not on PATH: build the Moddable tools (cd $MODDABLE/build/makefiles/${hostDir} && make) and "export PATH=${bin}:$PATH"`);
   }
 
+  problems.push(...typeScriptProblems(root, env, findOnPath('tsc', env.PATH)));
+
   const idf = env.IDF_PATH;
   if (!idf) problems.push(`IDF_PATH is not set: install ESP-IDF v6.0 as the Moddable ESP32 guide says (${MODDABLE_GUIDE}) and "export IDF_PATH=$HOME/esp32/esp-idf-v6.0"`);
   else if (!isDirectory(idf) || !existsSync(path.join(idf, 'export.sh'))) problems.push(`IDF_PATH is ${idf}, which is not an ESP-IDF checkout (no export.sh there): point it at your esp-idf directory`);
-  if (!onPath('idf.py', env.PATH)) problems.push(`idf.py is not on PATH: ESP-IDF's environment is not loaded in this shell; run "source ${idf ?? '$IDF_PATH'}/export.sh" (every new shell)`);
+  if (!findOnPath('idf.py', env.PATH)) problems.push(`idf.py is not on PATH: ESP-IDF's environment is not loaded in this shell; run "source ${idf ?? '$IDF_PATH'}/export.sh" (every new shell)`);
 
   problems.push(...checkSerialPort(port, machine.portHolders));
 
@@ -70,15 +73,17 @@ function isDirectory(file: string): boolean {
   }
 }
 
-/** Whether an executable of this name is in one of PATH's directories. */
-export function onPath(name: string, searchPath = ''): boolean {
-  return searchPath.split(path.delimiter).some((dir) => {
-    if (!dir) return false;
+/** The first executable of this name in PATH's directories, if any. */
+export function findOnPath(name: string, searchPath = ''): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, name);
     try {
-      accessSync(path.join(dir, name), constants.X_OK);
-      return statSync(path.join(dir, name)).isFile();
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return file;
     } catch {
-      return false;
+      // not in this directory
     }
-  });
+  }
+  return undefined;
 }

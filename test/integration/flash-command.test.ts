@@ -29,9 +29,16 @@ function fakeToolchain(dir: string): NodeJS.ProcessEnv {
   writeFileSync(path.join(idf, 'export.sh'), '');
   writeFileSync(path.join(bin, 'mcconfig'), `#!/bin/sh\nprintf '%s\\n' "$PWD" "$UPLOAD_PORT" "$@" > "${path.join(dir, 'mcconfig.args')}"\n`);
   writeFileSync(path.join(bin, 'idf.py'), '#!/bin/sh\n');
+  fakeTsc(bin, 'Version 5.9.3');
   chmodSync(path.join(bin, 'mcconfig'), 0o755);
   chmodSync(path.join(bin, 'idf.py'), 0o755);
   return { ...process.env, MODDABLE: moddable, IDF_PATH: idf, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+}
+
+/** A tsc that answers `tsc -v` as the given TypeScript would. */
+function fakeTsc(bin: string, answer: string): void {
+  writeFileSync(path.join(bin, 'tsc'), `#!/bin/sh\necho '${answer}'\n`);
+  chmodSync(path.join(bin, 'tsc'), 0o755);
 }
 
 describe('chaincam flash (equipment room: build and flash a board)', () => {
@@ -77,9 +84,32 @@ describe('chaincam flash (equipment room: build and flash a board)', () => {
       /IDF_PATH is not set: install ESP-IDF v6\.0/,
       /idf\.py is not on PATH: ESP-IDF's environment is not loaded in this shell; run "source \$IDF_PATH\/export\.sh"/,
       /serial port .*ttyNOPE does not exist: plug the board in/,
+      // mcconfig runs tsc from PATH; the fix is the project's pinned one.
+      new RegExp(`tsc is not on PATH: mcconfig compiles the firmware's TypeScript with it; run "export PATH=${projectRoot}/node_modules/.bin:\\$PATH" \\(after "npm ci" in ${projectRoot}\\) to use the project's TypeScript \\d+\\.\\d+\\.\\d+`),
     ];
     for (const pattern of expected) assert.match(run.stderr, pattern);
     assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/);
+  });
+
+  it('checks that tsc on PATH is a TypeScript that accepts the lib/target mcconfig gives it', () => {
+    const env = fakeToolchain(path.join(dir, 'tsc'));
+    const bin = path.join(dir, 'tsc/bin');
+    const tscProblems = (root = projectRoot) => flashProblems(flashTarget('xiao_esp32s3_sense'), pty.path, { env, root }).filter((p) => p.startsWith('tsc '));
+    assert.deepEqual(tscProblems(), [], 'TypeScript 5.9.3 accepts the manifest\'s es2024');
+    // 5.6 knows no es2024: every module would fail with TS6046.
+    fakeTsc(bin, 'Version 5.6.3');
+    assert.deepEqual(tscProblems(), [`tsc at ${bin}/tsc is TypeScript 5.6.3, which rejects the "es2024" lib/target mcconfig passes it for manifest.json (error TS6046 in every module): TypeScript 5.7.0 or later is needed; run "export PATH=${projectRoot}/node_modules/.bin:$PATH" (after "npm ci" in ${projectRoot}) to use the project's TypeScript 5.9.3`]);
+    // A manifest that leaves lib/target to mcconfig gets es2025, which needs TypeScript 6.
+    const bareApp = path.join(dir, 'tsc/app');
+    mkdirSync(bareApp, { recursive: true });
+    writeFileSync(path.join(bareApp, 'manifest.json'), JSON.stringify({ typescript: { tsconfig: { compilerOptions: { strict: true } } } }));
+    writeFileSync(path.join(bareApp, 'package.json'), JSON.stringify({ dependencies: { typescript: '6.0.3' } }));
+    fakeTsc(bin, 'Version 5.9.3');
+    assert.match(tscProblems(bareApp)[0]!, /TypeScript 5\.9\.3, which rejects the "es2025" lib\/target .*TypeScript 6\.0\.0 or later is needed; .*the project's TypeScript 6\.0\.3/);
+    fakeTsc(bin, 'Version 6.0.3');
+    assert.deepEqual(tscProblems(bareApp), []);
+    fakeTsc(bin, 'command not found');
+    assert.match(tscProblems()[0]!, /tsc at .*\/tsc did not report its version \("tsc -v" printed "command not found"\)/);
   });
 
   it('rejects a board it does not support, listing the ones it does', () => {
