@@ -15,11 +15,11 @@ const types = compilerOptions.types as string[];
 const ours = (dir: string) => readdirSync(path.join(projectRoot, dir)).filter((file) => file.endsWith('.d.ts')).map((file) => `./${dir}/${file.slice(0, -5)}`);
 
 /** The SDK declaration files the manifest lists, and what stands in for each without the SDK. */
-const SDK_STAND_INS: Record<string, string> = {
-  '$(MODDABLE)/xs/includes/xs': 'node_modules/@moddable/typings/xs.d.ts',
-  '$(MODDABLE)/typings/global': 'node_modules/@moddable/typings/global.d.ts',
-  '$(MODDABLE)/typings/crypt': 'typings/sdk/crypt.d.ts',
-  '$(MODDABLE)/typings/file': 'node_modules/@moddable/typings/file.d.ts',
+const SDK_STAND_INS: Record<string, string[]> = {
+  '$(MODDABLE)/xs/includes/xs': ['node_modules/@moddable/typings/xs.d.ts', 'typings/sdk/xs-native.d.ts'],
+  '$(MODDABLE)/typings/global': ['node_modules/@moddable/typings/global.d.ts'],
+  '$(MODDABLE)/typings/crypt': ['typings/sdk/crypt.d.ts'],
+  '$(MODDABLE)/typings/file': ['node_modules/@moddable/typings/file.d.ts'],
 };
 
 describe('the firmware type-checks as mcconfig checks it', () => {
@@ -43,7 +43,7 @@ describe('the firmware type-checks as mcconfig checks it', () => {
     const config = ts.getParsedCommandLineOfConfigFile(path.join(projectRoot, 'tsconfig.firmware.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(String(d.messageText)) })!;
     const { options } = ts.convertCompilerOptionsFromJson({ ...compilerOptions, types: [] }, projectRoot);
     // tsconfig.firmware.json's files, minus our declarations mcconfig is not given, plus the stand-ins for the SDK's.
-    const listed = new Set(types.map((entry) => path.join(projectRoot, entry.startsWith('./') ? `${entry}.d.ts` : SDK_STAND_INS[entry]!)));
+    const listed = new Set(types.flatMap((entry) => (entry.startsWith('./') ? [`${entry}.d.ts`] : SDK_STAND_INS[entry]!).map((file) => path.join(projectRoot, file))));
     const rootNames = [...new Set([...config.fileNames.filter((file) => !file.includes(`${path.sep}typings${path.sep}moddable${path.sep}`) || listed.has(file)), ...listed])];
     const program = ts.createProgram(rootNames, { ...config.options, ...options, noEmit: true, skipLibCheck: false, types: [] });
     const problems = ts.getPreEmitDiagnostics(program)

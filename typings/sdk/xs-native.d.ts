@@ -1,6 +1,7 @@
 /*
  * XS's Native API: the two globals xsc compiles into host function references (only with a
- * single string literal argument). @moddable/typings 5.6.0 does not declare them.
+ * single string literal argument). The SDK declares them in xs/includes/xs.d.ts (which mcconfig
+ * gives tsc); @moddable/typings 5.6.0 does not, so this stands in for them in our checks only.
  * Written from the Moddable SDK's documentation/xs/XS in C.md, section "Native", and
  * xs/sources/xsGlobal.c (fx_native).
  */
