@@ -2,7 +2,7 @@
 // encoder, the strict decoder and docs/FORMAT.md alike.
 import { ByteReader, ByteWriter } from './bytes.js';
 import {
-  CLOCK_SOURCES, DOCK_PHASES, LEGAL_GROUNDS, LOSS_REASONS, NOTICE_INDICATOR_MASK, NOTICE_REASONS,
+  CARD_CONDITIONS, CLOCK_SOURCES, DOCK_PHASES, LEGAL_GROUNDS, LOSS_REASONS, NOTICE_INDICATOR_MASK, NOTICE_REASONS,
   RESET_REASONS, START_MODES, STOP_REASONS, isKnownCode,
 } from './record-codes.js';
 
@@ -17,7 +17,8 @@ export type ChainEvent =
   | { type: 'clock-set'; previousTime: number; newTime: number; source: number }
   | { type: 'config-change'; configDigest: Uint8Array; summary: string }
   | { type: 'segment-lost'; recording: number; segmentIndex: number; lossReason: number }
-  | { type: 'ground-unconfirmed'; recording: number; deadlineMs: number };
+  | { type: 'ground-unconfirmed'; recording: number; deadlineMs: number }
+  | { type: 'storage-card'; condition: number; freeBytes: number; totalBytes: number };
 
 export type ChainEventType = ChainEvent['type'];
 
@@ -70,6 +71,8 @@ export const EVENT_SCHEMAS: readonly EventSchema[] = Object.freeze([
     { name: 'lossReason', kind: 'u8', codes: LOSS_REASONS }] },
   { code: 11, type: 'ground-unconfirmed', fields: [
     { name: 'recording', kind: 'u32' }, { name: 'deadlineMs', kind: 'u32' }] },
+  { code: 12, type: 'storage-card', fields: [
+    { name: 'condition', kind: 'u8', codes: CARD_CONDITIONS }, { name: 'freeBytes', kind: 'u64' }, { name: 'totalBytes', kind: 'u64' }] },
 ]);
 
 export function schemaForType(type: ChainEventType): EventSchema {

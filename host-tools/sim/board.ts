@@ -16,6 +16,7 @@ import { SeededCryptoPort } from '../crypto/seeded-crypto-port.js';
 import { CryptoEngine } from './hardware/crypto-engine.js';
 import { provisionBenchFlash } from './hardware/bench-identity.js';
 import { FlashStorage, type FlashStorageOptions } from './hardware/flash-storage.js';
+import { SdCard, type SdCardOptions } from './hardware/sd-card.js';
 import { CameraSensor, type CameraSensorOptions } from './hardware/camera-sensor.js';
 import { Microphone, type MicrophoneOptions } from './hardware/microphone.js';
 import { attachPeripherals } from './peripherals.js';
@@ -44,6 +45,8 @@ export interface BootOptions {
   cryptoSeed?: string;
   /** The board's flash file system, over a host directory (host-tools/sim/hardware/flash-storage.ts). */
   storage?: FlashStorageOptions;
+  /** The microSD card in the board's slot (host-tools/sim/hardware/sd-card.ts); none when omitted. */
+  sdCard?: SdCardOptions;
   /** The camera sensor and microphone models (host-tools/sim/hardware/camera-sensor.ts, microphone.ts). */
   camera?: CameraSensorOptions;
   microphone?: MicrophoneOptions;
@@ -81,6 +84,7 @@ export class SimulatedBoard {
   readonly uart: UartModel;
   readonly crypto: CryptoEngine;
   readonly storage: FlashStorage;
+  readonly sdCard: SdCard | undefined;
   readonly camera: CameraSensor;
   readonly microphone: Microphone;
 
@@ -113,6 +117,8 @@ export class SimulatedBoard {
     this.uart = new UartModel(this.timeline);
     this.crypto = new CryptoEngine(options.cryptoSeed === undefined ? new NodeCryptoPort() : new SeededCryptoPort(options.cryptoSeed));
     this.storage = new FlashStorage(options.storage);
+    this.sdCard = options.sdCard ? new SdCard(options.sdCard) : undefined;
+    this.storage.onPowerCut.push(() => this.sdCard?.cut());
     // A board given no flash of its own is a provisioned bench camera (keys it cannot decrypt with).
     if (options.storage?.dir === undefined) provisionBenchFlash(this.storage.dir);
     this.camera = new CameraSensor(options.camera, () => this.#now);

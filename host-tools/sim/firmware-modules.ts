@@ -24,6 +24,8 @@ const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures'
   // The camera's crypto port over Moddable's crypt becomes a host-backed port here.
   'firmware/crypto/moddable-crypt-port': { file: 'host-tools/sim/moddable/crypto-port.ts', public: true },
   file: { file: 'host-tools/sim/moddable/file.ts', public: true },
+  // The card's native module (drivers/sd-card/sd-card.c) becomes host calls to the card model.
+  'drivers/sd-card/sd-card': { file: 'host-tools/sim/moddable/sd-card.ts', public: true },
   'embedded:io/image/in/camera': { file: 'host-tools/sim/moddable/camera.ts', public: true },
   'embedded:io/audio/in': { file: 'host-tools/sim/moddable/audio-in.ts', public: true },
 };

@@ -2,9 +2,10 @@
 // modules (host-tools/sim/moddable) arrives here by name, "family.operation", and goes to the
 // model of that part, stamped with the virtual time of the call.
 import type { SimulatedBoard } from './board.js';
+import { PowerLost } from './hardware/flash-storage.js';
 
 /** The board's hardware models, as SimulatedBoard holds them. */
-export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'storage' | 'camera' | 'microphone'>;
+export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'storage' | 'sdCard' | 'camera' | 'microphone'>;
 
 export interface HardwareReply {
   result?: unknown;
@@ -40,9 +41,10 @@ const CALLS: Record<string, Call> = {
   'time.set': (hw, t, h) => (hw.timeline.record({ t, kind: 'time', before: h.before, after: h.after }), none),
 };
 
-const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>, bytes: Uint8Array) => HardwareReply> = {
+const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>, bytes: Uint8Array, t: number) => HardwareReply> = {
   crypto: (hw, h, bytes) => hw.crypto.handle(h, bytes),
   file: (hw, h, bytes) => hw.storage.handle(h, bytes),
+  sdcard: sdCardCall,
   camera: (hw, h) => hw.camera.handle(h),
   audio: (hw, h) => hw.microphone.handle(h),
 };
@@ -53,5 +55,20 @@ export function callHardware(hw: BoardHardware, t: number, h: Record<string, any
   const call = CALLS[op];
   if (call) return call(hw, t, h, bytes);
   const whole = WHOLE_FAMILIES[op.slice(0, op.indexOf('.'))];
-  return whole?.(hw, h, bytes);
+  return whole?.(hw, h, bytes, t);
+}
+
+/** The SD card shares the board's power with the flash: a write on either can be the one the power goes at. */
+function sdCardCall(hw: BoardHardware, h: Record<string, any>, bytes: Uint8Array, t: number): HardwareReply {
+  if (hw.storage.powerLost) throw new PowerLost();
+  if (!hw.sdCard) {
+    if (h.op === 'sdcard.mount') throw new Error('this board has no SD card slot wired (boot it with sdCard options)');
+    throw new Error('no SD card on this board');
+  }
+  const reply = hw.sdCard.handle(h, bytes, t, () => hw.storage.countWrite());
+  if (reply.result === -1 && h.op === 'sdcard.write') {
+    hw.storage.cutPower();
+    throw new PowerLost();
+  }
+  return reply;
 }

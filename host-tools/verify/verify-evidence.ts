@@ -57,6 +57,8 @@ export interface VerifyOptions {
   port: CryptoPort;
   /** A camera.pub to pin the camera key; otherwise DIR/camera.pub is used. */
   cameraFile?: string;
+  /** Where segments/ is when the footage is on an SD card (its volume's root); default DIR. */
+  cardDir?: string;
 }
 
 class VerifyStop extends Error {
@@ -78,8 +80,8 @@ export function verifyEvidence(dir: string, options: VerifyOptions): VerifiedEvi
       throw new VerifyStop({ file: '.', message: `${dir} is not a directory (give the camera's storage directory)` });
     }
     camera = loadCamera(dir, options, report);
-    checkChain(dir, options.port, camera, entries, tally, report);
-    checkUnlistedSegments(dir, tally);
+    checkChain(dir, options.port, camera, entries, tally, report, options.cardDir ?? dir);
+    checkUnlistedSegments(options.cardDir ?? dir, tally);
     report.ok = true;
   } catch (error) {
     if (!(error instanceof VerifyStop)) throw error;
@@ -125,7 +127,7 @@ function loadCamera(dir: string, options: VerifyOptions, report: VerifyReport): 
   return camera;
 }
 
-function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entries: ChainEntry[], tally: RecordingTally, report: VerifyReport): void {
+function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entries: ChainEntry[], tally: RecordingTally, report: VerifyReport, segmentsRoot: string): void {
   let file: Uint8Array;
   try {
     file = fs.readFileSync(path.join(dir, CHAIN_LOG_FILE));
@@ -164,7 +166,7 @@ function checkChain(dir: string, port: CryptoPort, camera: CameraIdentity, entri
     }
     const problemWithRecord = tally.add(record, entries);
     if (problemWithRecord) at(`${name}: ${problemWithRecord}`);
-    if (record.kind === 'segment') checkSegmentFile(dir, port, camera, record, name, report, tally);
+    if (record.kind === 'segment') checkSegmentFile(segmentsRoot, port, camera, record, name, report, tally);
     entries.push({ record, body: frame.body, previousLink: link, link: recomputed, offset: frame.offset });
     link = recomputed;
   }
