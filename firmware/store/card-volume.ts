@@ -48,3 +48,24 @@ export function openStoreWithCard(options: Omit<EvidenceStoreOptions, 'card'>, s
   const card = sdCard ? openCardVolume(sdCard, deriveDeviceId(options.port, options.keys.publicKey)) : undefined;
   return { store: EvidenceStore.open({ ...options, card: card?.volume }), card };
 }
+
+/**
+ * The card's pins that the board config also gives to the LED, buzzer or sign (each is a
+ * sentence for the boot trace). Published pin maps put the XIAO ESP32S3 Sense's card select on
+ * its user LED (GPIO21) and the LILYGO T-Camera Plus S3's on the display's select; see
+ * drivers/sd-card/README.md for what was decided.
+ */
+export function cardPinConflicts(card: SdCardConfig, board: Record<string, unknown>): string[] {
+  const cardPins: Record<string, number | undefined> = { clock: card.clock, mosi: card.mosi, miso: card.miso, select: card.select, command: card.command };
+  (card.data ?? []).forEach((pin, i) => (cardPins[`d${i}`] = pin));
+  const display = (board.display ?? {}) as Record<string, unknown>;
+  const others: Record<string, unknown> = { LED: board.led, buzzer: board.buzzer, 'sign select': display.select, 'sign dc': display.dc, 'sign reset': display.reset, 'sign backlight': display.backlight };
+  const conflicts: string[] = [];
+  for (const [cardName, pin] of Object.entries(cardPins)) {
+    if (pin === undefined) continue;
+    for (const [name, other] of Object.entries(others)) {
+      if (other === pin) conflicts.push(`GPIO${pin} is both the SD card's ${cardName} and the ${name}`);
+    }
+  }
+  return conflicts;
+}

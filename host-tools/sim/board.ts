@@ -57,6 +57,8 @@ export interface BootOptions {
 // ESP32-S3 GPIO numbers that exist (26-32 are wired to the module's flash/PSRAM).
 const ESP32S3_PINS = new Set([...Array.from({ length: 22 }, (_, i) => i), ...Array.from({ length: 23 }, (_, i) => 26 + i)]);
 const MAX_STEPS_PER_INSTANT = 100_000;
+/** The XIAO ESP32S3 Sense's SPI card slot, for a target whose manifest names none. */
+const DEFAULT_CARD_SLOT = { bus: 'spi', clock: 7, mosi: 9, miso: 8, select: 21 };
 
 let bootstrapScript: string | undefined;
 function bootstrapSource(): string {
@@ -99,6 +101,12 @@ export class SimulatedBoard {
 
   private constructor(options: BootOptions) {
     this.target = boardTarget(options.target, options.config);
+    // The slot's pins come from the target (manifest config.board.sdCard); a board booted without
+    // a card in its options has none wired, and its firmware keeps footage on the flash.
+    const boardConfig: Record<string, unknown> = { ...(this.target.config.board as Record<string, unknown> | undefined) };
+    if (options.sdCard) boardConfig.sdCard ??= DEFAULT_CARD_SLOT;
+    else delete boardConfig.sdCard;
+    this.target.config.board = boardConfig;
     this.modules = new FirmwareModules(this.target.config);
     this.#onTrace = options.onTrace;
     this.#channels = channelNames(this.target);
@@ -117,7 +125,9 @@ export class SimulatedBoard {
     this.uart = new UartModel(this.timeline);
     this.crypto = new CryptoEngine(options.cryptoSeed === undefined ? new NodeCryptoPort() : new SeededCryptoPort(options.cryptoSeed));
     this.storage = new FlashStorage(options.storage);
-    this.sdCard = options.sdCard ? new SdCard(options.sdCard) : undefined;
+    const slot = boardConfig.sdCard as { bus?: string; data?: number[] } | undefined;
+    const slotBus = slot?.bus === 'sdmmc' ? (slot.data?.length === 4 ? 'sdmmc-4bit' : 'sdmmc-1bit') : 'spi';
+    this.sdCard = options.sdCard ? new SdCard({ bus: slotBus, ...options.sdCard }) : undefined;
     this.storage.onPowerCut.push(() => this.sdCard?.cut());
     // A board given no flash of its own is a provisioned bench camera (keys it cannot decrypt with).
     if (options.storage?.dir === undefined) provisionBenchFlash(this.storage.dir);

@@ -7,7 +7,8 @@ import { boardTarget, DEFAULT_TARGET, SUPPORTED_TARGETS } from './targets.js';
 import type { TimelineEntry } from './timeline.js';
 import { DEFAULT_XSBUG_ADDRESS, XsbugBridge } from './xsbug-bridge.js';
 import { SerialBridge } from './serial-bridge.js';
-import { recordRun } from './record-run.js';
+import { cardSizeOption } from './card-size.js';
+import { cardDir, recordRun } from './record-run.js';
 import { readScenario } from '../scenario/scenario-file.js';
 import { runShift } from '../scenario/shift-runner.js';
 import { wholeNumber } from '../cli-options.js';
@@ -91,11 +92,12 @@ export function registerSimCommand(program: Command): void {
     .option('--capture <WxH@fps>', "the camera's frame size and rate instead of the manifest's (small frames let a long run go fast and fit the flash)", captureOption)
     .option('--record <seconds>', 'boot on --storage, record on ground 1 for this many virtual seconds, stop', seconds)
     .option('--storage <dir>', "the board's flash, as a host directory (kept between runs); an empty one is a freshly flashed camera, to provision with chaincam provision --port")
+    .option('--sd-card <size>', 'with --storage: a microSD card of this size (e.g. 32GB) in the slot, kept in DIR/sd-card; footage goes on it', cardSizeOption)
     .option('--power-cut-at <seconds>', 'with --record: cut the power at this virtual time instead of stopping', seconds)
     .option('--keys <dir>', 'a `chaincam keys init` directory, to provision a new --storage once')
     .option('--scenario <file>', 'run a shift from a scenario file (docs/SCENARIO.md): record, power cuts, dock, verify, export')
     .option('--data <dir>', 'with --scenario: keys, camera flash, evidence store, exports and pictures', 'chaincam-data')
-    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; speed: number; capture?: { width: number; height: number; fps: number }; record?: number; storage?: string; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
+    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; speed: number; capture?: { width: number; height: number; fps: number }; record?: number; storage?: string; sdCard?: number; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
       if (options.scenario) {
         const scenario = readScenario(options.scenario);
         process.stdout.write(`chaincam sim: ${scenario.name}\n`);
@@ -105,7 +107,7 @@ export function registerSimCommand(program: Command): void {
       }
       if (options.record !== undefined) {
         if (!options.storage) throw new Error('--record needs --storage DIR: the flash the recording is written to');
-        await recordRun({ seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target, capture: options.capture });
+        await recordRun({ seconds: options.record, storage: options.storage, sdCardBytes: options.sdCard, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target, capture: options.capture });
         return;
       }
       const out = process.stdout;
@@ -144,6 +146,7 @@ export function registerSimCommand(program: Command): void {
         board = await SimulatedBoard.boot({
           target: options.target,
           storage: options.storage ? { dir: options.storage } : undefined,
+          sdCard: options.sdCard && options.storage ? { dir: cardDir(options.storage), capacityBytes: options.sdCard } : undefined,
           config: options.capture && captureConfig(options.target, options.capture),
           xsbug: bridge,
           main: options.main.replace(/\.[jt]s$/, ''),

@@ -13,7 +13,6 @@ import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { bootCapture, chainRecords, eventsOf, provision } from './capture-support.js';
 
 const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
-const SLOT = { sdCard: { bus: 'spi', clock: 7, mosi: 9, miso: 8, select: 21 } };
 
 describe('footage on the SD card (XS)', function () {
   this.timeout(300_000);
@@ -34,7 +33,7 @@ describe('footage on the SD card (XS)', function () {
   });
 
   const boot = (card: Partial<SdCardOptions> = {}, camera: Record<string, unknown> = { frameBytes: 3000 }) =>
-    bootCapture(flash, CAPTURE, { camera, sdCard: { dir: cardDir, capacityBytes: 32e9, ...card } }, SLOT);
+    bootCapture(flash, CAPTURE, { camera, sdCard: { dir: cardDir, capacityBytes: 32e9, ...card } });
 
   it('records onto a 32 GB card: segments on its FAT volume, the chain on flash, free space to the cluster; verify reads both', async () => {
     board = await boot();

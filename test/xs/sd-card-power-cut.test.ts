@@ -16,7 +16,6 @@ import { bootCapture, chainRecords, eventsOf, provision } from './capture-suppor
 
 const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
 const CAMERA = { frameBytes: 3000 };
-const SLOT = { sdCard: { bus: 'spi', clock: 7, mosi: 9, miso: 8, select: 21 } };
 
 interface Write { volume: 'flash' | 'card'; path: string }
 
@@ -31,7 +30,7 @@ async function record(flash: string, card: string, cutAtWrite?: number, log?: Wr
     }
   };
   try {
-    board = await bootCapture(flash, CAPTURE, { storage: { cutAtWrite }, camera: CAMERA, sdCard: { dir: card, capacityBytes: 32e9, clusterBytes: 4096 }, prepare }, SLOT);
+    board = await bootCapture(flash, CAPTURE, { storage: { cutAtWrite }, camera: CAMERA, sdCard: { dir: card, capacityBytes: 32e9, clusterBytes: 4096 }, prepare });
     await board.advance(500);
     await board.command('start', { ground: 3 });
     await board.advance(2500);
@@ -83,7 +82,7 @@ describe('power cuts at any write on both volumes: chain on littlefs, footage on
       if (fault?.lostClusters) faults.lost++;
       await run.board?.close().catch(() => undefined);
 
-      const reboot = await bootCapture(flash, CAPTURE, { camera: CAMERA, sdCard: { dir: cardDir } }, SLOT);
+      const reboot = await bootCapture(flash, CAPTURE, { camera: CAMERA, sdCard: { dir: cardDir } });
       await reboot.advance(200);
       await reboot.close();
       const volume = path.join(cardDir, 'volume');
