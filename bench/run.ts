@@ -7,16 +7,20 @@ import { journalCost } from './journal-cost.js';
 import { sealCost } from './seal-cost.js';
 import { captureCost } from './capture-cost.js';
 import { captureRam } from './capture-ram.js';
+import { shiftOnCard } from './shift-on-card.js';
+import { boardBudget } from './board-budget.js';
 
 const benches: [string, () => Promise<Record<string, number>>][] = [
   ['firmware boot cost (XS)', bootCost],
   ['seal and chain one segment (XS): cost independent of size', sealCost],
   ['capture pipeline (XS): cost per frame, heap, sustained frame rate', captureCost],
   ['capture pipeline (XS): peak RAM against segment length', captureRam],
+  ['a 12-hour shift on a 32 GB SD card (XS), and hours per card at the default capture', () => shiftOnCard()],
   ['dock link: camera cost per DATA frame (XS)', dockFrameCost],
   ['dock link: goodput over ptys', dockGoodput],
   ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],
   ['indicator journal and bench commands (XS)', journalCost],
+  ['board budgets (XS): memory, CPU, frames, notice, boot in device time', boardBudget],
 ];
 
 // `npm run bench -- WORD` runs only the benchmarks whose name contains WORD.

@@ -3,9 +3,11 @@
 // model of that part, stamped with the virtual time of the call.
 import type { SimulatedBoard } from './board.js';
 import { PowerLost } from './hardware/flash-storage.js';
+import { SD_BUS_SPEED } from './hardware/sd-card.js';
+import { NATIVE_COSTS } from './native-costs.js';
 
 /** The board's hardware models, as SimulatedBoard holds them. */
-export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'storage' | 'sdCard' | 'camera' | 'microphone'>;
+export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'storage' | 'sdCard' | 'camera' | 'microphone' | 'cpu'>;
 
 export interface HardwareReply {
   result?: unknown;
@@ -49,13 +51,14 @@ const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>,
   audio: (hw, h) => hw.microphone.handle(h),
 };
 
-/** Runs one hardware call; undefined when the board has no such operation. */
+/** Runs one hardware call, charging its native work to the CPU; undefined when the board has no such operation. */
 export function callHardware(hw: BoardHardware, t: number, h: Record<string, any>, bytes: Uint8Array): HardwareReply | undefined {
   const op = String(h.op);
   const call = CALLS[op];
-  if (call) return call(hw, t, h, bytes);
-  const whole = WHOLE_FAMILIES[op.slice(0, op.indexOf('.'))];
-  return whole?.(hw, h, bytes, t);
+  const reply = call ? call(hw, t, h, bytes) : WHOLE_FAMILIES[op.slice(0, op.indexOf('.'))]?.(hw, h, bytes, t);
+  const cost = NATIVE_COSTS[op];
+  if (reply && cost) hw.cpu.charge(cost[0], cost[1](h, bytes, reply));
+  return reply;
 }
 
 /** The SD card shares the board's power with the flash: a write on either can be the one the power goes at. */
@@ -69,6 +72,11 @@ function sdCardCall(hw: BoardHardware, h: Record<string, any>, bytes: Uint8Array
   if (reply.result === -1 && h.op === 'sdcard.write') {
     hw.storage.cutPower();
     throw new PowerLost();
+  }
+  // A card write blocks the XS thread (FatFs waits for the bus): its bus time is device time.
+  if (h.op === 'sdcard.write') {
+    const speed = SD_BUS_SPEED[hw.sdCard.bus];
+    hw.cpu.charge(`sd-${hw.sdCard.bus}`, bytes.length + (speed.perWriteMs * speed.bytesPerSecond) / 1000);
   }
   return reply;
 }

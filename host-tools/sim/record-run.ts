@@ -29,6 +29,8 @@ export interface RecordRunOptions {
   target?: string;
   main?: string;
   capture?: Record<string, unknown>;
+  /** The CPU's rate, computrons per second of device time (host-tools/sim/hardware/cpu-model.ts). */
+  cpuRate?: number;
   out?: (line: string) => void;
 }
 
@@ -42,6 +44,7 @@ export async function recordRun(options: RecordRunOptions): Promise<{ powerCut: 
   }
   const chaincam = (boardTarget(options.target).config as Record<string, any>).chaincam;
   const board = await SimulatedBoard.boot({
+    cpu: options.cpuRate === undefined ? undefined : { computronsPerSecond: options.cpuRate },
     target: options.target, main: options.main ?? RECORDING_FIRMWARE, storage: { dir },
     sdCard: options.sdCardBytes || fs.existsSync(path.join(cardDir(dir), 'card.json')) ? { dir: cardDir(dir), capacityBytes: options.sdCardBytes } : undefined,
     // The camera's RTC is battery-backed: each boot starts at the host's time, not 1970 or a fixed date.

@@ -16,7 +16,7 @@ import path from 'node:path';
 export interface FlashStorageOptions {
   /** Host directory that holds the board's files; a fresh temporary one when omitted. */
   dir?: string;
-  /** Partition size in bytes (System.info().total). Default 64 MiB. */
+  /** Partition size in bytes (System.info().total). The board gives its target's "storage" partition; 64 MiB alone. */
   capacityBytes?: number;
   /** Cut the power at this write (1 = the first write after boot). */
   cutAtWrite?: number;
