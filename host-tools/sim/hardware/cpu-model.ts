@@ -39,15 +39,25 @@ export const NATIVE_BYTE_RATES = Object.freeze({
 
 export type NativeKind = keyof typeof NATIVE_BYTE_RATES;
 
+/** BootOptions.cpu for a board whose computation takes no device time (see CpuModelOptions.ideal). */
+export const IDEAL_CPU: Readonly<CpuModelOptions> = Object.freeze({ ideal: true });
+
 export interface CpuModelOptions {
   /** Computrons per second of device time; default ESP32S3_COMPUTRONS_PER_SECOND. */
   computronsPerSecond?: number;
+  /**
+   * A CPU that takes no time: only timers, waits and inputs move the clock. For tests that pin
+   * the firmware's own schedule to the millisecond (datasheet waits, tone steps); the board's
+   * budgets are tested at the real rate (test/xs/cpu-budget, board-budget; bench/board-budget).
+   */
+  ideal?: boolean;
   /** Per-kind byte rates laid over NATIVE_BYTE_RATES. */
   byteRates?: Partial<Record<NativeKind, number>>;
 }
 
 export class CpuModel {
   readonly computronsPerSecond: number;
+  readonly ideal: boolean;
   readonly byteRates: Readonly<Record<NativeKind, number>>;
   /** Device ms of native work charged to the delivery now running. */
   #nativeMs = 0;
@@ -63,6 +73,7 @@ export class CpuModel {
     const rate = options.computronsPerSecond ?? ESP32S3_COMPUTRONS_PER_SECOND;
     if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`the CPU rate must be a positive number of computrons a second, not ${rate}`);
     this.computronsPerSecond = rate;
+    this.ideal = options.ideal === true;
     const rates = { ...NATIVE_BYTE_RATES, ...options.byteRates };
     for (const [kind, value] of Object.entries(rates)) {
       if (!(value > 0)) throw new Error(`the byte rate of "${kind}" must be positive, not ${value}`);
@@ -72,14 +83,14 @@ export class CpuModel {
 
   /** Device ms that `computrons` of XS work take. */
   computeMs(computrons: number): number {
-    return (computrons * 1000) / this.computronsPerSecond;
+    return this.ideal ? 0 : (computrons * 1000) / this.computronsPerSecond;
   }
 
   /** Charges native work of `kind` over `bytes` to the running delivery; returns its device ms. */
   charge(kind: NativeKind, bytes: number): number {
     const rate = this.byteRates[kind];
     if (rate === undefined) throw new Error(`the CPU model has no rate for native work "${kind}"`);
-    const ms = (Math.max(0, bytes) * 1000) / rate;
+    const ms = this.ideal ? 0 : (Math.max(0, bytes) * 1000) / rate;
     this.#nativeMs += ms;
     this.nativeMsByKind.set(kind, (this.nativeMsByKind.get(kind) ?? 0) + ms);
     return ms;
