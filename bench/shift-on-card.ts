@@ -1,4 +1,4 @@
-// A 12-hour shift on a simulated 32 GB microSD card (160x120 at 2 fps so it runs in minutes):
+// A 12-hour shift on a simulated 32 GB microSD card (160x120 at 2 fps, 2,500-byte frames, so it runs in minutes):
 // the chain verifies against the card, the live XS heap stays flat hour by hour, and the free
 // space the camera reports equals, to the byte, the card's clusters not held by a file, the
 // segments/ directory or a lost chain, counted on the host. Then hours of recording per 32 GB at
@@ -47,7 +47,7 @@ async function withCard<T>(capture: Record<string, unknown>, camera: Record<stri
 
 export async function shiftOnCard(hours = Number(process.env.CHAINCAM_SHIFT_HOURS ?? 12)): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
-  await withCard({ width: 160, height: 120, fps: 2, segmentSeconds: 10 }, {}, async (board, dir) => {
+  await withCard({ width: 160, height: 120, fps: 2, segmentSeconds: 10 }, { frameBytes: 2500 }, async (board, dir) => {
     const started = performance.now();
     const heap: number[] = [];
     let recordings = 0;

@@ -57,10 +57,18 @@ function startCamera(keys: CameraKeys, link?: SerialLink): void {
     store,
     recorder: () => camera?.recorder,
     onLowSpace: (free) => camera?.notice.lowStorage(Math.floor((100 * free) / Math.max(1, store.totalBytes))),
-    onError: (error) => trace(`capture error: ${error.message}\n`),
+    onError: (error) => {
+      trace(`capture error: ${error.message}\n`);
+      showCardProblem();
+    },
   });
+  // Any card condition but "ready" (CARD_CONDITION 1) takes the sign's ready screen until a reboot with a good card.
+  const showCardProblem = () => {
+    if (store.cardCondition !== undefined && store.cardCondition !== 1) camera?.notice.cardProblem(store.cardCondition);
+  };
   camera = buildCamera(device, { settings, events, capture: pipeline, nextRecording: store.nextRecording, storageRefusal: () => (card ? cardRefusal(store.cardCondition) : undefined) });
   camera.recorder.powerOn();
+  showCardProblem();
   startDockLink({ store, port, keys, enrolledDocks, events, label: settings.board.name, link, camera });
 
   trace(`chaincam: ${settings.board.name} ready (profile ${settings.profile})\n`);

@@ -69,6 +69,7 @@ describe('footage on the SD card (XS)', function () {
       const records = chainRecords(flash);
       assert.deepEqual(eventsOf(records, 'storage-card').map((e) => e.condition), [code]);
       assert.equal(eventsOf(records, 'recording-start').length, 0, 'no recording that could not be kept');
+      assert.ok(board.traces.some((t) => t.text === `sign card ${code}\n`), `the sign shows card condition ${code}`);
     });
   }
 
@@ -80,6 +81,7 @@ describe('footage on the SD card (XS)', function () {
     board = await boot();
     await board.advance(500);
     assert.match(String(await board.command('start', { ground: 1 })), /another camera's footage/);
+    assert.ok(board.traces.some((t) => t.text === 'sign card 7\n'));
     assert.deepEqual(eventsOf(chainRecords(flash), 'storage-card').map((e) => e.condition), [7]);
     assert.equal(fs.readFileSync(path.join(cardDir, 'volume', 'segments', 'r000009-s0000.seg'), 'utf8'), 'theirs');
   });
@@ -99,6 +101,8 @@ describe('footage on the SD card (XS)', function () {
     const sealed = records.filter((r) => r.kind === 'segment').length;
     assert.ok(sealed >= 1, 'segments sealed before the pull are recorded');
     assert.match(String(await board.command('start', { ground: 1 })), /removed/);
+    const stopAt = board.traces.findIndex((t) => /storage failed: stopping/.test(t.text));
+    assert.ok(stopAt >= 0 && board.traces.slice(stopAt).some((t) => t.text === 'sign card 6\n'), 'after the stop the sign says the card was removed');
     const { report } = verifyEvidence(flash, { port: new NodeCryptoPort(), cardDir: path.join(cardDir, 'volume') });
     assert.ok(report.ok, JSON.stringify(report.failure));
   });
