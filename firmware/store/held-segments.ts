@@ -20,6 +20,7 @@ export interface HeldSegment {
 const DIGEST = 32;
 /** Column for released rows' sequence: never a real one (sequences fit in u32 below it). */
 const RELEASED = 0xffffffff;
+const GROWTH_ROWS = 1024;
 
 export class HeldSegments {
   #sequence = new Uint32Array(64);
@@ -109,8 +110,9 @@ export class HeldSegments {
     return low;
   }
 
+  /** Grows by 1,024 rows (48 KiB) at a time, not by doubling: no half-empty megabyte on a long shift. */
   #grow(): void {
-    const capacity = this.#sequence.length * 2;
+    const capacity = this.#sequence.length + GROWTH_ROWS;
     const widen = (column: Uint32Array) => {
       const wider = new Uint32Array(capacity);
       wider.set(column);
