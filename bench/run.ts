@@ -8,6 +8,7 @@ import { sealCost } from './seal-cost.js';
 import { captureCost } from './capture-cost.js';
 import { captureRam } from './capture-ram.js';
 import { shiftOnCard } from './shift-on-card.js';
+import { cardBandwidth } from './card-bandwidth.js';
 import { boardBudget } from './board-budget.js';
 
 const benches: [string, () => Promise<Record<string, number>>][] = [
@@ -16,6 +17,7 @@ const benches: [string, () => Promise<Record<string, number>>][] = [
   ['capture pipeline (XS): cost per frame, heap, sustained frame rate', captureCost],
   ['capture pipeline (XS): peak RAM against segment length', captureRam],
   ['a 12-hour shift on a 32 GB SD card (XS), and hours per card at the default capture', () => shiftOnCard()],
+  ['frames kept against SD card bandwidth (XS, device CPU model)', cardBandwidth],
   ['dock link: camera cost per DATA frame (XS)', dockFrameCost],
   ['dock link: goodput over ptys', dockGoodput],
   ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],

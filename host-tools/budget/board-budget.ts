@@ -6,6 +6,7 @@
 import { SimulatedBoard } from '../sim/board.js';
 import type { CameraSensorOptions } from '../sim/hardware/camera-sensor.js';
 import type { FlashStorageOptions } from '../sim/hardware/flash-storage.js';
+import type { SdBus } from '../sim/hardware/sd-card.js';
 import type { Partition } from '../sim/partition-table.js';
 import { boardTarget } from '../sim/targets.js';
 import fs from 'node:fs';
@@ -54,6 +55,8 @@ export interface BudgetOptions {
   /** Benchmarks only: the camera model (fixed-size frames) and a flash larger than the partition. */
   camera?: CameraSensorOptions;
   storage?: FlashStorageOptions;
+  /** Benchmarks only: the card's bus instead of the target's slot (e.g. 4-bit SDMMC on an S3 board). */
+  cardBus?: SdBus;
   /** Seconds into the recording at which to collect and sample the live heap. */
   heapAtSeconds?: number[];
 }
@@ -71,7 +74,7 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
   const cardDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-budget-card-'));
   const board = await SimulatedBoard.boot({
     target: target.name,
-    sdCard: { dir: cardDir, capacityBytes: 32e9 },
+    sdCard: { dir: cardDir, capacityBytes: 32e9, ...(options.cardBus ? { bus: options.cardBus } : {}) },
     cpu: options.cpuRate === undefined ? undefined : { computronsPerSecond: options.cpuRate },
     config: options.capture ? { chaincam: { ...chaincam, capture } } : undefined,
     camera: options.camera,
