@@ -19,8 +19,7 @@ import { SerialLink } from './dock/serial-link.js';
 import { TraceEventSink } from './policy/trace-event-sink.js';
 import { ChainEventSink } from './store/chain-event-sink.js';
 import type { CameraKeys } from './store/evidence-store.js';
-import { cardPinConflicts, cardRefusal, openStoreWithCard } from './store/card-volume.js';
-import type { SdCardConfig } from '../drivers/sd-card/sd-card.js';
+import { cardPinConflicts, cardRefusal, openStoreWithCard, type CardSlot } from './store/card-volume.js';
 import { isProvisioned, provisioningRefusal, readEnrolledDocks, readProvisionedKeys, writeProvisioning } from './store/provisioned-keys.js';
 
 const FIRMWARE_VERSION = '0.1.0';
@@ -31,7 +30,7 @@ const capture = readCaptureConfig((config as Record<string, any>).chaincam?.capt
 const ticks = () => Time.ticks;
 const port = createCryptoPort();
 /** The board's microSD slot (manifest platforms config board.sdCard); none: footage on littlefs. */
-const sdCard = (config as Record<string, any>).board?.sdCard as SdCardConfig | undefined;
+const sdCard = (config as Record<string, any>).board?.sdCard as CardSlot | undefined;
 if (sdCard) for (const conflict of cardPinConflicts(sdCard, (config as Record<string, any>).board)) trace(`chaincam: pin conflict: ${conflict} (drivers/sd-card/README.md)\n`);
 
 if (isProvisioned(files, ROOT)) startCamera(readProvisionedKeys(files, ROOT));

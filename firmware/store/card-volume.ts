@@ -5,6 +5,9 @@ import { mountSdCard, type SdCardConfig } from '../../drivers/sd-card/sd-card.js
 import { deriveDeviceId } from '../format/chain.js';
 import { CARD_CONDITION, EvidenceStore, cardOwnership, type EvidenceStoreOptions, type StoreVolume } from './evidence-store.js';
 
+/** The board's card slot as manifest.json's config.board.sdCard gives it. */
+export type CardSlot = SdCardConfig;
+
 export interface CardAtBoot {
   volume: StoreVolume | undefined;
   condition: number;
