@@ -73,6 +73,24 @@ describe('footage on the SD card (XS)', function () {
     });
   }
 
+  it('a card filling up: low-space warnings from its real free space, then the recording stops (storage full) before the card is full, and it verifies', async () => {
+    board = await bootCapture(flash, { ...CAPTURE, reserveBytes: 65_536, lowSpaceBytes: 600_000 },
+      { camera: { frameBytes: 10_000 }, sdCard: { dir: cardDir, capacityBytes: 2_000_000, clusterBytes: 4096 } });
+    await board.advance(500);
+    await board.command('start', { ground: 1 });
+    await board.advance(60_000);
+    const records = chainRecords(flash);
+    assert.equal(eventsOf(records, 'recording-stop')[0]?.stopReason, 4, 'stopped for storage full');
+    assert.equal(eventsOf(records, 'segment-lost').length, 0, 'nothing lost: it stopped before a write failed');
+    const warnings = board.traces.filter((t) => /storage low: \d+ bytes free/.test(t.text));
+    assert.ok(warnings.length > 0, 'the officer was warned first');
+    const card = board.sdCard!;
+    assert.ok(card.freeBytes >= 0 && card.freeBytes < 600_000, `the card nearly full: ${card.freeBytes} bytes free`);
+    assert.equal(Number(/storage low: (\d+)/.exec(warnings.at(-1)!.text)![1]) % 4096, 0, 'free space in whole clusters, as the card reports it');
+    const { report } = verifyEvidence(flash, { port: new NodeCryptoPort(), cardDir: path.join(cardDir, 'volume') });
+    assert.ok(report.ok, JSON.stringify(report.failure));
+  });
+
   it("another camera's card: refused, on the chain, and its footage untouched", async () => {
     new SdCard({ dir: cardDir, capacityBytes: 32e9 });
     fs.mkdirSync(path.join(cardDir, 'volume', 'segments'), { recursive: true });
