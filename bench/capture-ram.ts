@@ -55,7 +55,36 @@ export async function recordingRam(segmentSeconds: number, seconds = 125): Promi
   }
 }
 
+/**
+ * The same recording on the board's own xsnap-worker (the target's fixed XS heap), whose meter
+ * reports the live chunk and slot peaks above its baseline: a byte-exact peak of the capture path.
+ * 30 KB frames (VGA), which the CPU model keeps up with.
+ */
+async function devicePeaks(segmentSeconds: number, seconds = 125): Promise<{ chunks: number; slots: number; kept: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-capture-ram-'));
+  provisionFlash(dir, keys.camera, keys.agency.publicKey);
+  const board = await SimulatedBoard.boot({
+    main: FIXTURE, storage: { dir, capacityBytes: 4e9 }, camera: { frameBytes: 30_000 },
+    config: { chaincam: { ...chaincam, capture: { width: 640, height: 480, fps: 10, segmentSeconds } } },
+  });
+  try {
+    await board.advance(1000);
+    await board.command('start', { ground: 1 });
+    await board.advance(seconds * 1000);
+    await board.command('stop');
+    await board.advance(500);
+    const { kept } = (await board.command('state')) as { kept: number };
+    const memory = board.memory!;
+    return { chunks: memory.chunkHighWater, slots: memory.slotHighWater, kept };
+  } finally {
+    await board.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function captureRam(): Promise<Record<string, number>> {
+  const device10 = await devicePeaks(10);
+  const device60 = await devicePeaks(60);
   const short = await recordingRam(10);
   const long = await recordingRam(60);
   return {
@@ -70,5 +99,11 @@ export async function captureRam(): Promise<Record<string, number>> {
     'live slots 55 s in, 60 s segments': long.liveSlotsMid,
     'live slots after, 10 s segments': short.liveSlotsAfter,
     'live slots after, 60 s segments': long.liveSlotsAfter,
+    'board worker, 30 KB frames: frames kept (each run)': device60.kept,
+    'board worker: chunk peak above baseline, 10 s segments': device10.chunks,
+    'board worker: chunk peak above baseline, 60 s segments': device60.chunks,
+    'board worker: chunk peak ratio 60 s / 10 s (goal <= 1.05)': Number((device60.chunks / device10.chunks).toFixed(3)),
+    'board worker: slot peak above baseline, 10 s segments': device10.slots,
+    'board worker: slot peak above baseline, 60 s segments': device60.slots,
   };
 }

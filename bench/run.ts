@@ -8,6 +8,8 @@ import { sealCost } from './seal-cost.js';
 import { captureCost } from './capture-cost.js';
 import { storeVerifyThroughput } from './store-verify-throughput.js';
 import { captureRam } from './capture-ram.js';
+import { shiftOnCard } from './shift-on-card.js';
+import { cardBandwidth } from './card-bandwidth.js';
 import { boardBudget } from './board-budget.js';
 
 const benches: [string, () => Promise<Record<string, number>>][] = [
@@ -15,6 +17,8 @@ const benches: [string, () => Promise<Record<string, number>>][] = [
   ['seal and chain one segment (XS): cost independent of size', sealCost],
   ['capture pipeline (XS): cost per frame, heap, sustained frame rate', captureCost],
   ['capture pipeline (XS): peak RAM against segment length', captureRam],
+  ['a 12-hour shift on a 32 GB SD card (XS), and hours per card at the default capture', () => shiftOnCard()],
+  ['frames kept against SD card bandwidth (XS, device CPU model)', cardBandwidth],
   ['dock link: camera cost per DATA frame (XS)', dockFrameCost],
   ['dock link: goodput over ptys', dockGoodput],
   ['dock link: 100,000 hostile frames (XS)', () => dockFuzz()],

@@ -39,6 +39,8 @@ export interface CameraParts {
   capture?: CaptureSink;
   /** The next recording number, from the store (numbers never repeat across power cycles). */
   nextRecording?: number;
+  /** Why nothing recorded now could be kept (no usable SD card), or undefined. */
+  storageRefusal?: () => string | undefined;
 }
 
 /**
@@ -74,7 +76,7 @@ export function buildCamera(board: typeof device, parts: CameraParts): Camera {
     ticks,
     onChannelFailure: (channel, error) => recorder!.channelFailed(channel, error),
   });
-  recorder = new Recorder({ policy: settings.policy, notice, events, timers: Timer, ticks, capture: parts.capture, nextRecording: parts.nextRecording });
+  recorder = new Recorder({ policy: settings.policy, notice, events, timers: Timer, ticks, capture: parts.capture, nextRecording: parts.nextRecording, storageRefusal: parts.storageRefusal });
   const controls = new OfficerControls({
     recorder,
     timers: Timer,

@@ -18,7 +18,8 @@ import { ProvisioningSession } from './dock/provisioning-session.js';
 import { SerialLink } from './dock/serial-link.js';
 import { TraceEventSink } from './policy/trace-event-sink.js';
 import { ChainEventSink } from './store/chain-event-sink.js';
-import { EvidenceStore, type CameraKeys } from './store/evidence-store.js';
+import type { CameraKeys } from './store/evidence-store.js';
+import { cardPinConflicts, cardRefusal, openStoreWithCard, type CardSlot } from './store/card-volume.js';
 import { isProvisioned, provisioningRefusal, readEnrolledDocks, readProvisionedKeys, writeProvisioning } from './store/provisioned-keys.js';
 
 const FIRMWARE_VERSION = '0.1.0';
@@ -28,19 +29,23 @@ const settings = readChaincamConfig(config);
 const capture = readCaptureConfig((config as Record<string, any>).chaincam?.capture);
 const ticks = () => Time.ticks;
 const port = createCryptoPort();
+/** The board's microSD slot (manifest platforms config board.sdCard); none: footage on littlefs. */
+const sdCard = (config as Record<string, any>).board?.sdCard as CardSlot | undefined;
+if (sdCard) for (const conflict of cardPinConflicts(sdCard, (config as Record<string, any>).board)) trace(`chaincam: pin conflict: ${conflict} (drivers/sd-card/README.md)\n`);
 
 if (isProvisioned(files, ROOT)) startCamera(readProvisionedKeys(files, ROOT));
 else awaitProvisioning();
 
 function startCamera(keys: CameraKeys, link?: SerialLink): void {
-  const store = EvidenceStore.open({ files, root: ROOT, port, keys, clock: () => Date.now() });
+  const { store, card } = openStoreWithCard({ files, root: ROOT, port, keys, clock: () => Date.now() }, sdCard);
   if (store.openAtCut) trace(`recovery: recording ${store.openAtCut.recording} segment ${store.openAtCut.openSegment} was open at the power cut\n`);
   const enrolledDocks = readEnrolledDocks(files, ROOT);
   // Who the footage is sealed to, who may release it, and the policy: on the chain when it changes.
   const configuration: CameraConfiguration = { agencyPublicKey: keys.agencyPublicKey, enrolledDocks, policy: settings.policy };
   const summary = configurationSummary(port, configuration);
   const encoded = encodeConfiguration(configuration);
-  if (store.recordBoot(FIRMWARE_VERSION, { digest: digestOfEncodedConfiguration(port, encoded), encoded, summary })) trace(`chaincam: configuration on the chain: ${summary}\n`);
+  if (store.recordBoot(FIRMWARE_VERSION, { digest: digestOfEncodedConfiguration(port, encoded), encoded, summary }, card?.condition)) trace(`chaincam: configuration on the chain: ${summary}\n`);
+  if (card) trace(`chaincam: ${card.detail}\n`);
   const events = new ChainEventSink(store, new TraceEventSink(ticks));
 
   // The pipeline and the camera refer to each other: the pipeline asks for the ground
@@ -51,11 +56,19 @@ function startCamera(keys: CameraKeys, link?: SerialLink): void {
     preEventSeconds: settings.policy.preEventSeconds,
     store,
     recorder: () => camera?.recorder,
-    onLowSpace: (free) => camera?.notice.lowStorage(Math.floor((100 * free) / Math.max(1, files.System.info().total))),
-    onError: (error) => trace(`capture error: ${error.message}\n`),
+    onLowSpace: (free) => camera?.notice.lowStorage(Math.floor((100 * free) / Math.max(1, store.totalBytes))),
+    onError: (error) => {
+      trace(`capture error: ${error.message}\n`);
+      showCardProblem();
+    },
   });
-  camera = buildCamera(device, { settings, events, capture: pipeline, nextRecording: store.nextRecording });
+  // Any card condition but "ready" (CARD_CONDITION 1) takes the sign's ready screen until a reboot with a good card.
+  const showCardProblem = () => {
+    if (store.cardCondition !== undefined && store.cardCondition !== 1) camera?.notice.cardProblem(store.cardCondition);
+  };
+  camera = buildCamera(device, { settings, events, capture: pipeline, nextRecording: store.nextRecording, storageRefusal: () => (card ? cardRefusal(store.cardCondition) : undefined) });
   camera.recorder.powerOn();
+  showCardProblem();
   startDockLink({ store, port, keys, enrolledDocks, events, label: settings.board.name, link, camera });
 
   trace(`chaincam: ${settings.board.name} ready (profile ${settings.profile})\n`);

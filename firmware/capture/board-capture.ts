@@ -34,10 +34,10 @@ export function boardCapturePipeline(o: BoardCaptureOptions): CapturePipeline {
     groundOf: () => o.recorder()?.recording?.ground ?? 0,
     reserveBytes: capture.reserveBytes,
     lowSpaceBytes: capture.lowSpaceBytes,
-    onStorageFull: () => {
-      trace('storage full: stopping the recording\n');
+    onStorageFull: (failed) => {
+      trace(failed ? 'storage failed: stopping the recording\n' : 'storage full: stopping the recording\n');
       const recorder = o.recorder();
-      if (recorder?.state === 'recording') recorder.stop(STOP_REASON.storageFull);
+      if (recorder?.state === 'recording') recorder.stop(failed ? STOP_REASON.storageFailed : STOP_REASON.storageFull);
     },
     onLowSpace: o.onLowSpace,
     onError: o.onError,

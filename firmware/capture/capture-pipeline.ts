@@ -32,8 +32,8 @@ export interface CapturePipelineOptions {
   reserveBytes?: number;
   /** Below this much free space the officer is warned at each segment close. Default 8 MiB. */
   lowSpaceBytes?: number;
-  /** Storage cannot take more footage: stop the recording (STOP_REASON.storageFull). */
-  onStorageFull: () => void;
+  /** Storage cannot take more footage: stop the recording (STOP_REASON.storageFull, or storageFailed when it failed or was removed). */
+  onStorageFull: (failed?: boolean) => void;
   onLowSpace?: (freeBytes: number) => void;
   onError?: (error: Error) => void;
 }
@@ -156,7 +156,7 @@ export class CapturePipeline implements CaptureSink {
       active.file = store.openSegment(active.recording, segmentIndex);
     } catch (error) {
       this.#o.onError?.(error as Error);
-      this.#stopForSpace(active);
+      this.#stopForSpace(active, error as Error);
       return undefined;
     }
     active.segment = new OpenSegment(active.recording, segmentIndex, startTime, { width: camera.width, height: camera.height, fps, sampleRate: microphone?.sampleRate ?? 8000 }, active.file);
@@ -183,7 +183,7 @@ export class CapturePipeline implements CaptureSink {
       });
     } catch (error) {
       this.#o.onError?.(error as Error);
-      this.#stopForSpace(active);
+      this.#stopForSpace(active, error as Error);
       return;
     }
     const free = this.#o.store.freeBytes;
@@ -197,13 +197,14 @@ export class CapturePipeline implements CaptureSink {
     active.file = undefined;
     const reported = file ? this.#o.store.abandonSegment(file, error) : error;
     this.#o.onError?.(reported);
-    this.#stopForSpace(active);
+    this.#stopForSpace(active, error);
   }
 
   /** Asks the recorder to stop, after this callback: the recorder may be mid-transition. */
-  #stopForSpace(active: Active): void {
+  #stopForSpace(active: Active, cause?: Error): void {
     if (active.stopping) return;
     active.stopping = true;
-    this.#o.timers.set(() => this.#o.onStorageFull(), 0);
+    const failed = cause !== undefined && !/full|space/i.test(cause.message);
+    this.#o.timers.set(() => this.#o.onStorageFull(failed), 0);
   }
 }

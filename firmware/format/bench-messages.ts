@@ -16,7 +16,7 @@ export const JOURNAL_KIND = Object.freeze({
 
 export const JOURNAL_FLAG = Object.freeze({ driverFailed: 0x01, elapsedOnly: 0x02 });
 
-export const SIGN_SCREEN = Object.freeze({ ready: 1, recording: 2, noticeNotGiven: 3, lowStorage: 4, choice: 5, unprovisioned: 6 });
+export const SIGN_SCREEN = Object.freeze({ ready: 1, recording: 2, noticeNotGiven: 3, lowStorage: 4, choice: 5, unprovisioned: 6, card: 7 });
 
 export const CHOICE_PURPOSES = Object.freeze(['start', 'confirm', 'change'] as const);
 

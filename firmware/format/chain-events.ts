@@ -2,7 +2,7 @@
 // encoder, the strict decoder and docs/FORMAT.md alike.
 import { ByteReader, ByteWriter } from './bytes.js';
 import {
-  CLOCK_SOURCES, DOCK_PHASES, LEGAL_GROUNDS, LOSS_REASONS, NOTICE_INDICATOR_MASK, NOTICE_REASONS,
+  CARD_CONDITIONS, CLOCK_SOURCES, DOCK_PHASES, LEGAL_GROUNDS, LOSS_REASONS, NOTICE_INDICATOR_MASK, NOTICE_REASONS,
   RESET_REASONS, START_MODES, STOP_REASONS, isKnownCode,
 } from './record-codes.js';
 
@@ -18,7 +18,8 @@ export type ChainEvent =
   | { type: 'config-change-v1'; configDigest: Uint8Array; summary: string }
   | { type: 'config-change'; configDigest: Uint8Array; configuration: Uint8Array; summary: string }
   | { type: 'segment-lost'; recording: number; segmentIndex: number; lossReason: number }
-  | { type: 'ground-unconfirmed'; recording: number; deadlineMs: number };
+  | { type: 'ground-unconfirmed'; recording: number; deadlineMs: number }
+  | { type: 'storage-card'; condition: number; freeBytes: number; totalBytes: number };
 
 export type ChainEventType = ChainEvent['type'];
 
@@ -78,6 +79,8 @@ export const EVENT_SCHEMAS: readonly EventSchema[] = Object.freeze([
     { name: 'lossReason', kind: 'u8', codes: LOSS_REASONS }]),
   schema(11, 'ground-unconfirmed', [
     { name: 'recording', kind: 'u32' }, { name: 'deadlineMs', kind: 'u32' }]),
+  schema(12, 'storage-card', [
+    { name: 'condition', kind: 'u8', codes: CARD_CONDITIONS }, { name: 'freeBytes', kind: 'u64' }, { name: 'totalBytes', kind: 'u64' }]),
   schema(13, 'config-change', [
     { name: 'configDigest', kind: 'bytes32' }, { name: 'configuration', kind: 'blob' }, { name: 'summary', kind: 'text' }]),
 ]);

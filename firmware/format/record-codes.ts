@@ -39,6 +39,7 @@ export const START_MODES: Readonly<Record<number, string>> = Object.freeze({
 
 export const STOP_REASONS: Readonly<Record<number, string>> = Object.freeze({
   1: 'officer stopped', 2: 'maximum duration reached', 3: 'low battery', 4: 'storage full', 5: 'power lost',
+  6: 'storage card removed or failed',
 });
 
 export const DOCK_PHASES: Readonly<Record<number, string>> = Object.freeze({ 1: 'opened', 2: 'closed' });
@@ -48,7 +49,13 @@ export const CLOCK_SOURCES: Readonly<Record<number, string>> = Object.freeze({
 });
 
 export const LOSS_REASONS: Readonly<Record<number, string>> = Object.freeze({
-  1: 'power cut while recording', 2: 'storage write error', 3: 'storage full',
+  1: 'power cut while recording', 2: 'storage write error', 3: 'storage full', 4: 'storage card removed',
+});
+
+/** The microSD card as the camera found it (storage-card events). */
+export const CARD_CONDITIONS: Readonly<Record<number, string>> = Object.freeze({
+  1: 'card ready', 2: 'no card in the slot', 3: 'card not formatted (no FAT volume)', 4: 'card failing (does not answer or refuses writes)',
+  5: 'card full', 6: 'card removed while recording', 7: "card holds another camera's footage",
 });
 
 /** Sealed segment payload types. */

@@ -67,6 +67,7 @@ export class IndicatorJournal {
       case 'low-storage': return this.record(JOURNAL_KIND.sign, SIGN_SCREEN.lowStorage, 0, Math.max(0, Math.round(screen.percentFree)));
       case 'choice': return this.record(JOURNAL_KIND.sign, SIGN_SCREEN.choice, screen.ground.code, CHOICE_PURPOSES.indexOf(screen.purpose) + 1);
       case 'unprovisioned': return this.record(JOURNAL_KIND.sign, SIGN_SCREEN.unprovisioned, 0, 0);
+      case 'card': return this.record(JOURNAL_KIND.sign, SIGN_SCREEN.card, 0, screen.condition);
     }
   }
 

@@ -19,6 +19,7 @@ export interface NoticeSign {
   showElapsed(elapsedMs: number): void;
   showNoticeNotGiven(reason: string): void;
   showLowStorage?(percentFree: number): void;
+  showCardProblem?(condition: number): void;
 }
 
 export interface NoticeSounds {
@@ -45,6 +46,8 @@ export class NoticeController {
   readonly #o: NoticeControllerOptions;
   #failed = 0;
   #token: NoticeToken | undefined;
+  /** The SD card's condition while it cannot keep footage: the sign shows it in place of "ready". */
+  #cardCondition: number | undefined;
 
   constructor(options: NoticeControllerOptions) {
     this.#o = options;
@@ -86,7 +89,8 @@ export class NoticeController {
 
   showReady(): void {
     this.#attempt('led', () => this.#o.ledPlayer.play(this.#failed ? this.#o.patterns.fault : this.#o.patterns.ready));
-    this.#attempt('display', () => this.#o.sign?.showReady());
+    const card = this.#cardCondition;
+    this.#attempt('display', () => (card === undefined || !this.#o.sign?.showCardProblem ? this.#o.sign?.showReady() : this.#o.sign.showCardProblem(card)));
   }
 
   /**
@@ -136,6 +140,13 @@ export class NoticeController {
       if (!this.#o.tones.play(this.#o.sounds.lowStorage ?? this.#o.sounds.reminder)) throw new Error('the low-storage tone did not sound');
     });
     this.#attempt('display', () => this.#o.sign?.showLowStorage?.(percentFree));
+  }
+
+  /** The SD card cannot keep footage (CARD_CONDITIONS): the sign says which until it can. */
+  cardProblem(condition: number): void {
+    this.#cardCondition = condition;
+    if (this.#token) return; // a recording's sign stays up; the card screen follows when it ends
+    this.#attempt('display', () => this.#o.sign?.showCardProblem?.(condition));
   }
 
   noticeNotGiven(reason: string): void {

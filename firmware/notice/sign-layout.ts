@@ -12,7 +12,15 @@ export type SignScreen =
   | { readonly kind: 'low-storage'; readonly percentFree: number }
   | { readonly kind: 'choice'; readonly ground: LegalGround; readonly purpose: 'start' | 'confirm' | 'change' }
   /** A camera with no identity yet: it cannot record until it is provisioned on its dock link. */
-  | { readonly kind: 'unprovisioned' };
+  | { readonly kind: 'unprovisioned' }
+  /** The SD card cannot keep footage (CARD_CONDITIONS 2-7): which, and that nothing is recorded. */
+  | { readonly kind: 'card'; readonly condition: number };
+
+/** The words for each card condition (firmware/format/record-codes.ts CARD_CONDITIONS). */
+export const CARD_WORDS: Readonly<Record<number, SignWords>> = Object.freeze({
+  2: SIGN_WORDING.cardAbsent, 3: SIGN_WORDING.cardUnformatted, 4: SIGN_WORDING.cardFailing,
+  5: SIGN_WORDING.cardFull, 6: SIGN_WORDING.cardRemoved, 7: SIGN_WORDING.cardForeign,
+});
 
 /** RGB565; a monochrome panel lights every colour but black. */
 export const SignColor = Object.freeze({ black: 0x0000, white: 0xffff, red: 0xf800, green: 0x07e0, amber: 0xfd20, gray: 0xad55 });
@@ -140,6 +148,16 @@ export function layoutSign(screen: SignScreen, size: SignSize, renderer: TextRen
         text(W.cannotRecord.ko, 112, 2, SignColor.white, SignColor.black);
         text(W.cannotRecord.en, 152, 1, SignColor.white, SignColor.black);
         text(W.provisionHint.en, 200, 1, SignColor.gray, SignColor.black);
+      } else {
+        text(W.cannotRecord.ko, 32, 1, SignColor.white, SignColor.black);
+        text(W.cannotRecord.en, 48, 1, SignColor.white, SignColor.black);
+      }
+      break;
+    case 'card':
+      heading(CARD_WORDS[screen.condition] ?? SIGN_WORDING.cardFailing);
+      if (large) {
+        text(W.cannotRecord.ko, 112, 2, SignColor.white, SignColor.black);
+        text(W.cannotRecord.en, 152, 1, SignColor.white, SignColor.black);
       } else {
         text(W.cannotRecord.ko, 32, 1, SignColor.white, SignColor.black);
         text(W.cannotRecord.en, 48, 1, SignColor.white, SignColor.black);

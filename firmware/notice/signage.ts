@@ -148,6 +148,10 @@ export class SignageDisplay implements NoticeSign {
     this.show({ kind: 'low-storage', percentFree });
   }
 
+  showCardProblem(condition: number): void {
+    this.show({ kind: 'card', condition });
+  }
+
   /** The officer's ground choice, over whatever the sign showed; endChoice() brings that back. */
   showChoice(ground: LegalGround, purpose: 'start' | 'confirm' | 'change'): void {
     if (this.#screen?.kind !== 'choice') this.#beforeChoice = this.#screen;

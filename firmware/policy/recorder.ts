@@ -13,7 +13,7 @@ export type RecorderState = 'off' | 'ready' | 'recording' | 'stopping';
 
 /** Codes shared with the chain format (firmware/format/record-codes.ts). */
 export const START_MODE = Object.freeze({ chosen: 1, emergency: 2 });
-export const STOP_REASON = Object.freeze({ officer: 1, maximumDuration: 2, lowBattery: 3, storageFull: 4 });
+export const STOP_REASON = Object.freeze({ officer: 1, maximumDuration: 2, lowBattery: 3, storageFull: 4, storageFailed: 6 });
 export const NOTICE_REASON = Object.freeze({ given: 0, indicatorFailed: 1, endangered: 2, impossible: 3, atDock: 4, other: 9 });
 
 /** What capture needs from the recorder: a token to keep frames, and when to stop. */
@@ -40,6 +40,8 @@ export interface RecorderOptions {
   capture?: CaptureSink;
   /** The next recording number (the store persists it across power cycles). */
   nextRecording?: number;
+  /** Why a recording could not be kept now (no usable SD card): a start is refused, nothing recorded. */
+  storageRefusal?: () => string | undefined;
 }
 
 export class Recorder {
@@ -155,6 +157,8 @@ export class Recorder {
     if (this.#state !== 'ready') throw new Error(`cannot start a recording while the recorder is ${this.#state}`);
     const policy = this.#o.policy;
     if (stealth && !policy.stealthAllowed) throw new Error(`policy ${policy.name} forbids recording with notice off (Art. 10-6(1))`);
+    const refusal = this.#o.storageRefusal?.();
+    if (refusal) throw new Error(`cannot record: ${refusal}`);
     const id = this.#next++;
     const startedAt = this.#o.ticks();
     const current = { id, startedAt, ground, startMode, noticeReason: NOTICE_REASON.given as number };

@@ -1,6 +1,9 @@
-// The camera's append-only evidence store on its flash file system (littlefs):
-//   ROOT chain.log                      the hash chain (docs/FORMAT.md section 5)
-//   ROOT segments/rRRRRRR-sSSSS.seg     sealed segments (section 9)
+// The camera's append-only evidence store: the chain on its flash file system (littlefs), the
+// footage on the microSD card when it has one (docs/ARCHITECTURE.md, "Footage on the card"):
+//   ROOT chain.log                           the hash chain (docs/FORMAT.md section 5), littlefs
+//   CARD segments/rRRRRRR-sSSSS.seg          sealed segments (section 9), the card's FAT volume
+//   CARD chaincam-camera.id                  the device id of the camera that owns the card
+// Without a card volume, segments go under ROOT on littlefs (the simulated board's default).
 // Nothing here rewrites evidence, and a sealed file is deleted only by release(), after the
 // `release` event that accounts for it is committed. Every append is its own
 // open-write-close, which littlefs commits atomically; a torn final frame (possible on FAT) is cut off at boot by
@@ -27,7 +30,9 @@ export const MEDIA_TYPE_AVI = 1;
 export const MEDIA_TYPE_AVI_HEADER_LAST = 2;
 /** The open segment's spilled idx1 entries, in the store's root (outside segments/, which verify reads). */
 export const OPEN_INDEX_FILE = 'open-segment.idx';
-export const LOSS_REASON = Object.freeze({ powerCut: 1, writeError: 2, storageFull: 3 });
+export const LOSS_REASON = Object.freeze({ powerCut: 1, writeError: 2, storageFull: 3, cardRemoved: 4 });
+/** storage-card conditions (record-codes.ts CARD_CONDITIONS). */
+export const CARD_CONDITION = Object.freeze({ ready: 1, absent: 2, unformatted: 3, failing: 4, full: 5, removed: 6, foreign: 7 });
 const RESET_REASON = Object.freeze({ powerOn: 1, recoveredAfterPowerCut: 5 });
 const STOP_REASON_POWER_LOST = 5;
 /** chain.log's torn tail is copied in pieces of this many bytes. */
@@ -41,8 +46,33 @@ export interface CameraKeys {
   agencyPublicKey: Uint8Array;
 }
 
+/** A file volume and the folder on it the store uses, ending in "/". */
+export interface StoreVolume {
+  files: FlashFiles;
+  root: string;
+}
+
+/** On the card: which camera's footage it holds (16 bytes, the device id). */
+export const CARD_OWNER_FILE = 'chaincam-camera.id';
+
+/** Whose card this is: ours, a fresh one (no owner yet), or another camera's. */
+export function cardOwnership(card: StoreVolume, deviceId: Uint8Array): 'ours' | 'new' | 'foreign' {
+  const path = `${card.root}${CARD_OWNER_FILE}`;
+  if (!card.files.File.exists(path)) return 'new';
+  const file = new card.files.File(path);
+  try {
+    // Empty: a cut during its first write (FAT kept the entry, not the bytes); the card is still unclaimed.
+    if (file.length === 0) return 'new';
+    return file.length === deviceId.length && bytesEqual(readAt(file, 0, deviceId.length), deviceId) ? 'ours' : 'foreign';
+  } finally {
+    file.close();
+  }
+}
+
 export interface EvidenceStoreOptions {
   files: FlashFiles;
+  /** Where sealed segments go (the SD card); default: `files` under `root`. */
+  card?: StoreVolume;
   /** Where the evidence lives, ending in "/" (Moddable's config.file.root, e.g. "/"). */
   root: string;
   port: CryptoPort;
@@ -74,7 +104,10 @@ export class EvidenceStore {
   readonly #log: string;
   readonly #held: HeldSegments;
   readonly #indexPath: string;
+  readonly #seg: StoreVolume;
   #lastConfigDigest: Uint8Array | undefined;
+  /** The card's condition as last recorded (CARD_CONDITION); undefined for a store without a card. */
+  cardCondition: number | undefined;
   #chainLength: number;
   #lastRecording: number;
 
@@ -83,10 +116,16 @@ export class EvidenceStore {
     const { files, root, port, keys } = options;
     this.#log = `${root}${CHAIN_LOG_FILE}`;
     this.deviceId = deriveDeviceId(port, keys.publicKey);
-    files.Directory.create(`${root}segments/`);
+    const seg = this.#seg = options.card ?? { files, root };
+    seg.files.Directory.create(`${seg.root}segments/`);
+    if (options.card && cardOwnership(seg, this.deviceId) === 'foreign') throw new Error('this SD card holds another camera\'s footage: it is not used (dock that camera, or give this camera its own card)');
+    if (options.card && cardOwnership(seg, this.deviceId) === 'new') {
+      if (seg.files.File.exists(`${seg.root}${CARD_OWNER_FILE}`)) seg.files.File.delete(`${seg.root}${CARD_OWNER_FILE}`);
+      appendCommitted(seg.files, `${seg.root}${CARD_OWNER_FILE}`, this.deviceId);
+    }
     // The index entries of a segment the power cut left open: that segment is lost anyway.
-    this.#indexPath = `${root}${OPEN_INDEX_FILE}`;
-    if (files.File.exists(this.#indexPath)) files.File.delete(this.#indexPath);
+    this.#indexPath = `${seg.root}${OPEN_INDEX_FILE}`;
+    if (seg.files.File.exists(this.#indexPath)) seg.files.File.delete(this.#indexPath);
     // A copy left by #cutTornTail: complete only if chain.log is gone (the cut fell at the rename).
     if (files.File.exists(`${this.#log}.tmp`)) {
       if (files.File.exists(this.#log)) files.File.delete(`${this.#log}.tmp`);
@@ -130,10 +169,15 @@ export class EvidenceStore {
     return this.#chainLength;
   }
 
-  /** Bytes free on the partition. */
+  /** Bytes free where footage goes (the card's real free space, in whole clusters). */
   get freeBytes(): number {
-    const info = this.#o.files.System.info();
+    const info = this.#seg.files.System.info();
     return info.total - info.used;
+  }
+
+  /** Bytes of the footage volume. */
+  get totalBytes(): number {
+    return this.#seg.files.System.info().total;
   }
 
   /**
@@ -141,7 +185,7 @@ export class EvidenceStore {
    * configuration if it is not the one the chain last recorded (firmware/format/camera-configuration.ts),
    * then a checkpoint. Returns true when the configuration went on the chain.
    */
-  recordBoot(firmwareVersion: string, configuration?: { digest: Uint8Array; encoded: Uint8Array; summary: string }): boolean {
+  recordBoot(firmwareVersion: string, configuration?: { digest: Uint8Array; encoded: Uint8Array; summary: string }, cardCondition?: number): boolean {
     const open = this.openAtCut;
     this.appendEvent({ type: 'power-on', resetReason: open ? RESET_REASON.recoveredAfterPowerCut : RESET_REASON.powerOn, firmwareVersion });
     if (open) {
@@ -153,6 +197,7 @@ export class EvidenceStore {
       this.appendEvent({ type: 'config-change', configDigest: configuration.digest, configuration: configuration.encoded, summary: configuration.summary });
       this.#lastConfigDigest = configuration.digest;
     }
+    if (cardCondition !== undefined) this.recordCard(cardCondition);
     this.checkpoint();
     return changed;
   }
@@ -172,7 +217,8 @@ export class EvidenceStore {
    * the returned SegmentFile, and commitSegment or abandonSegment ends it.
    */
   openSegment(recording: number, segmentIndex: number): SegmentFile {
-    const { files, root, port, keys } = this.#o;
+    const { port, keys } = this.#o;
+    const { files, root } = this.#seg;
     const sealer = new SegmentSealer({ port, agencyPublicKey: keys.agencyPublicKey, deviceId: this.deviceId, recording, segmentIndex, mediaType: MEDIA_TYPE_AVI_HEADER_LAST });
     try {
       return new SegmentFile(files, `${root}segments/${segmentFileName(recording, segmentIndex)}`, this.#indexPath, sealer, recording, segmentIndex);
@@ -214,9 +260,23 @@ export class EvidenceStore {
     return this.#lost(file.recording, file.segmentIndex, error);
   }
 
+  /** The card's state on the chain: at boot, and when a write finds it full, failing or gone. */
+  recordCard(condition: number): void {
+    let space = { freeBytes: 0, totalBytes: 0 };
+    try {
+      if (condition !== CARD_CONDITION.removed && condition !== CARD_CONDITION.absent) space = { freeBytes: this.freeBytes, totalBytes: this.totalBytes };
+    } catch {
+      // A card that cannot answer has no space to report.
+    }
+    this.appendEvent({ type: 'storage-card', condition, ...space });
+    this.cardCondition = condition;
+  }
+
   #lost(recording: number, segmentIndex: number, error: Error): Error {
+    const removed = /removed/i.test(error.message);
     const full = /full|space/i.test(error.message);
-    this.appendEvent({ type: 'segment-lost', recording, segmentIndex, lossReason: full ? LOSS_REASON.storageFull : LOSS_REASON.writeError });
+    this.appendEvent({ type: 'segment-lost', recording, segmentIndex, lossReason: removed ? LOSS_REASON.cardRemoved : full ? LOSS_REASON.storageFull : LOSS_REASON.writeError });
+    if (this.#o.card) this.recordCard(removed ? CARD_CONDITION.removed : full ? CARD_CONDITION.full : CARD_CONDITION.failing);
     return new Error(`segment ${segmentIndex} of recording ${recording} could not be stored (${error.message}); its loss is on the record`);
   }
 
@@ -231,14 +291,14 @@ export class EvidenceStore {
 
   /** Up to `length` bytes of chain.log from `offset`; fewer only at its end. */
   readChain(offset: number, length: number): Uint8Array {
-    return this.#read(this.#log, this.#chainLength, offset, length);
+    return this.#read(this.#o.files, this.#log, this.#chainLength, offset, length);
   }
 
   /** Up to `length` bytes of a held sealed segment from `offset`; fewer only at its end. */
   readSegment(sequence: number, offset: number, length: number): Uint8Array {
     const held = this.#held.get(sequence);
     if (!held) throw new Error(`segment record #${sequence} is not held on this camera (released, or never stored)`);
-    return this.#read(this.#segmentPath(held), held.sealedLength, offset, length);
+    return this.#read(this.#seg.files, this.#segmentPath(held), held.sealedLength, offset, length);
   }
 
   /**
@@ -251,7 +311,7 @@ export class EvidenceStore {
     if (!held) throw new Error(`segment record #${sequence} is not held on this camera (released already, or never stored)`);
     this.appendEvent({ type: 'release', segmentSequence: sequence, sealedDigest: held.sealedDigest, receiptDigest });
     this.#held.remove(sequence);
-    this.#o.files.File.delete(this.#segmentPath(held));
+    this.#seg.files.File.delete(this.#segmentPath(held));
   }
 
   #append(frame: Uint8Array): void {
@@ -259,10 +319,10 @@ export class EvidenceStore {
     this.#chainLength += frame.length;
   }
 
-  #read(path: string, size: number, offset: number, length: number): Uint8Array {
+  #read(files: FlashFiles, path: string, size: number, offset: number, length: number): Uint8Array {
     const count = Math.max(0, Math.min(length, size - offset));
     if (count === 0) return new Uint8Array(0);
-    const file = new this.#o.files.File(path);
+    const file = new files.File(path);
     try {
       return readAt(file, offset, count);
     } finally {
@@ -271,7 +331,7 @@ export class EvidenceStore {
   }
 
   #segmentPath(segment: HeldSegment): string {
-    return `${this.#o.root}segments/${segmentFileName(segment.recording, segment.segmentIndex)}`;
+    return `${this.#seg.root}segments/${segmentFileName(segment.recording, segment.segmentIndex)}`;
   }
 
   /**
@@ -279,7 +339,7 @@ export class EvidenceStore {
    * missing, and the file of a release the power cut interrupted is deleted now.
    */
   #reconcileSegmentFiles(releasedAtTail: HeldSegment | undefined): HeldSegment[] {
-    const { files, root } = this.#o;
+    const { files, root } = this.#seg;
     const present = new Set<string>();
     const listing = new files.Iterator(`${root}segments/`);
     for (let entry = listing.next(); entry; entry = listing.next()) present.add(entry.name);

@@ -133,6 +133,7 @@ export function reportedSignScreen(r: ReportedScreen): SignScreen | undefined {
     case SIGN_SCREEN.lowStorage: return { kind: 'low-storage', percentFree: r.value };
     case SIGN_SCREEN.choice: return { kind: 'choice', ground: legalGround(r.ground), purpose: CHOICE_PURPOSES[r.value - 1] ?? 'start' };
     case SIGN_SCREEN.unprovisioned: return { kind: 'unprovisioned' };
+    case SIGN_SCREEN.card: return { kind: 'card', condition: r.value };
     default: return undefined;
   }
 }

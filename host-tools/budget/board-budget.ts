@@ -6,8 +6,12 @@
 import { SimulatedBoard } from '../sim/board.js';
 import type { CameraSensorOptions } from '../sim/hardware/camera-sensor.js';
 import type { FlashStorageOptions } from '../sim/hardware/flash-storage.js';
+import type { SdBus } from '../sim/hardware/sd-card.js';
 import type { Partition } from '../sim/partition-table.js';
 import { boardTarget } from '../sim/targets.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export interface BoardBudget {
   target: string;
@@ -22,6 +26,8 @@ export interface BoardBudget {
   framesKeptPerSecond: number;
   bootToReadyMs: number;
   noticeLatencyMs: number;
+  /** Hours of recording a 32 GB microSD card holds at this capture: its FAT clusters over the bytes a second the recording took of them. */
+  recordingHoursPer32GB: number;
 }
 
 export interface BudgetDetails {
@@ -49,6 +55,8 @@ export interface BudgetOptions {
   /** Benchmarks only: the camera model (fixed-size frames) and a flash larger than the partition. */
   camera?: CameraSensorOptions;
   storage?: FlashStorageOptions;
+  /** Benchmarks only: the card's bus instead of the target's slot (e.g. 4-bit SDMMC on an S3 board). */
+  cardBus?: SdBus;
   /** Seconds into the recording at which to collect and sample the live heap. */
   heapAtSeconds?: number[];
 }
@@ -62,8 +70,11 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
   const target = boardTarget(options.target);
   const chaincam = (target.config as Record<string, any>).chaincam;
   const capture = { ...chaincam.capture, ...options.capture };
+  // The camera records onto its microSD card: a fresh, sparse 32 GB one for each measurement.
+  const cardDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-budget-card-'));
   const board = await SimulatedBoard.boot({
     target: target.name,
+    sdCard: { dir: cardDir, capacityBytes: 32e9, ...(options.cardBus ? { bus: options.cardBus } : {}) },
     cpu: options.cpuRate === undefined ? undefined : { computronsPerSecond: options.cpuRate },
     config: options.capture ? { chaincam: { ...chaincam, capture } } : undefined,
     camera: options.camera,
@@ -90,6 +101,8 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
     const readFrom = board.camera.framesRead;
     const droppedFrom = board.camera.framesDropped;
     const nativeFrom = new Map(board.cpu.nativeMsByKind);
+    const card = board.sdCard!;
+    const cardUsedFrom = card.totalBytes - card.freeBytes;
     const seconds = options.recordSeconds ?? 20;
     const heapSamples: BudgetDetails['heapSamples'] = [];
     for (const second of [...(options.heapAtSeconds ?? [])].sort((a, b) => a - b)) {
@@ -105,6 +118,7 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
     const cpuLoad = (board.cpu.busyMs - busyFrom) / window;
     const framesKeptPerSecond = ((board.camera.framesRead - readFrom) * 1000) / window;
     const framesDropped = board.camera.framesDropped - droppedFrom;
+    const cardBytesPerSecond = (card.totalBytes - card.freeBytes - cardUsedFrom) / (window / 1000);
     const nativeMs: Record<string, number> = {};
     for (const [kind, ms] of board.cpu.nativeMsByKind) nativeMs[kind] = ms - (nativeFrom.get(kind) ?? 0);
 
@@ -127,6 +141,7 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
         framesKeptPerSecond: round(framesKeptPerSecond, 2),
         bootToReadyMs: ready.t,
         noticeLatencyMs,
+        recordingHoursPer32GB: cardBytesPerSecond > 0 ? round(card.totalBytes / cardBytesPerSecond / 3600, 1) : 0,
       },
       partitions: target.partitions,
       partitionsFile: target.partitionsFile,
@@ -139,6 +154,7 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
     };
   } finally {
     await board.close();
+    fs.rmSync(cardDir, { recursive: true, force: true });
   }
 }
 

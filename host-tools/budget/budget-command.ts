@@ -27,6 +27,7 @@ export function budgetTable(details: BudgetDetails): string {
     'While recording',
     `  CPU load (busy fraction of device time)   ${b.cpuLoad.toFixed(3)}`,
     `  frames kept / requested per second        ${b.framesKeptPerSecond} / ${b.framesRequestedPerSecond}`,
+    `  hours of recording per 32 GB card         ${b.recordingHoursPer32GB}`,
     `  native work (device ms)                   ${Object.entries(details.nativeMs).filter(([, ms]) => ms > 0).map(([kind, ms]) => `${kind} ${ms.toFixed(0)}`).join(', ')}`,
     '',
     'Timing (device ms)',

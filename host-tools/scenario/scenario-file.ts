@@ -2,6 +2,7 @@
 // on the camera (docs/SCENARIO.md). Parsed strictly, so a typo is an error that
 // names the step, not a silently skipped action.
 import { readFileSync } from 'node:fs';
+import { cardSizeOption } from '../sim/card-size.js';
 
 export type ScenarioAction =
   | { do: 'power-on' }
@@ -21,6 +22,8 @@ export interface Scenario {
   target: string | undefined;
   /** Capture settings laid over the manifest's chaincam.capture (frame size, rate, segment length). */
   capture: Record<string, number> | undefined;
+  /** A microSD card of this many bytes in the camera ("32GB" in the file); none: footage on the flash. */
+  sdCardBytes: number | undefined;
   steps: ScenarioStep[];
 }
 
@@ -42,6 +45,14 @@ export function parseScenario(text: string, source: string): Scenario {
   if (typeof o.name !== 'string' || !o.name) fail('"name" must be a non-empty string');
   if (o.target !== undefined && typeof o.target !== 'string') fail('"target" must be a board target name');
   if (o.capture !== undefined && (!o.capture || typeof o.capture !== 'object' || Object.values(o.capture).some((v) => typeof v !== 'number'))) fail('"capture" must map capture settings to numbers');
+  let sdCardBytes: number | undefined;
+  if (o.sdCard !== undefined) {
+    try {
+      sdCardBytes = cardSizeOption(String(o.sdCard));
+    } catch (error) {
+      fail(`"sdCard": ${(error as Error).message}`);
+    }
+  }
   if (!Array.isArray(o.steps) || o.steps.length === 0) fail('"steps" must be a non-empty list');
   let last = -Infinity;
   let powered = false;
@@ -66,7 +77,7 @@ export function parseScenario(text: string, source: string): Scenario {
     } else if (!powered) fail(`${where}: "${step.do}" while the camera is off (add a "power-on" step first)`);
     return step as unknown as ScenarioStep;
   });
-  return { name: o.name as string, target: o.target as string | undefined, capture: o.capture as Record<string, number> | undefined, steps };
+  return { name: o.name as string, target: o.target as string | undefined, capture: o.capture as Record<string, number> | undefined, sdCardBytes, steps };
 }
 
 export function readScenario(file: string): Scenario {

@@ -30,6 +30,8 @@ export interface ShiftPaths {
   data: string;
   keys: string;
   flash: string;
+  /** The camera's simulated microSD card (card.json, volume/), when the scenario gives one. */
+  card: string;
   store: string;
   exports: string;
   pictures: string;
@@ -46,7 +48,7 @@ export interface ShiftResult {
 
 export function shiftPaths(dataDir: string): ShiftPaths {
   const data = path.resolve(dataDir);
-  return { data, keys: path.join(data, 'keys'), flash: path.join(data, 'camera-flash'), store: path.join(data, 'store'), exports: path.join(data, 'export'), pictures: path.join(data, 'pictures') };
+  return { data, keys: path.join(data, 'keys'), flash: path.join(data, 'camera-flash'), card: path.join(data, 'camera-sd-card'), store: path.join(data, 'store'), exports: path.join(data, 'export'), pictures: path.join(data, 'pictures') };
 }
 
 function stamp(seconds: number): string {
@@ -235,7 +237,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
       if (step.do === 'power-on') {
         bootAt = step.at;
         log(`${stamp(step.at)}  camera powers on`);
-        board = await SimulatedBoard.boot({ target, config: overrides, storage: { dir: paths.flash }, epochMs: epochAtStart + step.at * 1000, onTrace });
+        board = await SimulatedBoard.boot({ target, config: overrides, storage: { dir: paths.flash }, sdCard: scenario.sdCardBytes ? { dir: paths.card, capacityBytes: scenario.sdCardBytes } : undefined, epochMs: epochAtStart + step.at * 1000, onTrace });
         continue;
       }
       if (board && step.at > sceneNow()) await board.advanceTo((step.at - bootAt) * 1000);

@@ -16,6 +16,7 @@ import { SeededCryptoPort } from '../crypto/seeded-crypto-port.js';
 import { CryptoEngine } from './hardware/crypto-engine.js';
 import { provisionBenchFlash } from './hardware/bench-identity.js';
 import { FlashStorage, type FlashStorageOptions } from './hardware/flash-storage.js';
+import { SdCard, type SdCardOptions } from './hardware/sd-card.js';
 import { CameraSensor, type CameraSensorOptions } from './hardware/camera-sensor.js';
 import { CpuModel, type CpuModelOptions } from './hardware/cpu-model.js';
 import { Microphone, type MicrophoneOptions } from './hardware/microphone.js';
@@ -46,6 +47,8 @@ export interface BootOptions {
   cryptoSeed?: string;
   /** The board's flash file system, over a host directory (host-tools/sim/hardware/flash-storage.ts). */
   storage?: FlashStorageOptions;
+  /** The microSD card in the board's slot (host-tools/sim/hardware/sd-card.ts); none when omitted. */
+  sdCard?: SdCardOptions;
   /** The camera sensor and microphone models (host-tools/sim/hardware/camera-sensor.ts, microphone.ts). */
   camera?: CameraSensorOptions;
   microphone?: MicrophoneOptions;
@@ -86,6 +89,8 @@ function memoryBaseline(options: BootOptions): Promise<MemoryBaseline> {
 // ESP32-S3 GPIO numbers that exist (26-32 are wired to the module's flash/PSRAM).
 const ESP32S3_PINS = new Set([...Array.from({ length: 22 }, (_, i) => i), ...Array.from({ length: 23 }, (_, i) => 26 + i)]);
 const MAX_STEPS_PER_INSTANT = 100_000;
+/** The XIAO ESP32S3 Sense's SPI card slot, for a target whose manifest names none. */
+const DEFAULT_CARD_SLOT = { bus: 'spi', clock: 7, mosi: 9, miso: 8, select: 21 };
 
 let bootstrapScript: string | undefined;
 function bootstrapSource(): string {
@@ -113,6 +118,7 @@ export class SimulatedBoard {
   readonly uart: UartModel;
   readonly crypto: CryptoEngine;
   readonly storage: FlashStorage;
+  readonly sdCard: SdCard | undefined;
   readonly camera: CameraSensor;
   readonly microphone: Microphone;
   /** The XS thread's time: computrons and native work become device time here. */
@@ -135,6 +141,12 @@ export class SimulatedBoard {
   private constructor(options: BootOptions) {
     this.target = boardTarget(options.target, options.config);
     this.cpu = new CpuModel(options.cpu);
+    // The slot's pins come from the target (manifest config.board.sdCard); a board booted without
+    // a card in its options has none wired, and its firmware keeps footage on the flash.
+    const boardConfig: Record<string, unknown> = { ...(this.target.config.board as Record<string, unknown> | undefined) };
+    if (options.sdCard) boardConfig.sdCard ??= DEFAULT_CARD_SLOT;
+    else delete boardConfig.sdCard;
+    this.target.config.board = boardConfig;
     this.modules = new FirmwareModules(this.target.config);
     this.#onTrace = options.onTrace;
     this.#channels = channelNames(this.target);
@@ -154,6 +166,10 @@ export class SimulatedBoard {
     this.crypto = new CryptoEngine(options.cryptoSeed === undefined ? new NodeCryptoPort() : new SeededCryptoPort(options.cryptoSeed));
     // The flash file system is the target's "storage" partition (partitions.csv) unless a test sizes it.
     this.storage = new FlashStorage({ capacityBytes: this.target.storageBytes, ...options.storage });
+    const slot = boardConfig.sdCard as { bus?: string; data?: number[] } | undefined;
+    const slotBus = slot?.bus === 'sdmmc' ? (slot.data?.length === 4 ? 'sdmmc-4bit' : 'sdmmc-1bit') : 'spi';
+    this.sdCard = options.sdCard ? new SdCard({ bus: slotBus, ...options.sdCard }) : undefined;
+    this.storage.onPowerCut.push(() => this.sdCard?.cut());
     // A board given no flash of its own is a provisioned bench camera (keys it cannot decrypt with).
     if (options.storage?.dir === undefined) provisionBenchFlash(this.storage.dir);
     this.camera = new CameraSensor(options.camera, () => this.#now);

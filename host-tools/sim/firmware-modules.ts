@@ -26,6 +26,8 @@ const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures'
   // Our native module (drivers/hardware-entropy/hardware-entropy.c) becomes a host call here.
   'drivers/hardware-entropy/hardware-entropy': { file: 'host-tools/sim/moddable/hardware-entropy.ts', public: true },
   file: { file: 'host-tools/sim/moddable/file.ts', public: true },
+  // The card's native module (drivers/sd-card/sd-card.c) becomes host calls to the card model.
+  'drivers/sd-card/sd-card': { file: 'host-tools/sim/moddable/sd-card.ts', public: true },
   'embedded:io/image/in/camera': { file: 'host-tools/sim/moddable/camera.ts', public: true },
   'embedded:io/audio/in': { file: 'host-tools/sim/moddable/audio-in.ts', public: true },
 };

@@ -2,10 +2,12 @@
 // modules (host-tools/sim/moddable) arrives here by name, "family.operation", and goes to the
 // model of that part, stamped with the virtual time of the call.
 import type { SimulatedBoard } from './board.js';
+import { PowerLost } from './hardware/flash-storage.js';
+import { SD_BUS_SPEED } from './hardware/sd-card.js';
 import { NATIVE_COSTS } from './native-costs.js';
 
 /** The board's hardware models, as SimulatedBoard holds them. */
-export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'storage' | 'camera' | 'microphone' | 'cpu'>;
+export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'storage' | 'sdCard' | 'camera' | 'microphone' | 'cpu'>;
 
 export interface HardwareReply {
   result?: unknown;
@@ -43,9 +45,10 @@ const CALLS: Record<string, Call> = {
   'time.set': (hw, t, h) => (hw.timeline.record({ t, kind: 'time', before: h.before, after: h.after }), none),
 };
 
-const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>, bytes: Uint8Array) => HardwareReply> = {
+const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>, bytes: Uint8Array, t: number) => HardwareReply> = {
   crypto: (hw, h, bytes) => hw.crypto.handle(h, bytes),
   file: (hw, h, bytes) => hw.storage.handle(h, bytes),
+  sdcard: sdCardCall,
   camera: (hw, h) => hw.camera.handle(h),
   audio: (hw, h) => hw.microphone.handle(h),
 };
@@ -59,8 +62,28 @@ function entropyDraw(length: unknown): number {
 export function callHardware(hw: BoardHardware, t: number, h: Record<string, any>, bytes: Uint8Array): HardwareReply | undefined {
   const op = String(h.op);
   const call = CALLS[op];
-  const reply = call ? call(hw, t, h, bytes) : WHOLE_FAMILIES[op.slice(0, op.indexOf('.'))]?.(hw, h, bytes);
+  const reply = call ? call(hw, t, h, bytes) : WHOLE_FAMILIES[op.slice(0, op.indexOf('.'))]?.(hw, h, bytes, t);
   const cost = NATIVE_COSTS[op];
   if (reply && cost) hw.cpu.charge(cost[0], cost[1](h, bytes, reply));
+  return reply;
+}
+
+/** The SD card shares the board's power with the flash: a write on either can be the one the power goes at. */
+function sdCardCall(hw: BoardHardware, h: Record<string, any>, bytes: Uint8Array, t: number): HardwareReply {
+  if (hw.storage.powerLost) throw new PowerLost();
+  if (!hw.sdCard) {
+    if (h.op === 'sdcard.mount') throw new Error('this board has no SD card slot wired (boot it with sdCard options)');
+    throw new Error('no SD card on this board');
+  }
+  const reply = hw.sdCard.handle(h, bytes, t, () => hw.storage.countWrite());
+  if (reply.result === -1 && h.op === 'sdcard.write') {
+    hw.storage.cutPower();
+    throw new PowerLost();
+  }
+  // A card write blocks the XS thread (FatFs waits for the bus): its bus time is device time.
+  if (h.op === 'sdcard.write') {
+    const speed = SD_BUS_SPEED[hw.sdCard.bus];
+    hw.cpu.charge(`sd-${hw.sdCard.bus}`, bytes.length + (speed.perWriteMs * speed.bytesPerSecond) / 1000);
+  }
   return reply;
 }

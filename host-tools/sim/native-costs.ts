@@ -12,5 +12,7 @@ export const NATIVE_COSTS: Readonly<Record<string, readonly [NativeKind, Cost]>>
   'crypto.sha256': ['sha256', (_h, bytes) => bytes.length],
   'file.write': ['file-write', (_h, bytes) => bytes.length],
   'file.read': ['file-read', (_h, _bytes, reply) => reply.bytes?.length ?? 0],
+  // Card writes are charged by the card's bus (hardware-calls.ts sdCardCall); reads like flash reads.
+  'sdcard.read': ['file-read', (_h, _bytes, reply) => reply.bytes?.length ?? 0],
   'camera.read': ['camera-copy', (_h, _bytes, reply) => reply.bytes?.length ?? 0],
 });

@@ -13,12 +13,19 @@ import { boardTarget } from './targets.js';
 /** The capture path until firmware/main wires it (the same composition as main will use). */
 export const RECORDING_FIRMWARE = 'test/fixtures/firmware/capture-recorder';
 
+/** Where `--sd-card` keeps a simulated board's card: beside its flash, in DIR/sd-card. */
+export function cardDir(storage: string): string {
+  return path.join(path.resolve(storage), 'sd-card');
+}
+
 export interface RecordRunOptions {
   seconds: number;
   storage: string;
   powerCutAt?: number;
   /** A `chaincam keys init` directory (camera.key, agency.pub), needed once to provision DIR. */
   keys?: string;
+  /** A microSD card of this many bytes in the slot, kept in DIR/sd-card (created on first use). */
+  sdCardBytes?: number;
   target?: string;
   main?: string;
   capture?: Record<string, unknown>;
@@ -39,10 +46,11 @@ export async function recordRun(options: RecordRunOptions): Promise<{ powerCut: 
   const board = await SimulatedBoard.boot({
     cpu: options.cpuRate === undefined ? undefined : { computronsPerSecond: options.cpuRate },
     target: options.target, main: options.main ?? RECORDING_FIRMWARE, storage: { dir },
+    sdCard: options.sdCardBytes || fs.existsSync(path.join(cardDir(dir), 'card.json')) ? { dir: cardDir(dir), capacityBytes: options.sdCardBytes } : undefined,
     // The camera's RTC is battery-backed: each boot starts at the host's time, not 1970 or a fixed date.
     epochMs: Date.now(),
     config: { chaincam: { ...chaincam, capture: { ...chaincam?.capture, ...options.capture } } },
-    onTrace: (text, t) => { if (/^(recovery|storage|capture error)/.test(text)) out(`${(t / 1000).toFixed(3).padStart(10)} s  ${text.trimEnd()}`); },
+    onTrace: (text, t) => { if (/^(recovery|storage|capture error|card)/.test(text)) out(`${(t / 1000).toFixed(3).padStart(10)} s  ${text.trimEnd()}`); },
   });
   try {
     await board.advance(1000);

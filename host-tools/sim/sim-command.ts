@@ -8,7 +8,8 @@ import type { TimelineEntry } from './timeline.js';
 import { DEFAULT_XSBUG_ADDRESS, XsbugBridge } from './xsbug-bridge.js';
 import { SerialBridge } from './serial-bridge.js';
 import { BUTTON_KEYS_HELP, readButtonKeys } from './button-keys.js';
-import { recordRun } from './record-run.js';
+import { cardSizeOption } from './card-size.js';
+import { cardDir, recordRun } from './record-run.js';
 import { readScenario } from '../scenario/scenario-file.js';
 import { runShift } from '../scenario/shift-runner.js';
 import { wholeNumber } from '../cli-options.js';
@@ -108,12 +109,13 @@ export function registerSimCommand(program: Command): void {
     .option('--capture <WxH@fps>', "the camera's frame size and rate instead of the manifest's (small frames let a long run go fast and fit the flash)", captureOption)
     .option('--record <seconds>', 'boot on --storage, record on ground 1 for this many virtual seconds, stop', seconds)
     .option('--storage <dir>', "the board's flash, as a host directory (kept between runs); an empty one is a freshly flashed camera, to provision with chaincam provision --port")
+    .option('--sd-card <size>', 'with --storage: a microSD card of this size (e.g. 32GB) in the slot, kept in DIR/sd-card; footage goes on it', cardSizeOption)
     .option('--power-cut-at <seconds>', 'with --record: cut the power at this virtual time instead of stopping', seconds)
     .option('--keys <dir>', 'a `chaincam keys init` directory, to provision a new --storage once')
     .option('--scenario <file>', 'run a shift from a scenario file (docs/SCENARIO.md): record, power cuts, dock, verify, export')
     .option('--data <dir>', 'with --scenario: keys, camera flash, evidence store, exports and pictures', 'chaincam-data')
     .option('--cpu-rate <computrons/s>', `the board's XS speed in computrons per second of device time (an ESP32-S3 at 240 MHz: ${ESP32S3_COMPUTRONS_PER_SECOND.toLocaleString('en-US')})`, cpuRateOption)
-    .action(async (options: { cpuRate?: number; seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; speed: number; capture?: { width: number; height: number; fps: number }; record?: number; storage?: string; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
+    .action(async (options: { cpuRate?: number; seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; speed: number; capture?: { width: number; height: number; fps: number }; record?: number; storage?: string; sdCard?: number; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
       if (options.scenario) {
         const scenario = readScenario(options.scenario);
         process.stdout.write(`chaincam sim: ${scenario.name}\n`);
@@ -127,7 +129,7 @@ export function registerSimCommand(program: Command): void {
       }
       if (options.record !== undefined) {
         if (!options.storage) throw new Error('--record needs --storage DIR: the flash the recording is written to');
-        await recordRun({ cpuRate: options.cpuRate, seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target, capture: options.capture });
+        await recordRun({ cpuRate: options.cpuRate, seconds: options.record, storage: options.storage, sdCardBytes: options.sdCard, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target, capture: options.capture });
         return;
       }
       const out = process.stdout;
@@ -170,6 +172,7 @@ export function registerSimCommand(program: Command): void {
           // A camera kept between runs or docked over the pty has a battery-backed RTC running on
           // the host's time (a dock still corrects it); a throwaway run starts on a fixed date.
           epochMs: options.storage || options.serial ? Date.now() : undefined,
+          sdCard: options.sdCard && options.storage ? { dir: cardDir(options.storage), capacityBytes: options.sdCard } : undefined,
           config: options.capture && captureConfig(options.target, options.capture),
           xsbug: bridge,
           main: options.main.replace(/\.[jt]s$/, ''),

@@ -9,7 +9,7 @@ import { verifyEvidence } from './verify-evidence.js';
 import { formatVerifyReport } from './verify-report.js';
 import { formatStoreReport, isEvidenceStore, verifyStore } from './verify-store.js';
 
-interface VerifyCommandOptions { camera: string[]; cameras?: string; dockKey?: string; json?: boolean }
+interface VerifyCommandOptions { camera: string[]; cameras?: string; dockKey?: string; card?: string; json?: boolean }
 
 export function registerVerifyCommand(program: Command): void {
   program.command('verify')
@@ -18,6 +18,7 @@ export function registerVerifyCommand(program: Command): void {
     .option('--camera <file>', "camera.pub from provisioning, to pin the camera key (for a store: repeat for each camera it may hold)", collect, [])
     .option('--cameras <dir>', 'for a store: the provisioned cameras (KEYDIR/cameras); any other camera in the store fails')
     .option('--dock-key <file>', "for a store: the dock's key file (its public part is enough) that must have signed the store's log")
+    .option('--card <dir>', "for a camera's storage: the camera's SD card (its root, or a simulated card's directory): where segments/ is")
     .option('--json', 'print the report as JSON')
     .action((dir: string, options: VerifyCommandOptions) => {
       if (isEvidenceStore(dir)) {
@@ -29,7 +30,9 @@ export function registerVerifyCommand(program: Command): void {
       notEvidence(dir);
       if (options.camera.length > 1) throw new Error(`--camera given ${options.camera.length} times: a camera's storage holds one camera`);
       if (options.cameras || options.dockKey) throw new Error(`--cameras and --dock-key are for a dock's evidence store; ${dir} is a camera's storage (pin its key with --camera)`);
-      const { report } = verifyEvidence(dir, { port: new NodeCryptoPort(), cameraFile: options.camera[0] });
+      // A simulated card's directory holds card.json and the volume/ the camera sees.
+      const cardDir = options.card && fs.existsSync(path.join(options.card, 'card.json')) ? path.join(options.card, 'volume') : options.card;
+      const { report } = verifyEvidence(dir, { port: new NodeCryptoPort(), cameraFile: options.camera[0], cardDir });
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
       if (!report.ok) process.exitCode = 1;
     });

@@ -61,6 +61,8 @@ export interface VerifyOptions {
   cameraFile?: string;
   /** Hashes a sealed file (a store's verify passes one that hashes each stored object once). */
   hashFile?: (file: string, headerLength: number) => HashedFile;
+  /** Where segments/ is when the footage is on an SD card (its volume's root); default DIR. */
+  cardDir?: string;
 }
 
 class VerifyStop extends Error {
@@ -82,8 +84,8 @@ export function verifyEvidence(dir: string, options: VerifyOptions): VerifiedEvi
       throw new VerifyStop({ file: '.', message: `${dir} is not a directory (give the camera's storage directory)` });
     }
     camera = loadCamera(dir, options, report);
-    checkChain(dir, options, camera, entries, tally, report);
-    checkUnlistedSegments(dir, camera, tally);
+    checkChain(dir, options, camera, entries, tally, report, options.cardDir ?? dir);
+    checkUnlistedSegments(options.cardDir ?? dir, camera, tally);
     report.ok = true;
   } catch (error) {
     if (!(error instanceof VerifyStop)) throw error;
@@ -129,7 +131,7 @@ function loadCamera(dir: string, options: VerifyOptions, report: VerifyReport): 
   return camera;
 }
 
-function checkChain(dir: string, options: VerifyOptions, camera: CameraIdentity, entries: ChainEntry[], tally: RecordingTally, report: VerifyReport): void {
+function checkChain(dir: string, options: VerifyOptions, camera: CameraIdentity, entries: ChainEntry[], tally: RecordingTally, report: VerifyReport, segmentsRoot: string): void {
   const { port } = options;
   let file: Uint8Array;
   try {
@@ -176,7 +178,7 @@ function checkChain(dir: string, options: VerifyOptions, camera: CameraIdentity,
     }
     const problemWithRecord = tally.add(record, entries);
     if (problemWithRecord) at(`${name}: ${problemWithRecord}`);
-    if (record.kind === 'segment') checkSegmentFile(dir, options.hashFile ?? hashFile, camera, record, name, report, tally);
+    if (record.kind === 'segment') checkSegmentFile(segmentsRoot, options.hashFile ?? hashFile, camera, record, name, report, tally);
     entries.push({ record, body: frame.body, previousLink: link, link: recomputed, offset: frame.offset });
     link = recomputed;
   }

@@ -28,6 +28,7 @@ const sampleEvents: ChainEvent[] = [
   { type: 'config-change', configDigest: d32(4), configuration: Uint8Array.of(1, 2, 3), summary: 'profile kr-2024' },
   { type: 'segment-lost', recording: 7, segmentIndex: 3, lossReason: 1 },
   { type: 'ground-unconfirmed', recording: 7, deadlineMs: 30_000 },
+  { type: 'storage-card', condition: 6, freeBytes: 31_914_000_000, totalBytes: 31_914_000_000 + 2 ** 33 },
 ];
 
 describe('evidence format: bytes', () => {

@@ -28,6 +28,8 @@ export function bootCapture(dir: string, capture: Record<string, unknown>, optio
     main: options.main ?? CAPTURE_FIXTURE,
     storage: { dir, ...options.storage },
     camera: options.camera,
+    sdCard: options.sdCard,
+    prepare: options.prepare,
     config: { chaincam: { ...chaincam, ...chaincamOverrides, capture } },
   });
 }

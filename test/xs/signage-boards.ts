@@ -16,7 +16,7 @@ export type SignTarget = keyof typeof SIGN_DISPLAYS;
 
 export interface ScenarioStep {
   at: number;
-  show?: { kind: string; ground?: number; reason?: string; percentFree?: number };
+  show?: { kind: string; ground?: number; reason?: string; percentFree?: number; condition?: number };
   selfTest?: boolean;
 }
 

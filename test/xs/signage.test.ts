@@ -55,6 +55,16 @@ describe('the sign display on each board (XS)', function () {
       assert.deepEqual(board.traces, [], 'no display errors');
     });
 
+    it(`${target}: each SD card condition that stops recording has its screen, in Korean and English`, async () => {
+      const conditions = [2, 3, 4, 5, 6, 7];
+      board = await bootSignage(target, conditions.map((condition, i) => ({ at: 1000 + i * 1000, show: { kind: 'card', condition } })));
+      for (const condition of conditions) {
+        await board.advance(1000);
+        assertShows(board, { kind: 'card', condition }, `${target}-card-${condition}`);
+      }
+      assert.deepEqual(board.traces, [], 'no display errors');
+    });
+
     it(`${target}: shows every legal ground's code and Korean and English labels`, async () => {
       board = await bootSignage(target, LEGAL_GROUNDS.map((g, i) => ({ at: i * 1000, show: { kind: 'recording', ground: g.code } })));
       for (const ground of LEGAL_GROUNDS) {

@@ -9,6 +9,8 @@
 // The charge lands on the delivery that made the call (the XS thread waits for the native
 // code), so it moves the device clock the firmware sees and delays what comes after.
 
+import { SD_BUS_SPEED } from './sd-card.js';
+
 /** XS on a 240 MHz ESP32-S3 core: the host's measured XS rate scaled by CoreMark (ARCHITECTURE.md). */
 export const ESP32S3_COMPUTRONS_PER_SECOND = 11_000_000;
 
@@ -26,6 +28,13 @@ export const NATIVE_BYTE_RATES = Object.freeze({
   'file-write': 2_000_000,
   /** File reads (the dock reading segments back). */
   'file-read': 4_000_000,
+  /**
+   * Writes to the microSD card, which block the XS thread for the bus time: per bus, the rates of
+   * host-tools/sim/hardware/sd-card.ts SD_BUS_SPEED (its per-write overhead is charged as bytes).
+   */
+  'sd-spi': SD_BUS_SPEED.spi.bytesPerSecond,
+  'sd-sdmmc-1bit': SD_BUS_SPEED['sdmmc-1bit'].bytesPerSecond,
+  'sd-sdmmc-4bit': SD_BUS_SPEED['sdmmc-4bit'].bytesPerSecond,
 });
 
 export type NativeKind = keyof typeof NATIVE_BYTE_RATES;

@@ -45,6 +45,8 @@ export class FlashStorage {
   /** Writes so far, counted as the cut counts them. */
   writes = 0;
   powerLost = false;
+  /** Called when the power goes, after the flash's own files are left as the model says (the SD card's too). */
+  readonly onPowerCut: (() => void)[] = [];
   /** Called after each write that lands: the board path, the position and the byte count. */
   onWrite: ((path: string, position: number, length: number) => void) | undefined;
   #open = new Map<number, OpenFile>();
@@ -77,6 +79,13 @@ export class FlashStorage {
     }
     this.#open.clear();
     this.#used = usedBytes(this.dir);
+    for (const listener of this.onPowerCut) listener();
+  }
+
+  /** Counts one write on any of the board's volumes; true when the power goes at this one. */
+  countWrite(): boolean {
+    this.writes++;
+    return this.cutAtWrite !== undefined && this.writes >= this.cutAtWrite;
   }
 
   handle(h: Record<string, any>, bytes: Uint8Array): { result?: unknown; bytes?: Uint8Array } {
@@ -147,8 +156,7 @@ export class FlashStorage {
     const size = fs.fstatSync(file.fd).size;
     const growth = Math.max(0, position + bytes.length - size);
     if (this.#used + growth > this.capacityBytes) throw new Error(`file system full: ${bytes.length} bytes do not fit (${this.capacityBytes - this.#used} free)`);
-    this.writes++;
-    if (this.cutAtWrite !== undefined && this.writes >= this.cutAtWrite) {
+    if (this.countWrite()) {
       if (this.model === 'torn') fs.writeSync(file.fd, bytes, 0, Math.floor(bytes.length / 2), position);
       this.cutPower();
       throw new PowerLost();
