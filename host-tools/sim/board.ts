@@ -297,6 +297,7 @@ export class SimulatedBoard {
 
   async close(): Promise<void> {
     await this.#worker.close();
+    this.storage.dispose();
   }
 
   /** The firmware's XS memory against the target's limits; undefined when the board runs unlimited. */

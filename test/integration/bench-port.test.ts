@@ -73,7 +73,12 @@ describe('chaincam bench --port (a camera over its dock link, on a real pty)', f
       assert.equal(byId[id]?.pass, true, `${id}: ${byId[id]?.measured}`);
     }
     assert.match(byId['start.tone']!.why, /as the camera's drivers report/);
-    assert.match(byId['reminder.interval']!.measured, /^2 reminders, intervals 120000-120000 ms, first at \+120000 ms/);
+    // Timers fire when the camera's CPU is free (the CPU model): a reminder may come a few ms late, never early.
+    const reminders = /^2 reminders, intervals (\d+)-(\d+) ms, first at \+(\d+) ms/.exec(byId['reminder.interval']!.measured);
+    assert.ok(reminders, byId['reminder.interval']!.measured);
+    for (const [figure, due] of [[reminders[1], 120_000], [reminders[2], 120_000], [reminders[3], 120_000]] as const) {
+      assert.ok(Number(figure) - due >= -100 && Number(figure) - due <= 100, `${byId['reminder.interval']!.measured}: within 100 ms of every 2 minutes`);
+    }
     assert.match(byId['emergency.deadline']!.measured, /^ground-unconfirmed at \+30000 ms/);
     for (const id of ['fail.led', 'fail.tone', 'fail.sign']) {
       assert.equal(byId[id]!.pass, null, `${id} cannot be injected over the link`);

@@ -20,7 +20,10 @@ describe('chaincam sim (the command a developer runs)', () => {
     const ledTimes = [...run.stdout.matchAll(/(\d+\.\d{3}) s {2}led {6}(high|low)/g)].map((m) => Number(m[1]));
     const blink = ledTimes.filter((t) => t >= 0.241);
     const first = blink[0]!;
-    assert.deepEqual(blink.map((t) => +(t - first).toFixed(3)), [0, 0.1, 2, 2.1, 4, 4.1]);
+    // A step may come a millisecond or two late when the CPU is busy at its instant (a sign redraw).
+    const offsets = blink.map((t) => t - first);
+    assert.equal(offsets.length, 6, `six LED changes: ${offsets}`);
+    [0, 0.1, 2, 2.1, 4, 4.1].forEach((due, i) => assert.ok(offsets[i]! >= due - 0.0005 && offsets[i]! <= due + 0.005, `LED change ${i} at +${offsets[i]!.toFixed(3)} s, due +${due} s`));
     assert.match(run.stdout, /0\.\d{3} s  buzzer   2000 Hz/);
     const signTimes = [...run.stdout.matchAll(/(\d+\.\d{3}) s {2}sign {5}updated/g)].map((m) => Number(m[1]));
     assert.ok(signTimes.some((t) => t >= 0.241 && t <= ready), 'the ready screen is drawn once the panel is up, before ready');

@@ -94,7 +94,7 @@ describe('capture streams sealed frames to the open segment file (XS)', function
     const key = path.join(dir, 'agency.key');
     writeAgencyKey(key);
     const out = path.join(dir, 'out');
-    execFileSync(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'export', flash, '--key', key, '-o', out], { encoding: 'utf8' });
+    execFileSync(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'export', flash, '--key', key, '-o', out, '--segments'], { encoding: 'utf8' });
     const avi = readAvi(fs.readFileSync(path.join(out, 'r000001-s0000.avi')));
     assert.equal(avi.totalFrames, 300, '60 s at 5 fps');
     assert.equal(avi.chunks.filter((c) => c.id === '00dc').length, 300);

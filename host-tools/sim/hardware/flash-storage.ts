@@ -37,6 +37,12 @@ export class PowerLost extends Error {
   }
 }
 
+/** Temporary flashes still in use: removed at exit too (a Ctrl-C that skips the boards' close). */
+const temporaryFlashes = new Set<string>();
+process.once('exit', () => {
+  for (const dir of temporaryFlashes) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export class FlashStorage {
   readonly dir: string;
   readonly capacityBytes: number;
@@ -53,13 +59,27 @@ export class FlashStorage {
   #next = 1;
   #used: number;
 
+  /** A flash of its own in a temporary folder (no `dir` given): removed when the board closes. */
+  readonly #temporary: boolean;
+
   constructor(options: FlashStorageOptions = {}) {
+    this.#temporary = options.dir === undefined;
     this.dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-flash-'));
+    if (this.#temporary) temporaryFlashes.add(this.dir);
     fs.mkdirSync(this.dir, { recursive: true });
     this.capacityBytes = options.capacityBytes ?? 64 * 1024 * 1024;
     this.cutAtWrite = options.cutAtWrite;
     this.model = options.model ?? 'littlefs';
     this.#used = usedBytes(this.dir);
+  }
+
+  /** The board is gone: a temporary flash goes with it (a kept one stays, to boot again). */
+  dispose(): void {
+    for (const file of this.#open.values()) fs.closeSync(file.fd);
+    this.#open.clear();
+    if (!this.#temporary) return;
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    temporaryFlashes.delete(this.dir);
   }
 
   get usedBytes(): number {
