@@ -23,6 +23,9 @@ const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures'
   'sim:test-commands': { file: 'host-tools/sim/moddable/test-commands.ts', public: 'fixtures' },
   // The camera's crypto port over Moddable's crypt becomes a host-backed port here.
   'firmware/crypto/moddable-crypt-port': { file: 'host-tools/sim/moddable/crypto-port.ts', public: true },
+  // The camera's native modules (C on the device) become host calls charged as native bytes.
+  'drivers/crc32/crc32': { file: 'host-tools/sim/moddable/crc32.ts', public: true },
+  'drivers/cobs/cobs': { file: 'host-tools/sim/moddable/cobs.ts', public: true },
   file: { file: 'host-tools/sim/moddable/file.ts', public: true },
   'embedded:io/image/in/camera': { file: 'host-tools/sim/moddable/camera.ts', public: true },
   'embedded:io/audio/in': { file: 'host-tools/sim/moddable/audio-in.ts', public: true },

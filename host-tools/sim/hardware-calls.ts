@@ -4,7 +4,7 @@
 import type { SimulatedBoard } from './board.js';
 
 /** The board's hardware models, as SimulatedBoard holds them. */
-export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'storage' | 'camera' | 'microphone'>;
+export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'native' | 'storage' | 'camera' | 'microphone'>;
 
 export interface HardwareReply {
   result?: unknown;
@@ -45,6 +45,7 @@ const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>,
   file: (hw, h, bytes) => hw.storage.handle(h, bytes),
   camera: (hw, h) => hw.camera.handle(h),
   audio: (hw, h) => hw.microphone.handle(h),
+  native: (hw, h, bytes) => hw.native.handle(h, bytes),
 };
 
 /** Runs one hardware call; undefined when the board has no such operation. */
