@@ -1,6 +1,8 @@
-// Offload goodput over real ptys: the simulated camera (XS) behind a modelled UART line (10 bits
-// per byte, 2 ms latency each way) against `chaincam dock`'s station; and unthrottled, against
-// `cat` of the same bytes through the same kind of pty pair.
+// Offload goodput over real ptys: the simulated camera (XS) behind a modelled line against
+// `chaincam dock`'s station (which offers 32 KB frames at HELLO): a UART (10 bits per byte,
+// 2 ms latency each way) at 921,600 and 2,000,000 baud, and full-speed USB CDC-ACM
+// (host-tools/sim/hardware/usb-cdc.ts: 1 MB/s, 64-byte packets, 1 ms each way); and
+// unthrottled, against `cat` of the same bytes through the same kind of pty pair.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,11 +13,12 @@ import { generateP256KeyPair } from '../firmware/format/key-derivation.js';
 import { DockStation } from '../host-tools/dock/dock-station.js';
 import { SerialBridge } from '../host-tools/sim/serial-bridge.js';
 import { SimulatedBoard } from '../host-tools/sim/board.js';
+import { USB_FULL_SPEED_CDC, uartLink, type LinkModel } from '../host-tools/sim/hardware/usb-cdc.js';
 import { EvidenceStore } from '../host-tools/store/evidence-store.js';
 import { hostPort } from '../test/support/dock-harness.js';
 import { ptyPair } from '../test/support/pty-pair.js';
 
-async function offload(bytes: number, baud?: number, latencyMs?: number): Promise<{ goodput: number; seconds: number }> {
+async function offload(bytes: number, link?: LinkModel): Promise<{ goodput: number; seconds: number }> {
   const pair = await ptyPair();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-bench-'));
   const board = await SimulatedBoard.boot({ main: 'test/fixtures/firmware/dock-camera' });
@@ -23,13 +26,13 @@ async function offload(bytes: number, baud?: number, latencyMs?: number): Promis
   await board.command('provision', { cameraPrivateKey: toHex(generateP256KeyPair(hostPort).privateKey), enrolledDocks: [toHex(dockKey.publicKey)] });
   const segment = 256 * 1024;
   await board.command('record', { recording: 1, sizes: Array(Math.ceil(bytes / segment)).fill(segment) });
-  const bridge = await SerialBridge.open({ board, path: pair.camera, baud, latencyMs });
+  const bridge = await SerialBridge.open({ board, path: pair.camera, link });
   bridge.start();
   const store = EvidenceStore.open(dir);
   const samples: [number, number][] = [];
   let chainDone = Infinity;
   const station = new DockStation({
-    path: pair.dock, baud: baud ?? 2_000_000, store, dockKey, port: hostPort, log: () => undefined, once: true, timeoutMs: 3000,
+    path: pair.dock, baud: 2_000_000, store, dockKey, port: hostPort, log: () => undefined, once: true, timeoutMs: 3000,
     progress: (_, p) => {
       if (chainDone === Infinity && p.doneBytes > 0 && p.totalBytes - p.doneBytes <= Math.ceil(bytes / segment) * segment) chainDone = p.doneBytes;
       if (p.doneBytes >= chainDone) samples.push([performance.now(), p.doneBytes]);
@@ -72,13 +75,16 @@ async function catThroughPty(bytes: number): Promise<number> {
   }
 }
 
+/** Goodput over each modelled link, by key: uart921600, uart2000000, usb (bytes a second). */
+export const LINKS: Record<string, LinkModel> = { uart921600: uartLink(921_600), uart2000000: uartLink(2_000_000), usb: USB_FULL_SPEED_CDC };
+
 export async function dockGoodput(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
-  for (const baud of [921_600, 2_000_000]) {
-    const line = baud / 10;
-    const { goodput } = await offload(Math.round(line * 4), baud, 2);
-    figures[`goodput/line rate at ${baud} baud, 2 ms each way`] = Math.round((goodput / line) * 1000) / 1000;
-    figures[`goodput at ${baud} baud (kB/s)`] = Math.round(goodput / 1000);
+  for (const [key, link] of Object.entries(LINKS)) {
+    const line = link.bytesPerSecond;
+    const { goodput } = await offload(Math.round(line * 4), link);
+    figures[`deviceGoodputRatio.${key} (goodput/line rate, ${link.name})`] = Math.round((goodput / line) * 1000) / 1000;
+    figures[`goodput.${key} (kB/s)`] = Math.round(goodput / 1000);
   }
   const size = 8 * 1024 * 1024;
   const unthrottled = await offload(size);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { toHex } from '../../firmware/format/bytes.js';
-import { DEFAULT_WINDOW, DOCK_OBJECT, MAX_DATA, type DockMessage } from '../../firmware/format/dock-messages.js';
+import { DOCK_OBJECT, LARGEST_DATA, windowFor, type DockMessage } from '../../firmware/format/dock-messages.js';
 import { generateP256KeyPair, type P256KeyPair } from '../../firmware/format/key-derivation.js';
 import type { OffloadResult } from '../../host-tools/dock/camera-offload.js';
 import { DockStation } from '../../host-tools/dock/dock-station.js';
@@ -23,7 +23,8 @@ import { ptyPair, type PtyPair } from '../support/pty-pair.js';
 // same store directory (the camera docked again, the dock process restarted) then carry on.
 const PULLS = 60;
 const SEED = Number(process.env.CHAINCAM_PULL_SEED ?? 6);
-const WINDOW_BYTES = DEFAULT_WINDOW * MAX_DATA;
+/** Data in flight at most: the window the camera grants a dock that offers 32 KB frames (docs/PROTOCOL.md 5.1). */
+const WINDOW_BYTES = windowFor(LARGEST_DATA) * LARGEST_DATA;
 /** Frames a pull can be aimed at: every step of an offload, the short ones included. */
 const AIMS = ['hello-reply', 'auth-reply', 'time-set', 'list-reply', 'chain.log DATA', 'last DATA of a segment', 'released', 'closed', 'chain.log DATA after CLOSE'] as const;
 
