@@ -18,12 +18,14 @@ import { NativePrimitives } from './hardware/native-primitives.js';
 import { provisionBenchFlash } from './hardware/bench-identity.js';
 import { FlashStorage, type FlashStorageOptions } from './hardware/flash-storage.js';
 import { CameraSensor, type CameraSensorOptions } from './hardware/camera-sensor.js';
+import { CpuModel, type CpuModelOptions } from './hardware/cpu-model.js';
 import { Microphone, type MicrophoneOptions } from './hardware/microphone.js';
 import { attachPeripherals } from './peripherals.js';
 import { projectRoot } from './project-root.js';
-import { boardTarget, type BoardTarget } from './targets.js';
+import { boardTarget, readManifest, type BoardTarget } from './targets.js';
+import { requireBoardWorker, targetCreation, workerCreation, XS_ABORTS, type MemoryBaseline, type MemoryUse, type XsCreation } from './board-memory.js';
 import { Timeline } from './timeline.js';
-import { XsnapWorker, type XsbugAttachment, type XsnapMeter } from './xsnap-worker.js';
+import { XsnapWorker, type XsbugAttachment, type XsnapMeter, type XsnapReply } from './xsnap-worker.js';
 
 export interface BootOptions {
   /** Board target, as in `mcconfig -p esp32/<target>`. */
@@ -50,6 +52,36 @@ export interface BootOptions {
   microphone?: MicrophoneOptions;
   /** Runs on xsnap's debug build, logged in to this xsbug peer (see sim/xsbug-bridge.ts). */
   xsbug?: XsbugAttachment;
+  /** The CPU's rates (host-tools/sim/hardware/cpu-model.ts): computrons and native bytes per second. */
+  cpu?: CpuModelOptions;
+  /**
+   * XS memory (host-tools/sim/board-memory.ts): "device" (default) runs under the target's
+   * creation limits from manifest.json and fails with "memory full" as the board does;
+   * "unlimited" runs in a growing heap (xsbug sessions always do).
+   */
+  memory?: 'device' | 'unlimited' | 'baseline';
+}
+
+const baselines = new Map<string, Promise<MemoryBaseline>>();
+
+/** What the simulator itself holds in the heap for this target and config (measured once per process). */
+function memoryBaseline(options: BootOptions): Promise<MemoryBaseline> {
+  const key = `${options.target ?? ''}|${JSON.stringify(options.config ?? {})}`;
+  let baseline = baselines.get(key);
+  if (!baseline) {
+    baseline = (async () => {
+      const board = await SimulatedBoard.boot({ target: options.target, config: options.config, main: null, memory: 'baseline' });
+      try {
+        await board.collectGarbage();
+        return board.collectedMemory!;
+      } finally {
+        await board.close();
+      }
+    })();
+    baselines.set(key, baseline);
+    baseline.catch(() => baselines.delete(key));
+  }
+  return baseline;
 }
 
 // ESP32-S3 GPIO numbers that exist (26-32 are wired to the module's flash/PSRAM).
@@ -86,10 +118,17 @@ export class SimulatedBoard {
   readonly storage: FlashStorage;
   readonly camera: CameraSensor;
   readonly microphone: Microphone;
+  /** The XS thread's time: computrons and native work become device time here. */
+  readonly cpu: CpuModel;
 
-  #worker: XsnapWorker;
+  #worker!: XsnapWorker;
+  #lastCall: { op: string; t: number } | undefined;
+  /** The target's XS creation values, and what the simulator holds above them; undefined when unlimited. */
+  readonly creation: XsCreation;
+  #baseline: MemoryBaseline | undefined;
   #now = 0;
   #booted = false;
+  #preloaded = false;
   #readyModules = new Set<string>();
   #owners = new Map<number, string>();
   #onTrace: ((text: string, t: number) => void) | undefined;
@@ -98,6 +137,7 @@ export class SimulatedBoard {
 
   private constructor(options: BootOptions) {
     this.target = boardTarget(options.target, options.config);
+    this.cpu = new CpuModel(options.cpu);
     this.modules = new FirmwareModules(this.target.config);
     this.#onTrace = options.onTrace;
     this.#channels = channelNames(this.target);
@@ -122,17 +162,35 @@ export class SimulatedBoard {
     this.microphone = new Microphone(options.microphone, () => this.#now);
     attachPeripherals(this);
     options.prepare?.(this);
-    this.#worker = new XsnapWorker({ onCommand: (message) => this.#handle(message), xsbug: options.xsbug });
+    this.creation = targetCreation(this.target.name);
+  }
+
+  #spawn(options: BootOptions, baseline: MemoryBaseline | undefined): void {
+    const onCommand = (message: Uint8Array) => this.#handle(message);
+    if (options.memory === 'baseline') this.#worker = new XsnapWorker({ onCommand, binary: requireBoardWorker() });
+    else if (baseline) this.#worker = new XsnapWorker({ onCommand, binary: requireBoardWorker(), env: { CHAINCAM_XS_CREATION: workerCreation(this.creation, baseline) } });
+    else this.#worker = new XsnapWorker({ onCommand, xsbug: options.xsbug });
+    this.#baseline = baseline;
   }
 
   /** Powers the board on and runs the firmware until main has been evaluated. */
   static async boot(options: BootOptions = {}): Promise<SimulatedBoard> {
+    const enforce = (options.memory ?? 'device') === 'device' && options.xsbug === undefined;
+    const baseline = enforce ? await memoryBaseline(options) : undefined;
     const board = new SimulatedBoard(options);
+    board.#spawn(options, baseline);
     try {
-      board.#meter('bootstrap', (await board.#worker.evaluate(bootstrapSource())).meter);
+      // The bootstrap is the simulator's, not the firmware's: its cost is not device time.
+      board.#meter('bootstrap', (await board.#xs(() => board.#worker.evaluate(bootstrapSource()), 'bootstrap')).meter);
       const main = options.main === undefined ? 'firmware/main' : options.main;
-      const reply = await board.#worker.deliver(encodeBridgeMessage({ op: 'boot', epochMs: options.epochMs ?? Date.UTC(2026, 0, 1), main: main ?? undefined, imports: options.imports ?? [], meterCalls: options.meterCalls === true }));
-      board.#meter('boot', reply.meter);
+      const preload = board.modules.preloaded(readManifest().preload ?? []);
+      const preloaded = await board.#deliver('preloading modules', encodeBridgeMessage({ op: 'preload', epochMs: options.epochMs ?? Date.UTC(2026, 0, 1), preload, meterCalls: options.meterCalls === true }));
+      board.#meter('preload', preloaded.meter);
+      board.throwIfFaulted();
+      if (!board.#preloaded) board.#fault('no-boot', undefined, 'the preloaded modules never finished evaluating (a top-level await that never settles?)', '');
+      board.throwIfFaulted();
+      const reply = await board.#deliver('booting', encodeBridgeMessage({ op: 'boot', main: main ?? undefined, imports: options.imports ?? [], msPerComputron: board.cpu.computeMs(1) }));
+      board.#delivered('boot', reply);
       board.throwIfFaulted();
       if (!board.#booted) {
         const pending = main ?? options.imports?.at(-1) ?? 'firmware';
@@ -165,12 +223,11 @@ export class SimulatedBoard {
     let sameInstant = 0;
     let last = this.#now;
     for (;;) {
-      const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'step', until }));
-      const { header } = decodeBridgeMessage(reply.reply);
-      this.#now = header.now;
-      this.#meter('step', reply.meter);
+      const reply = await this.#deliver('running timers', encodeBridgeMessage({ op: 'step', until, at: this.freeAt }));
+      const header = this.#delivered('step', reply);
       this.throwIfFaulted();
-      const next = header.next as number | null;
+      // A timer due while the XS thread is still busy fires when it is free.
+      const next = header.next === null ? null : Math.max(header.next as number, this.freeAt);
       if (this.#now >= until && (next === null || next > until)) return;
       sameInstant = this.#now === last ? sameInstant + 1 : 0;
       last = this.#now;
@@ -214,7 +271,9 @@ export class SimulatedBoard {
 
   /** Runs XS's garbage collector; returns the live heap (slots), for memory benchmarks. */
   async collectGarbage(): Promise<number> {
-    const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'gc' }));
+    // The collector is the simulator's request, not firmware work: no device time.
+    const reply = await this.#deliver('collecting garbage', encodeBridgeMessage({ op: 'gc' }));
+    if (reply.meter.chunks !== undefined) this.#lastCollected = { chunks: reply.meter.chunks, slots: reply.meter.slots ?? 0 };
     return reply.meter.currentHeapCount;
   }
 
@@ -226,10 +285,69 @@ export class SimulatedBoard {
     await this.#worker.close();
   }
 
+  /** The firmware's XS memory against the target's limits; undefined when the board runs unlimited. */
+  get memory(): MemoryUse | undefined {
+    const baseline = this.#baseline;
+    const meter = this.#memoryMeter;
+    if (!baseline || !meter) return undefined;
+    const above = (live: number | undefined, now: number | undefined, base: number) => Math.max(0, Math.max(live ?? 0, now ?? 0) - base);
+    return {
+      chunkLimit: this.creation.chunk,
+      slotLimit: this.creation.slots,
+      chunkHighWater: above(meter.chunksLivePeak, this.#lastCollected?.chunks, baseline.chunks),
+      slotHighWater: above(meter.slotsLivePeak, this.#lastCollected?.slots, baseline.slots),
+      baseline,
+    };
+  }
+
+  /** Chunk bytes and slots live after the last collectGarbage (board worker only). */
+  get collectedMemory(): { chunks: number; slots: number } | undefined {
+    return this.#lastCollected;
+  }
+
+  #memoryMeter: XsnapMeter | undefined;
+  #lastCollected: { chunks: number; slots: number } | undefined;
+
+  #deliver(what: string, message: Uint8Array): Promise<XsnapReply> {
+    return this.#xs(() => this.#worker.deliver(message), what);
+  }
+
+  // The worker ends itself when XS aborts as the device would (memory full, stack overflow):
+  // that is the firmware's fault, named with what the board was doing and its last hardware call.
+  async #xs(run: () => Promise<XsnapReply>, what: string): Promise<XsnapReply> {
+    try {
+      const reply = await run();
+      this.#memoryMeter = reply.meter;
+      return reply;
+    } catch (error) {
+      const abort = XS_ABORTS[this.#worker.exitCode ?? -1];
+      if (!abort) throw error;
+      const last = this.#lastCall ? `; its last hardware call was ${this.#lastCall.op} at ${this.#lastCall.t} ms` : '';
+      const limits = `the ${this.target.name} target's XS heap: ${this.creation.chunk.toLocaleString('en-US')} chunk bytes, ${this.creation.slots.toLocaleString('en-US')} slots, ${this.creation.stack.toLocaleString('en-US')} stack slots (manifest.json creation)`;
+      this.#fault('memory', undefined, `${abort} while ${what}: the firmware needs more than ${limits}${last}`, '');
+      throw this.faults[0];
+    }
+  }
+
+  /** The first whole millisecond at which the XS thread is free for the next delivery. */
+  get freeAt(): number {
+    return Math.max(this.#now, Math.ceil(this.cpu.busyUntil - 1e-9));
+  }
+
+  // An input's interrupt queues a message; the firmware's callback runs once the XS thread is free.
   async #event(kind: string, fields: Record<string, unknown>, payload?: Uint8Array): Promise<void> {
-    const reply = await this.#worker.deliver(encodeBridgeMessage({ op: 'event', kind, ...fields }, payload));
-    this.#meter(`${kind} event`, reply.meter);
+    const reply = await this.#deliver(`a ${kind} event`, encodeBridgeMessage({ op: 'event', kind, at: this.freeAt, ...fields }, payload));
+    this.#delivered(`${kind} event`, reply);
     this.throwIfFaulted();
+  }
+
+  /** Books a delivery's computrons and native work as busy device time; returns its reply header. */
+  #delivered(what: string, reply: XsnapReply): Record<string, any> {
+    const { header } = decodeBridgeMessage(reply.reply);
+    if (typeof header.now === 'number') this.#now = Math.max(this.#now, header.now);
+    if (typeof header.start === 'number') this.cpu.endDelivery(header.start, reply.meter.compute);
+    this.#meter(what, reply.meter);
+    return header;
   }
 
   #meter(what: string, meter: XsnapMeter): void {
@@ -243,15 +361,21 @@ export class SimulatedBoard {
   #handle(message: Uint8Array): Uint8Array {
     const { header, payload } = decodeBridgeMessage(message);
     if (typeof header.t === 'number') this.#now = Math.max(this.#now, header.t);
+    if (typeof header.op === 'string' && header.op !== 'trace') this.#lastCall = { op: header.op, t: this.#now };
     if (typeof header.m === 'number') {
       const key = `${header.op}${header.pin === undefined ? '' : `:${header.pin}`}`;
       if (!this.firstCallCompute.has(key)) this.firstCallCompute.set(key, this.computeTotal + header.m);
     }
+    const nativeBefore = this.cpu.deliveryNativeMs;
+    const busy = () => {
+      const ms = this.cpu.deliveryNativeMs - nativeBefore;
+      return ms > 0 ? ms : undefined;
+    };
     try {
       const { result, bytes } = this.#dispatch(header, payload);
-      return encodeBridgeMessage({ result }, bytes);
+      return encodeBridgeMessage({ result, busy: busy() }, bytes);
     } catch (error) {
-      return encodeBridgeMessage({ error: (error as Error).message });
+      return encodeBridgeMessage({ error: (error as Error).message, busy: busy() });
     }
   }
 
@@ -277,6 +401,12 @@ export class SimulatedBoard {
         return {};
       case 'booted':
         this.#booted = true;
+        return {};
+      case 'preloaded':
+        this.#preloaded = true;
+        return {};
+      case 'cpu.spin':
+        this.cpu.chargeMs('busy-wait', Number(h.ms) || 0);
         return {};
       case 'module.ready':
         this.#readyModules.add(h.specifier);

@@ -1,6 +1,6 @@
 // A firmware failure on the simulated board, named by module and line.
 
-export type FaultKind = 'exception' | 'unhandled-rejection' | 'module' | 'no-boot';
+export type FaultKind = 'exception' | 'unhandled-rejection' | 'module' | 'no-boot' | 'memory';
 
 export class FirmwareFault extends Error {
   constructor(
@@ -11,7 +11,7 @@ export class FirmwareFault extends Error {
     readonly t: number,
   ) {
     const where = module ? ` in ${module}` : '';
-    const what = { exception: 'uncaught exception', 'unhandled-rejection': 'unhandled promise rejection', module: 'module failed to load', 'no-boot': 'firmware did not finish booting' }[kind];
+    const what = { exception: 'uncaught exception', 'unhandled-rejection': 'unhandled promise rejection', module: 'module failed to load', 'no-boot': 'firmware did not finish booting', memory: 'XS aborted' }[kind];
     super(`firmware fault${where} at ${(t / 1000).toFixed(3)} s (${what}): ${detail}`);
     this.name = 'FirmwareFault';
   }

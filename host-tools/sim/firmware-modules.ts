@@ -71,6 +71,11 @@ export class FirmwareModules {
     throw new Error(`module "${referrer}" imports "${specifier}", which does not exist: it is neither a chaincam module (${FIRMWARE_ROOTS.join(', ')}) nor a Moddable module the simulated board provides (${known})`);
   }
 
+  /** Of the manifest's preload list, the modules the simulated board loads (the project's own). */
+  preloaded(names: readonly string[]): string[] {
+    return names.filter((name) => this.isFirmware(name) && (this.#exists(`${name}.ts`) || BOARD_MODULES[name] !== undefined));
+  }
+
   isFirmware(key: string): boolean {
     return FIRMWARE_ROOTS.some((root) => key.startsWith(root));
   }

@@ -2,9 +2,10 @@
 // modules (host-tools/sim/moddable) arrives here by name, "family.operation", and goes to the
 // model of that part, stamped with the virtual time of the call.
 import type { SimulatedBoard } from './board.js';
+import { NATIVE_COSTS } from './native-costs.js';
 
 /** The board's hardware models, as SimulatedBoard holds them. */
-export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'native' | 'storage' | 'camera' | 'microphone'>;
+export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'native' | 'storage' | 'camera' | 'microphone' | 'cpu'>;
 
 export interface HardwareReply {
   result?: unknown;
@@ -48,11 +49,12 @@ const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>,
   native: (hw, h, bytes) => hw.native.handle(h, bytes),
 };
 
-/** Runs one hardware call; undefined when the board has no such operation. */
+/** Runs one hardware call, charging its native work to the CPU; undefined when the board has no such operation. */
 export function callHardware(hw: BoardHardware, t: number, h: Record<string, any>, bytes: Uint8Array): HardwareReply | undefined {
   const op = String(h.op);
   const call = CALLS[op];
-  if (call) return call(hw, t, h, bytes);
-  const whole = WHOLE_FAMILIES[op.slice(0, op.indexOf('.'))];
-  return whole?.(hw, h, bytes);
+  const reply = call ? call(hw, t, h, bytes) : WHOLE_FAMILIES[op.slice(0, op.indexOf('.'))]?.(hw, h, bytes);
+  const cost = NATIVE_COSTS[op];
+  if (reply && cost) hw.cpu.charge(cost[0], cost[1](h, bytes, reply));
+  return reply;
 }

@@ -39,6 +39,7 @@ export const SUPPORTED_TARGETS = Object.keys(PROVIDERS);
 
 interface Manifest {
   config?: Record<string, unknown>;
+  preload?: string[];
   platforms?: Record<string, { config?: Record<string, unknown>; error?: string }>;
 }
 

@@ -11,6 +11,18 @@ export interface XsnapMeter {
   compute: number;
   allocate: number;
   currentHeapCount: number;
+  /**
+   * The board's worker (host-tools/sim/board-xsnap) adds XS's memory figures: chunk bytes and
+   * slots in use now, at their peak, live at their peak (measured after a collection), and the limit.
+   */
+  chunks?: number;
+  chunksPeak?: number;
+  chunksLivePeak?: number;
+  chunksLimit?: number;
+  slots?: number;
+  slotsPeak?: number;
+  slotsLivePeak?: number;
+  slotsLimit?: number;
 }
 
 export interface XsnapReply {
@@ -41,6 +53,10 @@ export interface XsnapWorkerOptions {
   xsbug?: XsbugAttachment;
   /** Receives the worker's stdout/stderr text (print(), fxReport). */
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /** Another xsnap-worker binary (the board's, built by host-tools/sim/board-xsnap/build.mjs). */
+  binary?: string;
+  /** More environment for the worker (CHAINCAM_XS_CREATION for the board's). */
+  env?: Record<string, string>;
 }
 
 const OK = 0x2e; // '.'
@@ -67,9 +83,10 @@ export class XsnapWorker {
 
   constructor(options: XsnapWorkerOptions) {
     this.#onCommand = options.onCommand;
-    const binary = xsnapWorkerPath(options.debug || options.xsbug !== undefined);
+    const binary = options.binary ?? xsnapWorkerPath(options.debug || options.xsbug !== undefined);
     // Both builds have mxDebug: an inherited XSBUG_HOST would make any worker log in somewhere.
-    const { XSBUG_HOST: _inherited, ...env } = process.env;
+    const { XSBUG_HOST: _inherited, ...inherited } = process.env;
+    const env: NodeJS.ProcessEnv = { ...inherited, ...options.env };
     if (options.xsbug) env.XSBUG_HOST = options.xsbug.workerAddress;
     this.#process = spawn(binary, ['chaincam-sim'], {
       env,
@@ -98,6 +115,11 @@ export class XsnapWorker {
 
   get exited(): boolean {
     return this.#exit !== undefined;
+  }
+
+  /** The worker's exit code once it has exited (xsnap-worker.c ExitCode: 11 memory full, 12 stack overflow). */
+  get exitCode(): number | null | undefined {
+    return this.#exit?.code;
   }
 
   /** Evaluates a script in the worker's start compartment. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
 import { readManifest } from '../../host-tools/sim/targets.js';
@@ -38,4 +38,55 @@ describe('manifest.json (the Moddable app)', () => {
     // mcconfig takes the first matching key: the exact boards must precede the wildcard.
     assert.ok(platforms.indexOf('esp32/*') > platforms.indexOf('esp32/esp32cam'));
   });
+
+  // What each board has (datasheets): PSRAM the XS heaps may take, flash the partition table
+  // must fill exactly. The ESP32-CAM's classic ESP32 maps 4 MB of PSRAM.
+  const BOARDS: Record<string, { flash: number; psram: number }> = {
+    'esp32/lilygo_t_camera_plus_s3': { flash: 16 << 20, psram: 8 << 20 },
+    'esp32/xiao_esp32s3_sense': { flash: 8 << 20, psram: 8 << 20 },
+    'esp32/esp32cam': { flash: 4 << 20, psram: 4 << 20 },
+  };
+  const SLOT_BYTES = 16; // sizeof(txSlot) with 32-bit pointers (xs/sources/xsAll.h)
+
+  for (const [platform, board] of Object.entries(BOARDS)) {
+    describe(platform, () => {
+      const section = manifest.platforms[platform];
+
+      it('sets every XS creation value itself, fixed so the heap cannot outgrow the budget', () => {
+        const creation = section.creation;
+        assert.equal(creation.static, 0);
+        assert.equal(creation.chunk.incremental, 0, 'a fixed chunk heap: "memory full" at a known size, as the simulated board enforces');
+        assert.equal(creation.heap.incremental, 0, 'a fixed slot heap');
+        for (const value of [creation.chunk.initial, creation.heap.initial, creation.stack, creation.keys.initial, creation.keys.name, creation.keys.symbol, creation.parser.buffer, creation.parser.table]) {
+          assert.ok(Number.isInteger(value) && value > 0, `${platform}: every creation value is a positive whole number`);
+        }
+        // Far above the SDK's default 78,848-byte chunk heap and 4,928 slots, which a camera outgrows.
+        assert.ok(creation.chunk.initial >= 512 * 1024);
+        assert.ok(creation.heap.initial >= 16384);
+        const xsBytes = creation.chunk.initial + (creation.heap.initial + creation.stack) * SLOT_BYTES;
+        assert.ok(xsBytes <= board.psram / 3, `${platform}: the XS heaps (${xsBytes} bytes) leave two thirds of PSRAM to the camera's frame buffers and the drivers`);
+      });
+
+      it('names a partition table that fills the flash and has a littlefs "storage" partition', () => {
+        const file = section.build.PARTITIONS_FILE as string;
+        assert.match(file, /^\.\/partitions\/[a-z0-9_]+\.csv$/, 'mcconfig resolves "./" against the app directory');
+        const rows = readFileSync(path.join(projectRoot, file), 'utf8').split('\n')
+          .map((line) => line.trim()).filter((line) => line && !line.startsWith('#'))
+          .map((line) => line.split(',').map((field) => field.trim()));
+        let end = 0x9000; // the partition table itself sits at 0x8000
+        for (const [name, , , offset, size] of rows) {
+          assert.equal(Number(offset), end, `${file}: ${name} starts where the previous partition ends`);
+          end = Number(offset) + Number(size);
+        }
+        assert.equal(end, board.flash, `${file}: the partitions fill the ${board.flash >> 20} MB flash`);
+        const factory = rows.find(([name]) => name === 'factory')!;
+        assert.equal(Number(factory[3]) % 0x10000, 0, 'app partitions are 64 KB aligned');
+        const storage = rows.find(([name]) => name === 'storage');
+        assert.ok(storage, `${file}: a "storage" partition (manifest_littlefs.json's file.partition "#storage")`);
+        assert.deepEqual(storage.slice(1, 3), ['data', 'littlefs']);
+        // mcconfig would otherwise carve a 64 KB storage partition out of the app (tools/mcmanifest.js).
+        assert.ok(Number(storage[4]) >= 1 << 20, `${file}: at least 1 MB for the keys and the chain`);
+      });
+    });
+  }
 });

@@ -15,6 +15,8 @@ export interface CameraSensorOptions {
   frameBytes?: number;
   /** The sensor does not answer: the constructor throws "camera init failed", as on the device. */
   broken?: boolean;
+  /** Frame buffers the driver queues (modules/io/imagein/camera/esp32/camera.c: 3). */
+  frameBuffers?: number;
 }
 
 // OV2640 frame sizes, smallest first (esp32-camera's framesize table).
@@ -31,6 +33,15 @@ export class CameraSensor {
   running = false;
   /** Frames handed to the firmware (camera.read that returned a frame). */
   framesRead = 0;
+  /** Frames the sensor captured while every frame buffer was full (dropped, as the driver does). */
+  framesDropped = 0;
+  /** Frames captured into a buffer since start. */
+  framesCaptured = 0;
+  /** Moddable's ESP32 camera driver queues this many frames (kCameraFrameCount, fb_count 3). */
+  readonly frameBuffers: number;
+  /** Capture numbers waiting in the driver's frame buffers, oldest first. */
+  #queue: number[] = [];
+  /** The last capture instant (frame number) already put through the queue. */
   #lastFrame = -1;
   #fixed: Uint8Array | undefined;
   #now: () => number;
@@ -40,6 +51,7 @@ export class CameraSensor {
     this.quality = options.quality ?? 60;
     this.frameBytes = options.frameBytes;
     this.broken = options.broken === true;
+    this.frameBuffers = options.frameBuffers ?? 3;
     this.#now = now;
   }
 
@@ -59,16 +71,19 @@ export class CameraSensor {
       }
       case 'camera.start':
         this.running = true;
-        this.#lastFrame = Math.floor(this.#now() / this.intervalMs) - 1;
+        this.#queue = [];
+        this.#lastFrame = Math.floor(this.#now() / this.intervalMs + 1e-9);
         return {};
       case 'camera.stop':
       case 'camera.close':
+        this.#capture();
         this.running = false;
+        this.#queue = [];
         return {};
       case 'camera.read': {
-        const frame = Math.floor(this.#now() / this.intervalMs + 1e-9);
-        if (!this.running || frame <= this.#lastFrame) return { result: null };
-        this.#lastFrame = frame;
+        this.#capture();
+        const frame = this.#queue.shift();
+        if (!this.running || frame === undefined) return { result: null };
         this.framesRead++;
         const capturedAt = Math.round(frame * this.intervalMs);
         return { result: capturedAt, bytes: this.frame(capturedAt, frame) };
@@ -76,6 +91,20 @@ export class CameraSensor {
       default:
         throw new Error(`the simulated camera has no operation "${h.op}"`);
     }
+  }
+
+  // The driver's capture task: each frame the sensor delivers takes a free frame buffer, or
+  // is dropped when all of them hold frames the firmware has not read (camera.c cameraLoop).
+  #capture(): void {
+    if (!this.running) return;
+    const latest = Math.floor(this.#now() / this.intervalMs + 1e-9);
+    const arrived = latest - this.#lastFrame;
+    if (arrived <= 0) return;
+    const taken = Math.min(arrived, this.frameBuffers - this.#queue.length);
+    for (let i = 1; i <= taken; i++) this.#queue.push(this.#lastFrame + i);
+    this.framesCaptured += taken;
+    this.framesDropped += arrived - taken;
+    this.#lastFrame = latest;
   }
 
   /** One JPEG frame as captured at `ms` of virtual time. */

@@ -30,7 +30,14 @@
     return { header, payload: rest > 0 ? new Uint8Array(message, 4 + length, rest) : undefined };
   }
 
+  // Virtual time. A delivery starts at `deliveryStart` (the host's choice: a timer's due
+  // instant, or later if the XS thread was still busy) and the clock then advances with the
+  // computrons spent and the native work the host charged (host-tools/sim/hardware/cpu-model.ts),
+  // so a long callback sees time pass and delays what it schedules, as on the device.
   let now = 0;
+  let deliveryStart = 0;
+  let deliveryNativeMs = 0;
+  let msPerComputron = 0;
   let epochAtBoot = 0;
   let nextTimerId = 1;
   const timers = new Map<number, SimTimer>();
@@ -39,15 +46,33 @@
   // When the host asks (cost benchmarks), each call carries the computrons spent so far in
   // this delivery: resetMeter returns the meter and we put the same value back.
   let meterCalls = false;
-  function meter(): number | undefined {
-    if (!meterCalls) return undefined;
+  function spentThisDelivery(): number {
     const spent = resetMeter(0, 0);
     resetMeter(0, spent);
     return spent;
   }
+  function meter(): number | undefined {
+    return meterCalls ? spentThisDelivery() : undefined;
+  }
+
+  /** The device clock (ms since power-on, whole ms as Time.ticks counts them). */
+  function clock(): number {
+    if (msPerComputron > 0) {
+      const t = Math.floor(deliveryStart + spentThisDelivery() * msPerComputron + deliveryNativeMs + 1e-9);
+      if (t > now) now = t;
+    }
+    return now;
+  }
+
+  function beginDelivery(at: unknown): void {
+    if (typeof at === 'number' && at > now) now = at;
+    deliveryStart = now;
+    deliveryNativeMs = 0;
+  }
 
   function call(op: string, args?: Record<string, unknown>, payload?: ArrayBuffer | ArrayBufferView): SimHostReply {
-    const reply = decode(issueCommand(encode({ op, t: now, m: meter(), ...args }, payload)));
+    const reply = decode(issueCommand(encode({ op, t: clock(), m: meter(), ...args }, payload)));
+    if (typeof reply.header.busy === 'number') deliveryNativeMs += reply.header.busy;
     if (reply.header.error !== undefined) throw new Error(reply.header.error);
     return { result: reply.header.result, payload: reply.payload };
   }
@@ -69,23 +94,25 @@
 
   const host: SimHost = {
     call,
-    now: () => now,
-    epochMs: () => epochAtBoot + now,
+    now: clock,
+    epochMs: () => epochAtBoot + clock(),
     setEpochMs(ms: number) {
-      epochAtBoot = ms - now;
+      epochAtBoot = ms - clock();
     },
     spin(ms: number) {
-      now += Math.max(0, ms);
+      // Timer.delay busy-waits: the thread is busy for the whole delay (the host books it).
+      if (msPerComputron > 0) call('cpu.spin', { ms: Math.max(0, ms) });
+      else now += Math.max(0, ms);
     },
     timers: {
       set(callback, delay, repeat) {
-        const timer: SimTimer = { id: nextTimerId++, callback, due: now + Math.max(0, delay), repeat: Math.max(0, repeat) };
+        const timer: SimTimer = { id: nextTimerId++, callback, due: clock() + Math.max(0, delay), repeat: Math.max(0, repeat) };
         timers.set(timer.id, timer);
         return timer;
       },
       schedule(timer, delay, repeat) {
         if (!timers.has(timer.id)) timers.set(timer.id, timer);
-        timer.due = delay === undefined ? undefined : now + Math.max(0, delay);
+        timer.due = delay === undefined ? undefined : clock() + Math.max(0, delay);
         timer.repeat = Math.max(0, repeat);
       },
       clear(timer) {
@@ -109,13 +136,15 @@
   // Runs the timers due at the earliest instant not after `until`, or moves the
   // clock to `until`. One instant per delivery, so that promise jobs queued by a
   // callback run (xsnap drains them after each delivery) before later timers.
-  function step(until: number): void {
+  // `free` is when the XS thread finished its last work: a timer due earlier fires then.
+  function step(until: number, free: number): void {
     const due = nextDue();
-    if (due === null || due > until) {
+    if (due === null || due > until || free > until) {
       now = Math.max(now, until);
       return;
     }
-    now = Math.max(now, due);
+    now = Math.max(now, due, free);
+    deliveryStart = now;
     for (const timer of [...timers.values()]) {
       if (timer.due !== due || !timers.has(timer.id)) continue;
       if (timer.repeat > 0) timer.due = due + timer.repeat;
@@ -168,9 +197,31 @@
     }
   }
 
-  async function boot(header: { epochMs: number; main: string | undefined; imports: string[]; meterCalls?: boolean }): Promise<void> {
+  // The device's xsl evaluates the manifest's preloaded modules at build time (they live in
+  // flash): on the simulated board that is a delivery of its own, charged no device time.
+  async function preload(header: { epochMs: number; preload: string[]; meterCalls?: boolean }): Promise<void> {
     epochAtBoot = header.epochMs;
     meterCalls = header.meterCalls === true;
+    createCompartments();
+    try {
+      const provider = await board!.import('embedded:provider/builtin');
+      firmware!.globalThis.device = provider.default;
+    } catch (error) {
+      fault('module', error, 'embedded:provider/builtin');
+      return;
+    }
+    for (const specifier of header.preload) {
+      try {
+        await firmware!.import(specifier);
+      } catch (error) {
+        fault('module', error, specifier);
+        return;
+      }
+    }
+    call('preloaded', {});
+  }
+
+  function createCompartments(): void {
     board = new Compartment({
       globals: { simHost: host, trace: Trace, Date: BoardDate },
       resolveHook: resolve,
@@ -181,16 +232,12 @@
       resolveHook: resolve,
       loadHook: (specifier) => load(specifier, 'firmware'),
     });
-    try {
-      const provider = await board.import('embedded:provider/builtin');
-      firmware.globalThis.device = provider.default;
-    } catch (error) {
-      fault('module', error, 'embedded:provider/builtin');
-      return;
-    }
+  }
+
+  async function boot(header: { main: string | undefined; imports: string[] }): Promise<void> {
     for (const specifier of header.imports) {
       try {
-        await firmware.import(specifier);
+        await firmware!.import(specifier);
         call('module.ready', { specifier });
       } catch (error) {
         fault('module', error, specifier);
@@ -199,7 +246,7 @@
     }
     if (header.main === undefined) return call('booted', {}), undefined;
     try {
-      await firmware.import(header.main);
+      await firmware!.import(header.main);
       call('booted', {});
     } catch (error) {
       fault('module', error, header.main);
@@ -208,19 +255,27 @@
 
   (globalThis as any).handleCommand = function handleCommand(message: ArrayBuffer): ArrayBuffer {
     const { header, payload } = decode(message);
+    // A step decides its own start (it must not move the clock past `until`).
+    beginDelivery(header.op === 'step' ? undefined : header.at);
+    const start = now;
     switch (header.op) {
-      case 'boot':
-        boot(header);
+      case 'preload':
+        preload(header);
         return encode({ now });
-      case 'step':
-        step(header.until);
-        return encode({ now, next: nextDue() });
+      case 'boot':
+        msPerComputron = typeof header.msPerComputron === 'number' ? header.msPerComputron : 0;
+        boot(header);
+        return encode({ now: clock(), start });
+      case 'step': {
+        step(header.until, typeof header.at === 'number' ? header.at : 0);
+        return encode({ now: clock(), start: deliveryStart, next: nextDue() });
+      }
       case 'gc':
         (globalThis as any).gc();
         return encode({ now });
       case 'event':
         for (const handler of listeners.get(header.kind) ?? []) invoke(`${header.kind} event`, () => handler(header, payload));
-        return encode({ now, next: nextDue() });
+        return encode({ now: clock(), start, next: nextDue() });
       default:
         throw new Error(`simulated board: unknown command "${header.op}"`);
     }
