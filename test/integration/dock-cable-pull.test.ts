@@ -85,8 +85,8 @@ class CablePullRig {
     return new CablePullRig(board, dir, dockKey, deviceId, random);
   }
 
-  /** By default 2-4 segments from 1 KB to 3 windows, so pulls land mid-segment, at ends and between. */
-  async record(sizes = Array.from({ length: 2 + Math.floor(this.random() * 3) }, () => 1000 + Math.floor(this.random() * 3 * WINDOW_BYTES))): Promise<void> {
+  /** By default 2-4 segments from 1 KB to 3 frames of 32 KB (96 KB, as with 2026's 4 KB window of 8), so pulls land mid-segment, at ends and between. */
+  async record(sizes = Array.from({ length: 2 + Math.floor(this.random() * 3) }, () => 1000 + Math.floor(this.random() * 3 * LARGEST_DATA))): Promise<void> {
     const recording = ++this.#recording;
     const made = await this.board.command('record', { recording, sizes }) as Omit<Segment, 'file'>[];
     made.forEach((m, i) => this.segments.push({ ...m, file: segmentFileName(recording, i) }));
