@@ -10,6 +10,8 @@ import { dockOffloadHours } from './dock-offload-hours.js';
 import { journalCost } from './journal-cost.js';
 import { sealCost } from './seal-cost.js';
 import { captureCost } from './capture-cost.js';
+import { captureRam } from './capture-ram.js';
+import { boardBudget } from './board-budget.js';
 
 type Figures = Record<string, number>;
 
@@ -17,14 +19,18 @@ const benches: [key: string, name: string, run: () => Promise<Figures>][] = [
   ['boot', 'firmware boot cost (XS)', bootCost],
   ['seal', 'seal and chain one segment (XS): cost independent of size', sealCost],
   ['capture', 'capture pipeline (XS): cost per frame, heap, sustained frame rate', captureCost],
+  ['captureRam', 'capture pipeline (XS): peak RAM against segment length', captureRam],
   ['dockFrame', 'dock link: camera cost per DATA frame (XS, CPU model)', dockFrameCost],
   ['dockGoodput', 'dock link: goodput over ptys, device time (UART and USB CDC models)', dockGoodput],
   ['dockOffloadHours', 'dock link: hours to offload one recorded hour at the default capture', () => dockOffloadHours(measuredGoodput)],
   ['dockFuzz', 'dock link: 100,000 hostile frames (XS)', () => dockFuzz()],
   ['journal', 'indicator journal and bench commands (XS)', journalCost],
+  ['boardBudget', 'board budgets (XS): memory, CPU, frames, notice, boot in device time', boardBudget],
 ];
 
 const json = process.argv.includes('--json');
+// `npm run bench -- WORD` runs only the benchmarks whose name contains WORD.
+const only = process.argv.slice(2).find((a) => a !== '--json');
 const all: Record<string, Figures> = {};
 const dock: Record<string, unknown> = {};
 
@@ -39,6 +45,8 @@ function setDockFigure(label: string, value: number): void {
 }
 
 for (const [key, name, bench] of benches) {
+  if (only && !name.includes(only)) continue;
+  if (key === 'dockOffloadHours' && !Object.keys(measuredGoodput).length) await dockGoodput();
   if (!json) process.stdout.write(`${name}\n`);
   const figures = await bench();
   all[key] = figures;

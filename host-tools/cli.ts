@@ -1,6 +1,7 @@
 // The `chaincam` command line: one subcommand per job, each in its own module.
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './bench/bench-command.js';
+import { registerBudgetCommand } from './budget/budget-command.js';
 import { registerDockCommand } from './dock/dock-command.js';
 import { registerExportCommand } from './export/export-command.js';
 import { registerFlashCommand } from './flash/flash-command.js';
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   registerLogCommand(program);
   registerFontCommand(program);
   registerBenchCommand(program);
+  registerBudgetCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,8 +1,9 @@
 // The bytes of one segment as a standard AVI 1.0 file (RIFF 'AVI '): an MJPEG video stream
-// and a 16-bit LPCM audio stream, movi chunks in capture order, and an idx1 index. The
-// segmenter keeps a segment in RAM until it closes, so the header is written once with
-// its true counts and the index is always there: no AVI is ever left without one.
-// Frames and samples are never copied or read here: only headers and the index are built.
+// and a 16-bit LPCM audio stream, movi chunks in capture order, and an idx1 index. Chunks
+// stream to the card as they arrive; the header (a fixed AVI_HEADER_LENGTH bytes, with its
+// true counts) and the index are built at close, and the sealed payload carries the header
+// last (media type 2, docs/FORMAT.md section 9.1): export moves it to the front.
+// Frames and samples are never copied or read here: only headers and index entries are built.
 // Layout reference: Microsoft's AVI RIFF reference (AVIMAINHEADER, AVISTREAMHEADER,
 // BITMAPINFOHEADER, WAVEFORMATEX, AVIOLDINDEX); all integers little-endian.
 
@@ -18,10 +19,8 @@ export interface AviStreams {
   sampleRate: number;
 }
 
-export interface AviChunk {
-  id: number;
-  bytes: Uint8Array;
-}
+/** Bytes of one idx1 entry (AVIOLDINDEX): id, flags, offset, length. */
+export const INDEX_ENTRY_LENGTH = 16;
 
 /** Little-endian fields into a fixed buffer. */
 class LeWriter {
@@ -53,7 +52,9 @@ class LeWriter {
   }
 }
 
-const HEADER_LENGTH = 12 + 12 + 64 + (12 + 64 + 48) + (12 + 64 + 26) + 12;
+/** RIFF header through the 'movi' fourcc: 326 bytes whatever the counts. */
+export const AVI_HEADER_LENGTH = 12 + 12 + 64 + (12 + 64 + 48) + (12 + 64 + 26) + 12;
+const HEADER_LENGTH = AVI_HEADER_LENGTH;
 
 /** The chunk header of a movi chunk: id and length (the data follows, padded to even). */
 export function chunkHeader(id: number, length: number): Uint8Array {
@@ -98,14 +99,18 @@ export function aviHeader(s: AviStreams, frames: number, audioBytes: number, aud
   return w.bytes;
 }
 
-/** idx1: one entry per movi chunk, offsets from the 'movi' fourcc. */
-export function aviIndex(chunks: readonly AviChunk[]): Uint8Array {
-  const w = new LeWriter(8 + 16 * chunks.length);
-  w.fourcc('idx1').u32(16 * chunks.length);
-  let offset = 4;
-  for (const chunk of chunks) {
-    w.u32(chunk.id).u32(chunk.id === VIDEO_CHUNK ? AVIIF_KEYFRAME : 0).u32(offset).u32(chunk.bytes.length);
-    offset += chunkSpan(chunk.bytes.length);
-  }
-  return w.bytes;
+/** The idx1 chunk's own header, for `entries` entries that follow it. */
+export function indexHeader(entries: number): Uint8Array {
+  return new LeWriter(8).fourcc('idx1').u32(INDEX_ENTRY_LENGTH * entries).bytes;
+}
+
+/**
+ * Writes the idx1 entry of one movi chunk into `into` at `at`: `moviOffset` counts from the
+ * 'movi' fourcc (the first chunk is at 4), as AVIOLDINDEX does.
+ */
+export function writeIndexEntry(into: DataView, at: number, id: number, moviOffset: number, length: number): void {
+  into.setUint32(at, id, true);
+  into.setUint32(at + 4, id === VIDEO_CHUNK ? AVIIF_KEYFRAME : 0, true);
+  into.setUint32(at + 8, moviOffset, true);
+  into.setUint32(at + 12, length, true);
 }

@@ -1,12 +1,14 @@
 // The capture side of a recording (the recorder's CaptureSink): JPEG frames from the camera
 // and PCM from the microphone, kept only under a live notice token, cut into AVI segments of
-// `segmentSeconds`, each sealed and chained by the evidence store as it closes. Watches the
-// storage: warns when space runs low, stops the recording before the partition is full.
+// `segmentSeconds`. Each frame is sealed and appended to its segment's file as it arrives
+// (OpenSegment over the store's SegmentFile); at close the store chains the segment. Watches
+// the storage: warns when space runs low, stops the recording before the volume is full.
 import type Camera from 'embedded:io/image/in/camera';
 import type Timer from 'timer';
 import { NoticeToken } from '../notice/notice-token.js';
 import type { CaptureSink } from '../policy/recorder.js';
 import type { EvidenceStore } from '../store/evidence-store.js';
+import type { SegmentFile } from '../store/segment-file.js';
 import type { MicrophoneInput } from './microphone-input.js';
 import { OpenSegment } from './open-segment.js';
 import { PreEventBuffer } from './pre-event-buffer.js';
@@ -40,6 +42,8 @@ interface Active {
   recording: number;
   token: NoticeToken;
   segment: OpenSegment | undefined;
+  /** The open segment's sealed file. */
+  file: SegmentFile | undefined;
   nextIndex: number;
   /** Free bytes when the open segment began. */
   freeAtOpen: number;
@@ -71,14 +75,18 @@ export class CapturePipeline implements CaptureSink {
 
   begin(recording: number, token: NoticeToken): void {
     NoticeToken.check(token, recording);
-    this.#active = { recording, token, segment: undefined, nextIndex: 0, freeAtOpen: 0, stopping: false };
+    this.#active = { recording, token, segment: undefined, file: undefined, nextIndex: 0, freeAtOpen: 0, stopping: false };
     const buffered = this.#preEvent.drain();
     if (buffered.length) {
-      const segment = this.#open(buffered[0]!.time);
       const silence = new Uint8Array(Math.round((this.#o.microphone?.sampleRate ?? 0) * 2 / this.#o.fps) & ~1);
-      for (const frame of buffered) {
-        segment.addFrame(frame.jpeg);
-        segment.addAudio(silence);
+      const segment = this.#open(this.#active, buffered[0]!.time);
+      try {
+        for (const frame of buffered) {
+          segment?.addFrame(frame.jpeg);
+          segment?.addAudio(silence);
+        }
+      } catch (error) {
+        this.#lose(this.#active, error as Error);
       }
     }
     this.#o.microphone?.start();
@@ -121,9 +129,15 @@ export class CapturePipeline implements CaptureSink {
       this.refused++;
       return;
     }
-    const segment = active.segment ?? this.#open(this.#o.clock());
-    segment.addFrame(jpeg);
-    if (this.#o.microphone) segment.addAudio(this.#o.microphone.take());
+    const segment = active.segment ?? this.#open(active, this.#o.clock());
+    if (!segment) return;
+    try {
+      segment.addFrame(jpeg);
+      if (this.#o.microphone) segment.addAudio(this.#o.microphone.take());
+    } catch (error) {
+      this.#lose(active, error as Error);
+      return;
+    }
     this.kept++;
     if (segment.bytes + this.#reserve > active.freeAtOpen) {
       this.#closeSegment(active);
@@ -133,23 +147,39 @@ export class CapturePipeline implements CaptureSink {
     }
   }
 
-  #open(startTime: number): OpenSegment {
-    const active = this.#active!;
-    const { camera, microphone, fps } = this.#o;
-    active.segment = new OpenSegment(active.recording, active.nextIndex++, startTime, { width: camera.width, height: camera.height, fps, sampleRate: microphone?.sampleRate ?? 8000 });
-    active.freeAtOpen = this.#o.store.freeBytes;
+  /** Opens the next segment's file; undefined (and the recording stopping) when the store cannot. */
+  #open(active: Active, startTime: number): OpenSegment | undefined {
+    const { camera, microphone, fps, store } = this.#o;
+    const segmentIndex = active.nextIndex++;
+    active.freeAtOpen = store.freeBytes;
+    try {
+      active.file = store.openSegment(active.recording, segmentIndex);
+    } catch (error) {
+      this.#o.onError?.(error as Error);
+      this.#stopForSpace(active);
+      return undefined;
+    }
+    active.segment = new OpenSegment(active.recording, segmentIndex, startTime, { width: camera.width, height: camera.height, fps, sampleRate: microphone?.sampleRate ?? 8000 }, active.file);
     return active.segment;
   }
 
   #closeSegment(active: Active): void {
-    const segment = active.segment;
+    const { segment, file } = active;
     active.segment = undefined;
-    if (!segment || !segment.frames) return;
-    const closed = segment.close();
+    active.file = undefined;
+    if (!segment || !file) return;
+    let closed;
     try {
-      this.#o.store.writeSegment({
-        ...closed, legalGround: this.#o.groundOf(active.recording), noticeIndicators: active.token.channelsOn,
-        noticeReason: active.token.noticeReason, noticeText: '',
+      closed = segment.close();
+    } catch (error) {
+      active.file = file;
+      this.#lose(active, error as Error);
+      return;
+    }
+    try {
+      this.#o.store.commitSegment(file, {
+        startTime: closed.startTime, endTime: closed.endTime, legalGround: this.#o.groundOf(active.recording),
+        noticeIndicators: active.token.channelsOn, noticeReason: active.token.noticeReason, noticeText: '',
       });
     } catch (error) {
       this.#o.onError?.(error as Error);
@@ -158,6 +188,16 @@ export class CapturePipeline implements CaptureSink {
     }
     const free = this.#o.store.freeBytes;
     if (free < (this.#o.lowSpaceBytes ?? 8 * 1024 * 1024)) this.#o.onLowSpace?.(free);
+  }
+
+  /** A write failed mid-segment: the segment's loss goes on the record and the recording stops. */
+  #lose(active: Active, error: Error): void {
+    const file = active.file;
+    active.segment = undefined;
+    active.file = undefined;
+    const reported = file ? this.#o.store.abandonSegment(file, error) : error;
+    this.#o.onError?.(reported);
+    this.#stopForSpace(active);
   }
 
   /** Asks the recorder to stop, after this callback: the recorder may be mid-transition. */

@@ -1,7 +1,23 @@
-// The segment being recorded: its video frames and audio chunks in capture order, held in
-// RAM (PSRAM on the board) until it closes, then laid out as one AVI (avi-layout.ts).
-// Frame bytes are kept by reference, never copied or read.
-import { AUDIO_CHUNK, PAD_BYTE, VIDEO_CHUNK, aviHeader, aviIndex, chunkHeader, chunkSpan, type AviChunk, type AviStreams } from './avi-layout.js';
+// The segment being recorded, streamed: each video frame and audio chunk goes, as it arrives,
+// to the sink that seals it and appends it to the segment's file (firmware/store/segment-file.ts).
+// What stays in RAM is bounded whatever the segment length or frame size: counters and a fixed
+// buffer of index entries, which spills to the sink's side file when full. At close the idx1
+// index and the AVI header (with its true counts) follow the movi chunks: media type 2,
+// "AVI, header last" (docs/FORMAT.md section 9.1). Frame bytes are never copied or read here.
+import {
+  AUDIO_CHUNK, AVI_HEADER_LENGTH, INDEX_ENTRY_LENGTH, PAD_BYTE, VIDEO_CHUNK,
+  aviHeader, chunkHeader, chunkSpan, indexHeader, writeIndexEntry, type AviStreams,
+} from './avi-layout.js';
+
+/** Where an open segment's plaintext goes: sealed and appended to its file in order. */
+export interface SegmentPayloadSink {
+  /** Appends plaintext to the sealed payload. */
+  append(bytes: Uint8Array): void;
+  /** Keeps index entries aside (off the heap) until close. */
+  spillIndex(entries: Uint8Array): void;
+  /** Appends every byte spilled so far, in order, to the sealed payload. */
+  appendSpilledIndex(): void;
+}
 
 export interface ClosedSegment {
   recording: number;
@@ -10,27 +26,35 @@ export interface ClosedSegment {
   startTime: number;
   endTime: number;
   frames: number;
-  /** The AVI, piece by piece, in file order. */
-  pieces: Uint8Array[];
+  /** Plaintext bytes of the AVI. */
   bytes: number;
 }
+
+/** Index entries held in RAM before they spill: 256 × 16 bytes (12.8 s at 10 fps with audio). */
+const INDEX_BUFFER_ENTRIES = 256;
 
 export class OpenSegment {
   readonly recording: number;
   readonly segmentIndex: number;
   readonly startTime: number;
   #streams: AviStreams;
-  #chunks: AviChunk[] = [];
+  #sink: SegmentPayloadSink;
+  #index = new Uint8Array(INDEX_BUFFER_ENTRIES * INDEX_ENTRY_LENGTH);
+  #indexView = new DataView(this.#index.buffer);
+  #indexFill = 0;
+  #chunks = 0;
   #frames = 0;
   #audioBytes = 0;
   #moviBytes = 0;
   #largest = 0;
+  #closed = false;
 
-  constructor(recording: number, segmentIndex: number, startTime: number, streams: AviStreams) {
+  constructor(recording: number, segmentIndex: number, startTime: number, streams: AviStreams, sink: SegmentPayloadSink) {
     this.recording = recording;
     this.segmentIndex = segmentIndex;
     this.startTime = startTime;
     this.#streams = streams;
+    this.#sink = sink;
   }
 
   get frames(): number {
@@ -39,37 +63,48 @@ export class OpenSegment {
 
   /** Bytes the AVI will take if it closed now. */
   get bytes(): number {
-    return 326 + this.#moviBytes + 8 + 16 * this.#chunks.length;
+    return AVI_HEADER_LENGTH + this.#moviBytes + 8 + INDEX_ENTRY_LENGTH * this.#chunks;
   }
 
   addFrame(jpeg: Uint8Array): void {
-    this.#add({ id: VIDEO_CHUNK, bytes: jpeg });
+    this.#add(VIDEO_CHUNK, jpeg);
     this.#frames++;
   }
 
   addAudio(samples: Uint8Array): void {
     if (!samples.length) return;
-    this.#add({ id: AUDIO_CHUNK, bytes: samples });
+    this.#add(AUDIO_CHUNK, samples);
     this.#audioBytes += samples.length;
   }
 
+  /** Appends the index and the header; the sink's owner then finishes the sealed file. */
   close(): ClosedSegment {
+    if (this.#closed) throw new Error(`segment ${this.segmentIndex} of recording ${this.recording} is already closed`);
+    this.#closed = true;
     const s = this.#streams;
-    const pieces: Uint8Array[] = [aviHeader(s, this.#frames, this.#audioBytes, this.#chunks.length - this.#frames, this.#moviBytes, this.#largest)];
-    for (const chunk of this.#chunks) {
-      pieces.push(chunkHeader(chunk.id, chunk.bytes.length), chunk.bytes);
-      if (chunk.bytes.length & 1) pieces.push(PAD_BYTE);
-    }
-    pieces.push(aviIndex(this.#chunks));
-    const endTime = this.startTime + Math.round((this.#frames * 1000) / s.fps);
     const bytes = this.bytes;
-    this.#chunks = [];
-    return { recording: this.recording, segmentIndex: this.segmentIndex, startTime: this.startTime, endTime, frames: this.#frames, pieces, bytes };
+    this.#sink.append(indexHeader(this.#chunks));
+    this.#sink.appendSpilledIndex();
+    if (this.#indexFill) this.#sink.append(this.#index.subarray(0, this.#indexFill * INDEX_ENTRY_LENGTH));
+    this.#sink.append(aviHeader(s, this.#frames, this.#audioBytes, this.#chunks - this.#frames, this.#moviBytes, this.#largest));
+    const endTime = this.startTime + Math.round((this.#frames * 1000) / s.fps);
+    return { recording: this.recording, segmentIndex: this.segmentIndex, startTime: this.startTime, endTime, frames: this.#frames, bytes };
   }
 
-  #add(chunk: AviChunk): void {
-    this.#chunks.push(chunk);
-    this.#moviBytes += chunkSpan(chunk.bytes.length);
-    if (chunk.bytes.length > this.#largest) this.#largest = chunk.bytes.length;
+  #add(id: number, data: Uint8Array): void {
+    if (this.#closed) throw new Error(`segment ${this.segmentIndex} of recording ${this.recording} is closed`);
+    const sink = this.#sink;
+    sink.append(chunkHeader(id, data.length));
+    sink.append(data);
+    if (data.length & 1) sink.append(PAD_BYTE);
+    // idx1 offsets count from the 'movi' fourcc, whose 4 bytes come first.
+    writeIndexEntry(this.#indexView, this.#indexFill * INDEX_ENTRY_LENGTH, id, 4 + this.#moviBytes, data.length);
+    this.#chunks++;
+    this.#moviBytes += chunkSpan(data.length);
+    if (data.length > this.#largest) this.#largest = data.length;
+    if (++this.#indexFill === INDEX_BUFFER_ENTRIES) {
+      sink.spillIndex(this.#index);
+      this.#indexFill = 0;
+    }
   }
 }

@@ -55,6 +55,7 @@ export const LOSS_REASONS: Readonly<Record<number, string>> = Object.freeze({
 export const MEDIA_TYPES: Readonly<Record<number, { name: string; extension: string }>> = Object.freeze({
   0: { name: 'opaque bytes', extension: 'bin' },
   1: { name: 'AVI (MJPEG video, PCM audio)', extension: 'avi' },
+  2: { name: 'AVI (MJPEG video, PCM audio), streamed: header last', extension: 'avi' },
 });
 
 export function isKnownCode(table: Readonly<Record<number, unknown>>, code: number): boolean {

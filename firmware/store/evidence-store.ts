@@ -15,6 +15,7 @@ import { ChainWriter, deriveDeviceId, type ChainHead } from '../format/chain.js'
 import type { SegmentRecord } from '../format/chain-records.js';
 import { bytesEqual } from '../format/bytes.js';
 import { SegmentSealer } from '../format/sealed-segment.js';
+import { SegmentFile } from './segment-file.js';
 import { scanChainLog, type OpenRecordingAtCut } from './chain-log-scan.js';
 import { appendCommitted, readAt, type FlashFiles } from './flash-files.js';
 import type { HeldSegment, HeldSegments } from './held-segments.js';
@@ -22,11 +23,15 @@ import type { HeldSegment, HeldSegments } from './held-segments.js';
 /** The hash chain's file in the store's root (docs/FORMAT.md section 5). */
 export const CHAIN_LOG_FILE = 'chain.log';
 export const MEDIA_TYPE_AVI = 1;
+/** What the camera seals: an AVI streamed as recorded, its header last (docs/FORMAT.md 9.1). */
+export const MEDIA_TYPE_AVI_HEADER_LAST = 2;
+/** The open segment's spilled idx1 entries, in the store's root (outside segments/, which verify reads). */
+export const OPEN_INDEX_FILE = 'open-segment.idx';
 export const LOSS_REASON = Object.freeze({ powerCut: 1, writeError: 2, storageFull: 3 });
 const RESET_REASON = Object.freeze({ powerOn: 1, recoveredAfterPowerCut: 5 });
 const STOP_REASON_POWER_LOST = 5;
-/** Ciphertext is written in batches of about this many bytes: fewer writes, bounded RAM. */
-const WRITE_BATCH_BYTES = 64 * 1024;
+/** chain.log's torn tail is copied in pieces of this many bytes. */
+const COPY_BYTES = 16 * 1024;
 
 export interface CameraKeys {
   /** The camera's P-256 signing key (32 bytes) and public key (65 bytes), from provisioning. */
@@ -46,11 +51,8 @@ export interface EvidenceStoreOptions {
   clock: () => number;
 }
 
-/** What the capture side hands the store: the segment record's fields, and the plaintext. */
-export interface SegmentToSeal extends Pick<SegmentRecord, 'recording' | 'segmentIndex' | 'startTime' | 'endTime' | 'legalGround' | 'noticeIndicators' | 'noticeReason' | 'noticeText'> {
-  /** The plaintext, in order. */
-  pieces: readonly Uint8Array[];
-}
+/** What the capture side hands the store at a segment's close: the rest of its record. */
+export type SegmentFields = Pick<SegmentRecord, 'startTime' | 'endTime' | 'legalGround' | 'noticeIndicators' | 'noticeReason' | 'noticeText'>;
 
 export function segmentFileName(recording: number, segmentIndex: number): string {
   return `r${String(recording).padStart(6, '0')}-s${String(segmentIndex).padStart(4, '0')}.seg`;
@@ -71,6 +73,7 @@ export class EvidenceStore {
   readonly #chain: ChainWriter;
   readonly #log: string;
   readonly #held: HeldSegments;
+  readonly #indexPath: string;
   #lastConfigDigest: Uint8Array | undefined;
   #chainLength: number;
   #lastRecording: number;
@@ -81,6 +84,9 @@ export class EvidenceStore {
     this.#log = `${root}${CHAIN_LOG_FILE}`;
     this.deviceId = deriveDeviceId(port, keys.publicKey);
     files.Directory.create(`${root}segments/`);
+    // The index entries of a segment the power cut left open: that segment is lost anyway.
+    this.#indexPath = `${root}${OPEN_INDEX_FILE}`;
+    if (files.File.exists(this.#indexPath)) files.File.delete(this.#indexPath);
     // A copy left by #cutTornTail: complete only if chain.log is gone (the cut fell at the rename).
     if (files.File.exists(`${this.#log}.tmp`)) {
       if (files.File.exists(this.#log)) files.File.delete(`${this.#log}.tmp`);
@@ -162,55 +168,56 @@ export class EvidenceStore {
   }
 
   /**
-   * Seals a closed segment to its file, then appends its record and a checkpoint. If the
-   * file cannot be written, the segment's loss goes on the record instead, and this throws.
+   * Opens the sealed file of a segment about to be recorded; its plaintext streams in through
+   * the returned SegmentFile, and commitSegment or abandonSegment ends it.
    */
-  writeSegment(segment: SegmentToSeal): SegmentRecord {
+  openSegment(recording: number, segmentIndex: number): SegmentFile {
     const { files, root, port, keys } = this.#o;
-    const sealer = new SegmentSealer({
-      port, agencyPublicKey: keys.agencyPublicKey, deviceId: this.deviceId,
-      recording: segment.recording, segmentIndex: segment.segmentIndex, mediaType: MEDIA_TYPE_AVI,
-    });
+    const sealer = new SegmentSealer({ port, agencyPublicKey: keys.agencyPublicKey, deviceId: this.deviceId, recording, segmentIndex, mediaType: MEDIA_TYPE_AVI_HEADER_LAST });
+    try {
+      return new SegmentFile(files, `${root}segments/${segmentFileName(recording, segmentIndex)}`, this.#indexPath, sealer, recording, segmentIndex);
+    } catch (error) {
+      throw this.#lost(recording, segmentIndex, error as Error);
+    }
+  }
+
+  /**
+   * Finishes a streamed segment's file, then appends its record and a checkpoint. If the file
+   * cannot be finished, the segment's loss goes on the record instead, and this throws.
+   */
+  commitSegment(file: SegmentFile, fields: SegmentFields): SegmentRecord {
     let summary;
     try {
-      const file = new files.File(`${root}segments/${segmentFileName(segment.recording, segment.segmentIndex)}`, true);
-      try {
-        file.write(sealer.header);
-        let batch: Uint8Array[] = [];
-        let batchBytes = 0;
-        for (const piece of segment.pieces) {
-          batch.push(sealer.seal(piece));
-          batchBytes += piece.length;
-          if (batchBytes >= WRITE_BATCH_BYTES) {
-            file.write(...batch);
-            batch = [];
-            batchBytes = 0;
-          }
-        }
-        summary = sealer.finish();
-        batch.push(summary.trailer);
-        file.write(...batch);
-      } finally {
-        file.close();
-      }
+      summary = file.finish();
     } catch (error) {
-      const full = /full|space/i.test((error as Error).message);
-      this.appendEvent({ type: 'segment-lost', recording: segment.recording, segmentIndex: segment.segmentIndex, lossReason: full ? LOSS_REASON.storageFull : LOSS_REASON.writeError });
-      throw new Error(`segment ${segment.segmentIndex} of recording ${segment.recording} could not be stored (${(error as Error).message}); its loss is on the record`);
+      file.abandon();
+      throw this.#lost(file.recording, file.segmentIndex, error as Error);
     }
     const appended = this.#chain.appendSegment({
-      kind: 'segment', time: this.#o.clock(), recording: segment.recording, segmentIndex: segment.segmentIndex,
-      startTime: segment.startTime, endTime: segment.endTime, legalGround: segment.legalGround,
-      noticeIndicators: segment.noticeIndicators, noticeReason: segment.noticeReason, noticeText: segment.noticeText,
+      kind: 'segment', time: this.#o.clock(), recording: file.recording, segmentIndex: file.segmentIndex,
+      startTime: fields.startTime, endTime: fields.endTime, legalGround: fields.legalGround,
+      noticeIndicators: fields.noticeIndicators, noticeReason: fields.noticeReason, noticeText: fields.noticeText,
       sealedLength: summary.sealedLength, sealedDigest: summary.sealedDigest,
     });
     this.#append(appended.frame);
     this.#held.add({
-      sequence: appended.record.sequence, recording: segment.recording, segmentIndex: segment.segmentIndex,
+      sequence: appended.record.sequence, recording: file.recording, segmentIndex: file.segmentIndex,
       sealedLength: summary.sealedLength, sealedDigest: summary.sealedDigest,
     });
     this.checkpoint();
     return appended.record;
+  }
+
+  /** A streamed segment that failed to write: closed, and its loss put on the record. Returns the error to throw. */
+  abandonSegment(file: SegmentFile, error: Error): Error {
+    file.abandon();
+    return this.#lost(file.recording, file.segmentIndex, error);
+  }
+
+  #lost(recording: number, segmentIndex: number, error: Error): Error {
+    const full = /full|space/i.test(error.message);
+    this.appendEvent({ type: 'segment-lost', recording, segmentIndex, lossReason: full ? LOSS_REASON.storageFull : LOSS_REASON.writeError });
+    return new Error(`segment ${segmentIndex} of recording ${recording} could not be stored (${error.message}); its loss is on the record`);
   }
 
   /** Held segments with a record sequence ≥ fromSequence, in chain order. */
@@ -294,8 +301,8 @@ export class EvidenceStore {
     const source = new files.File(this.#log);
     const copy = new files.File(`${this.#log}.tmp`, true);
     try {
-      for (let offset = 0; offset < validLength; offset += WRITE_BATCH_BYTES) {
-        copy.write(readAt(source, offset, Math.min(WRITE_BATCH_BYTES, validLength - offset)));
+      for (let offset = 0; offset < validLength; offset += COPY_BYTES) {
+        copy.write(readAt(source, offset, Math.min(COPY_BYTES, validLength - offset)));
       }
     } finally {
       copy.close();

@@ -1,6 +1,7 @@
 // The indicator bench on the simulated board: the camera's real firmware, driven through its
 // button the way a bench tester would, with every notice requirement measured from what the
 // hardware models saw (pins, PWM, the sign's panel). The sequence is bench-sequence.ts.
+import type { CpuModelOptions } from '../sim/hardware/cpu-model.js';
 import type { SignScreen } from '../../firmware/notice/sign-layout.js';
 import { SimulatedBoard } from '../sim/board.js';
 import { signPanel } from '../sim/peripherals.js';
@@ -22,11 +23,12 @@ export interface BenchRun extends BenchSequenceResult {
 
 // The bench tests notice, not video: the camera records small synthetic frames once a
 // second, so a 30-minute reminder run stays quick (capture has its own tests and benches).
-export function benchBoot(target: string | undefined, options: { prepare?: (board: SimulatedBoard) => void; storage?: string } = {}): Promise<SimulatedBoard> {
+export function benchBoot(target: string | undefined, options: { prepare?: (board: SimulatedBoard) => void; storage?: string; cpu?: CpuModelOptions } = {}): Promise<SimulatedBoard> {
   const chaincam = (boardTarget(target).config as Record<string, any>).chaincam;
   return SimulatedBoard.boot({
     target,
     prepare: options.prepare,
+    cpu: options.cpu,
     storage: options.storage === undefined ? undefined : { dir: options.storage },
     camera: { frameBytes: 2000 },
     config: { chaincam: { ...chaincam, capture: { ...chaincam.capture, width: 160, height: 120, fps: 1, segmentSeconds: 60 } } },

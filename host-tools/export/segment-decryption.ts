@@ -1,10 +1,16 @@
 // Decrypts one sealed segment file to a plaintext file in constant memory. The plaintext is
 // written under a temporary name and renamed only once the payload tag checks out, so a
-// failed export never leaves a file that looks like footage.
+// failed export never leaves a file that looks like footage. A streamed AVI (media type 2)
+// carries its fixed-size header last: it is decrypted after room left for the header, and the
+// header is moved to the front at the end (docs/FORMAT.md section 9.1).
 import fs from 'node:fs';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { SEALED_HEADER_LENGTH, SEALED_TAG_LENGTH, SegmentOpener, type SealedHeader } from '../../firmware/format/sealed-segment.js';
 import { MEDIA_TYPES } from '../../firmware/format/record-codes.js';
+import { AVI_HEADER_LENGTH } from '../../firmware/capture/avi-layout.js';
+
+/** Media type 2: an AVI whose AVI_HEADER_LENGTH-byte header follows its index. */
+const MEDIA_TYPE_AVI_HEADER_LAST = 2;
 import type { AgencyKey } from '../keys/key-files.js';
 
 const READ_SIZE = 4 * 1024 * 1024;
@@ -31,22 +37,28 @@ export function decryptSegmentFile(port: CryptoPort, agency: AgencyKey, sealedFi
     if (fs.existsSync(outFile)) throw new Error(`${outFile} already exists; export into an empty directory`);
     partial = `${outFile}.partial`;
     const plaintextHash = port.createSha256();
-    out = fs.openSync(partial, 'wx', 0o600);
+    out = fs.openSync(partial, 'wx+', 0o600);
     const end = size - SEALED_TAG_LENGTH;
+    const headerLast = opener.header.mediaType === MEDIA_TYPE_AVI_HEADER_LAST;
+    const plaintextLength = end - SEALED_HEADER_LENGTH;
+    if (headerLast && plaintextLength < AVI_HEADER_LENGTH) throw new Error(`${sealedFile} is too short to hold a streamed AVI's ${AVI_HEADER_LENGTH}-byte header`);
     const buffer = Buffer.allocUnsafe(READ_SIZE);
+    let outPosition = headerLast ? AVI_HEADER_LENGTH : 0;
     for (let position = SEALED_HEADER_LENGTH; position < end; ) {
       const n = fs.readSync(fd, buffer, 0, Math.min(READ_SIZE, end - position), position);
       if (n === 0) throw new Error(`${sealedFile} shrank while being read`);
       const plaintext = opener.open(buffer.subarray(0, n));
-      plaintextHash.update(plaintext);
-      fs.writeSync(out, plaintext);
+      if (!headerLast) plaintextHash.update(plaintext);
+      fs.writeSync(out, plaintext, 0, plaintext.length, outPosition);
+      outPosition += n;
       position += n;
     }
     opener.finish(readAt(fd, end, SEALED_TAG_LENGTH));
+    if (headerLast) moveHeaderToFront(out, plaintextLength, plaintextHash);
     fs.closeSync(out);
     out = undefined;
     fs.renameSync(partial, outFile);
-    return { header: opener.header, file: outFile, plaintextLength: end - SEALED_HEADER_LENGTH, plaintextSha256: plaintextHash.digest() };
+    return { header: opener.header, file: outFile, plaintextLength, plaintextSha256: plaintextHash.digest() };
   } catch (error) {
     if (out !== undefined) fs.closeSync(out);
     if (partial) fs.rmSync(partial, { force: true });
@@ -60,4 +72,17 @@ function readAt(fd: number, position: number, length: number): Uint8Array {
   const bytes = new Uint8Array(length);
   if (fs.readSync(fd, bytes, 0, length, position) !== length) throw new Error('unexpected end of file');
   return bytes;
+}
+
+/** The last AVI_HEADER_LENGTH bytes go to the front; the file is cut to the AVI; hashes it in file order. */
+function moveHeaderToFront(out: number, length: number, hash: { update(bytes: Uint8Array): void }): void {
+  const header = readAt(out, length, AVI_HEADER_LENGTH);
+  fs.writeSync(out, header, 0, header.length, 0);
+  fs.ftruncateSync(out, length);
+  const buffer = Buffer.allocUnsafe(READ_SIZE);
+  for (let position = 0; position < length; ) {
+    const n = fs.readSync(out, buffer, 0, Math.min(READ_SIZE, length - position), position);
+    hash.update(buffer.subarray(0, n));
+    position += n;
+  }
 }

@@ -52,7 +52,7 @@ export function targetCreation(target: string): XsCreation {
 }
 
 export function boardWorkerPath(): string {
-  return path.join(projectRoot, 'build/board-xsnap/xsnap-worker');
+  return path.join(projectRoot, '.build/board-xsnap/xsnap-worker');
 }
 
 export function requireBoardWorker(): string {

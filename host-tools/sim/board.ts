@@ -155,7 +155,8 @@ export class SimulatedBoard {
     this.i2c = new I2cModel(this.timeline);
     this.uart = new UartModel(this.timeline);
     this.crypto = new CryptoEngine(options.cryptoSeed === undefined ? new NodeCryptoPort() : new SeededCryptoPort(options.cryptoSeed));
-    this.storage = new FlashStorage(options.storage);
+    // The flash file system is the target's "storage" partition (partitions.csv) unless a test sizes it.
+    this.storage = new FlashStorage({ capacityBytes: this.target.storageBytes, ...options.storage });
     // A board given no flash of its own is a provisioned bench camera (keys it cannot decrypt with).
     if (options.storage?.dir === undefined) provisionBenchFlash(this.storage.dir);
     this.camera = new CameraSensor(options.camera, () => this.#now);

@@ -22,6 +22,8 @@ export interface RecordRunOptions {
   target?: string;
   main?: string;
   capture?: Record<string, unknown>;
+  /** The CPU's rate, computrons per second of device time (host-tools/sim/hardware/cpu-model.ts). */
+  cpuRate?: number;
   out?: (line: string) => void;
 }
 
@@ -35,6 +37,7 @@ export async function recordRun(options: RecordRunOptions): Promise<{ powerCut: 
   }
   const chaincam = (boardTarget(options.target).config as Record<string, any>).chaincam;
   const board = await SimulatedBoard.boot({
+    cpu: options.cpuRate === undefined ? undefined : { computronsPerSecond: options.cpuRate },
     target: options.target, main: options.main ?? RECORDING_FIRMWARE, storage: { dir },
     // The camera's RTC is battery-backed: each boot starts at the host's time, not 1970 or a fixed date.
     epochMs: Date.now(),

@@ -11,6 +11,14 @@ import { recordRun } from './record-run.js';
 import { readScenario } from '../scenario/scenario-file.js';
 import { runShift } from '../scenario/shift-runner.js';
 import { wholeNumber } from '../cli-options.js';
+import { ESP32S3_COMPUTRONS_PER_SECOND } from './hardware/cpu-model.js';
+
+/** --cpu-rate: computrons a second of device time (the board's XS speed). */
+export function cpuRateOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 1000) throw new InvalidArgumentError('expected computrons per second of device time, at least 1000 (e.g. 11000000)');
+  return n;
+}
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -95,7 +103,8 @@ export function registerSimCommand(program: Command): void {
     .option('--keys <dir>', 'a `chaincam keys init` directory, to provision a new --storage once')
     .option('--scenario <file>', 'run a shift from a scenario file (docs/SCENARIO.md): record, power cuts, dock, verify, export')
     .option('--data <dir>', 'with --scenario: keys, camera flash, evidence store, exports and pictures', 'chaincam-data')
-    .action(async (options: { seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; speed: number; capture?: { width: number; height: number; fps: number }; record?: number; storage?: string; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
+    .option('--cpu-rate <computrons/s>', `the board's XS speed in computrons per second of device time (an ESP32-S3 at 240 MHz: ${ESP32S3_COMPUTRONS_PER_SECOND.toLocaleString('en-US')})`, cpuRateOption)
+    .action(async (options: { cpuRate?: number; seconds: number; target: string; main: string; quiet?: boolean; xsbug?: string | true; serial?: string; baud?: number; latency: number; speed: number; capture?: { width: number; height: number; fps: number }; record?: number; storage?: string; powerCutAt?: number; keys?: string; scenario?: string; data: string }) => {
       if (options.scenario) {
         const scenario = readScenario(options.scenario);
         process.stdout.write(`chaincam sim: ${scenario.name}\n`);
@@ -105,7 +114,7 @@ export function registerSimCommand(program: Command): void {
       }
       if (options.record !== undefined) {
         if (!options.storage) throw new Error('--record needs --storage DIR: the flash the recording is written to');
-        await recordRun({ seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target, capture: options.capture });
+        await recordRun({ cpuRate: options.cpuRate, seconds: options.record, storage: options.storage, powerCutAt: options.powerCutAt, keys: options.keys, target: options.target, capture: options.capture });
         return;
       }
       const out = process.stdout;
@@ -143,6 +152,7 @@ export function registerSimCommand(program: Command): void {
         }
         board = await SimulatedBoard.boot({
           target: options.target,
+          cpu: options.cpuRate === undefined ? undefined : { computronsPerSecond: options.cpuRate },
           storage: options.storage ? { dir: options.storage } : undefined,
           config: options.capture && captureConfig(options.target, options.capture),
           xsbug: bridge,
@@ -187,7 +197,7 @@ export function registerSimCommand(program: Command): void {
           await board.advance(options.seconds * 1000);
         }
         const wall = (performance.now() - started) / 1000;
-        out.write(`done: ${+ran.toFixed(3)} s of virtual time in ${wall.toFixed(2)} s; ${changes} indicator changes; ${board.computeTotal.toLocaleString('en-US')} computrons\n`);
+        out.write(`done: ${+ran.toFixed(3)} s of virtual time in ${wall.toFixed(2)} s; ${changes} indicator changes; ${board.computeTotal.toLocaleString('en-US')} computrons; CPU busy ${(board.cpu.busyMs / 1000).toFixed(3)} s at ${board.cpu.computronsPerSecond.toLocaleString('en-US')} computrons/s\n`);
       } catch (error) {
         if (error instanceof FirmwareFault) {
           process.stderr.write(`chaincam sim: ${error.message}\n${error.firmwareStack ? `${error.firmwareStack.replace(/^/gm, '    ')}\n` : ''}`);

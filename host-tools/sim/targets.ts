@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './project-root.js';
+import { storagePartitionBytes, targetPartitions, type Partition } from './partition-table.js';
 
 export interface BoardTarget {
   name: string;
@@ -17,6 +18,10 @@ export interface BoardTarget {
   };
   /** The merged `config` the firmware reads from mc/config. */
   config: Record<string, unknown>;
+  /** The flash partition table (partitions.csv), and the size of its "storage" partition. */
+  partitions: Partition[] | undefined;
+  partitionsFile: string | undefined;
+  storageBytes: number;
 }
 
 const PROVIDERS: Record<string, BoardTarget['provider']> = {
@@ -40,7 +45,7 @@ export const SUPPORTED_TARGETS = Object.keys(PROVIDERS);
 interface Manifest {
   config?: Record<string, unknown>;
   preload?: string[];
-  platforms?: Record<string, { config?: Record<string, unknown>; error?: string }>;
+  platforms?: Record<string, { config?: Record<string, unknown>; build?: Record<string, unknown>; error?: string }>;
 }
 
 export function readManifest(file = path.join(projectRoot, 'manifest.json')): Manifest {
@@ -61,5 +66,6 @@ export function boardTarget(name = DEFAULT_TARGET, overrides: Record<string, unk
   if (!section || section.error) throw new Error(`manifest.json has no platforms["${platform}"] section for the board target "${name}"`);
   // mcconfig merges the platform's config over the common config, key by key.
   const config = { ...manifest.config, ...section.config, ...overrides };
-  return { name, platform, provider, config };
+  const table = targetPartitions(section.build);
+  return { name, platform, provider, config, partitions: table?.partitions, partitionsFile: table?.file, storageBytes: storagePartitionBytes(table) };
 }

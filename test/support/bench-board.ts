@@ -1,6 +1,7 @@
 // A simulated camera ready for the bench over its dock link: firmware/main on a flash
 // provisioned with a camera identity and the bench station's key enrolled (as
 // `chaincam provision --dock-key bench.key` leaves it), with the bench's small capture.
+import type { CpuModelOptions } from '../../host-tools/sim/hardware/cpu-model.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,7 @@ export interface BenchBoard {
   close(): Promise<void>;
 }
 
-export async function bootBenchBoard(options: { target?: string; prepare?: (board: SimulatedBoard) => void } = {}): Promise<BenchBoard> {
+export async function bootBenchBoard(options: { target?: string; prepare?: (board: SimulatedBoard) => void; cpu?: CpuModelOptions } = {}): Promise<BenchBoard> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-bench-port-'));
   const keyFile = path.join(dir, 'bench.key');
   const key = createDockKeyFile(hostPort, keyFile);
@@ -32,7 +33,7 @@ export async function bootBenchBoard(options: { target?: string; prepare?: (boar
   const agency = generateP256KeyPair(hostPort);
   const flash = path.join(dir, 'flash');
   provisionFlash(flash, { ...camera, deviceId: deriveDeviceId(hostPort, camera.publicKey), label: 'bench camera' }, agency.publicKey, [key.publicKey]);
-  const board = await benchBoot(options.target, { storage: flash, prepare: options.prepare });
+  const board = await benchBoot(options.target, { storage: flash, prepare: options.prepare, cpu: options.cpu });
   return {
     board, flash, keyFile, key,
     close: async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { IDEAL_CPU } from '../../host-tools/sim/hardware/cpu-model.js';
 import { boardTarget } from '../../host-tools/sim/targets.js';
 import { events, FIXTURE, tones, traced } from './camera-events.js';
 
@@ -12,7 +13,8 @@ describe('lawful recording: grounds, notice first, reminders, limits (XS)', func
   afterEach(async () => board?.close());
 
   async function boot(config: Record<string, unknown> = {}): Promise<SimulatedBoard> {
-    board = await SimulatedBoard.boot({ main: FIXTURE, config: { chaincam: { ...chaincam, ...config } } });
+    // Exact to the millisecond: an ideal CPU (the CPU's budgets: cpu-budget, board-budget tests).
+    board = await SimulatedBoard.boot({ main: FIXTURE, cpu: IDEAL_CPU, config: { chaincam: { ...chaincam, ...config } } });
     await board.advance(1000);
     return board;
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { IDEAL_CPU } from '../../host-tools/sim/hardware/cpu-model.js';
 import { events, FIXTURE, traced } from './camera-events.js';
 
 // Art. 10-6(2): when notice could not be given, the reason is on the record,
@@ -9,7 +10,8 @@ describe('notice failures are detected and recorded (XS)', () => {
   afterEach(async () => board?.close());
 
   async function boot(): Promise<SimulatedBoard> {
-    board = await SimulatedBoard.boot({ main: FIXTURE });
+    // Exact to the millisecond: an ideal CPU (the CPU's budgets: cpu-budget, board-budget tests).
+    board = await SimulatedBoard.boot({ main: FIXTURE, cpu: IDEAL_CPU });
     await board.advance(1000);
     return board;
   }
@@ -62,7 +64,7 @@ describe('notice failures are detected and recorded (XS)', () => {
   });
 
   it('a failed LED at boot is recorded by the power-on self-test', async () => {
-    board = await SimulatedBoard.boot({ main: FIXTURE, prepare: (b) => b.gpio.injectFault(16, 'output driver fault') });
+    board = await SimulatedBoard.boot({ main: FIXTURE, cpu: IDEAL_CPU, prepare: (b) => b.gpio.injectFault(16, 'output driver fault') });
     const [failure] = events(board, 'notice-failure');
     assert.deepEqual([failure!.recording, failure!.failedIndicators, failure!.noticeReason], [0, 1, 1]);
   });

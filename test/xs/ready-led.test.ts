@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { IDEAL_CPU } from '../../host-tools/sim/hardware/cpu-model.js';
 import { boardTarget } from '../../host-tools/sim/targets.js';
 
-// firmware/main, unchanged, inside xsnap-worker on the simulated board.
+// firmware/main, unchanged, inside xsnap-worker on the simulated board. The datasheet waits and
+// pattern steps are pinned to the millisecond, so these boards have an ideal CPU (no time for
+// computation); boot to ready at the ESP32-S3's rate is in chaincam budget and bench/board-budget.
 describe('firmware boot, self-test and the ready indicator (XS)', function () {
   let board: SimulatedBoard | undefined;
   afterEach(async () => board?.close());
@@ -14,7 +17,7 @@ describe('firmware boot, self-test and the ready indicator (XS)', function () {
   }
 
   it('boots, self-tests the LED and buzzer, then blinks the ready pattern on the LILYGO LED pin', async () => {
-    board = await SimulatedBoard.boot({ target: 'lilygo_t_camera_plus_s3' });
+    board = await SimulatedBoard.boot({ target: 'lilygo_t_camera_plus_s3', cpu: IDEAL_CPU });
     assert.match(board.traces.map((t) => t.text).join(''), /chaincam: LILYGO T-Camera Plus S3 ready \(profile kr-2024\)/);
     await board.advanceTo(6000);
     const ready = readyAt(board);
@@ -31,7 +34,7 @@ describe('firmware boot, self-test and the ready indicator (XS)', function () {
   });
 
   it('drives the XIAO ESP32S3 Sense user LED active-low', async () => {
-    board = await SimulatedBoard.boot({ target: 'xiao_esp32s3_sense' });
+    board = await SimulatedBoard.boot({ target: 'xiao_esp32s3_sense', cpu: IDEAL_CPU });
     await board.advance(2500);
     const ready = readyAt(board);
     assert.equal(board.channelPin('led'), 21);
@@ -39,7 +42,7 @@ describe('firmware boot, self-test and the ready indicator (XS)', function () {
   });
 
   it('keeps the pattern period exact over two hours of virtual time', async () => {
-    board = await SimulatedBoard.boot();
+    board = await SimulatedBoard.boot({ cpu: IDEAL_CPU });
     await board.advanceTo(2 * 3600 * 1000);
     const rises = board.timeline.levels('led').filter((e) => e.level === 1).map((e) => e.t).slice(1);
     assert.equal(rises.length, 3600);
@@ -49,7 +52,7 @@ describe('firmware boot, self-test and the ready indicator (XS)', function () {
 
   it('takes its LED pattern from the manifest config', async () => {
     const base = boardTarget().config as Record<string, any>;
-    board = await SimulatedBoard.boot({ config: { chaincam: { ...base.chaincam, ledPatterns: { ...base.chaincam.ledPatterns, ready: [[1, 300], [0, 700]] } } } });
+    board = await SimulatedBoard.boot({ cpu: IDEAL_CPU, config: { chaincam: { ...base.chaincam, ledPatterns: { ...base.chaincam.ledPatterns, ready: [[1, 300], [0, 700]] } } } });
     await board.advanceTo(2000);
     const ready = readyAt(board);
     assert.deepEqual(board.timeline.levels('led').slice(3).map((e) => e.t - ready), [0, 300, 1000, 1300]);
@@ -58,7 +61,7 @@ describe('firmware boot, self-test and the ready indicator (XS)', function () {
   it('fails to boot with the config module named when the config is invalid', async () => {
     const base = boardTarget().config as Record<string, any>;
     await assert.rejects(
-      SimulatedBoard.boot({ config: { chaincam: { ...base.chaincam, ledPatterns: { ...base.chaincam.ledPatterns, ready: [] } } } }),
+      SimulatedBoard.boot({ cpu: IDEAL_CPU, config: { chaincam: { ...base.chaincam, ledPatterns: { ...base.chaincam.ledPatterns, ready: [] } } } }),
       (error: Error) => {
         assert.match(error.message, /firmware fault in firmware\/config\.ts:\d+/);
         assert.match(error.message, /chaincam\.ledPatterns\.ready must be a non-empty list/);

@@ -1,5 +1,6 @@
 // Booting the signage fixture on each board target. The display wiring is what
 // manifest.json's per-platform config.board.display should say.
+import { IDEAL_CPU } from '../../host-tools/sim/hardware/cpu-model.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { signPanel } from '../../host-tools/sim/peripherals.js';
 import { Ssd1306Panel } from '../../host-tools/sim/hardware/ssd1306-panel.js';
@@ -21,8 +22,11 @@ export interface ScenarioStep {
 
 export async function bootSignage(target: SignTarget, steps: ScenarioStep[], display: Record<string, unknown> = {}): Promise<SimulatedBoard> {
   const base = boardTarget(target).config as { board?: Record<string, unknown> };
+  // The tests look at the glass at each step's instant: an ideal CPU draws at once. How long a
+  // draw takes at the ESP32-S3's rate is in chaincam budget (button to notice).
   return SimulatedBoard.boot({
     target,
+    cpu: IDEAL_CPU,
     main: 'test/fixtures/firmware/signage-scenario',
     config: { board: { ...base.board, display: { ...SIGN_DISPLAYS[target], ...display } }, signageScenario: { steps } },
   });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the simulated board's own xsnap-worker into build/board-xsnap/ (gitignored): the
+// Builds the simulated board's own xsnap-worker into .build/board-xsnap/ (gitignored): the
 // worker of the npm package @agoric/xsnap (its C sources and the XS objects its install
 // compiled), with two small changes made to copies of two of its files:
 // - xsnap-worker.c takes the XS creation values (chunk heap, slots, stack) from the
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
-const out = path.join(root, 'build/board-xsnap');
+const out = path.join(root, '.build/board-xsnap');
 const require = createRequire(import.meta.url);
 const xsnap = path.dirname(require.resolve('@agoric/xsnap/package.json'));
 const moddable = path.join(xsnap, 'moddable');

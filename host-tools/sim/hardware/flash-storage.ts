@@ -16,7 +16,7 @@ import path from 'node:path';
 export interface FlashStorageOptions {
   /** Host directory that holds the board's files; a fresh temporary one when omitted. */
   dir?: string;
-  /** Partition size in bytes (System.info().total). Default 64 MiB. */
+  /** Partition size in bytes (System.info().total). The board gives its target's "storage" partition; 64 MiB alone. */
   capacityBytes?: number;
   /** Cut the power at this write (1 = the first write after boot). */
   cutAtWrite?: number;
@@ -45,6 +45,8 @@ export class FlashStorage {
   /** Writes so far, counted as the cut counts them. */
   writes = 0;
   powerLost = false;
+  /** Called after each write that lands: the board path, the position and the byte count. */
+  onWrite: ((path: string, position: number, length: number) => void) | undefined;
   #open = new Map<number, OpenFile>();
   #next = 1;
   #used: number;
@@ -153,6 +155,7 @@ export class FlashStorage {
     }
     fs.writeSync(file.fd, bytes, 0, bytes.length, position);
     this.#used += growth;
+    this.onWrite?.(path.relative(this.dir, file.path), position, bytes.length);
     return position + bytes.length;
   }
 
