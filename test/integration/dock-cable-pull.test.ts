@@ -202,7 +202,7 @@ describe('dock cable pulls over real pseudo-terminals', function () {
   });
 
   it(`loses and stores twice nothing across ${PULLS} pulls at random points; each docking resumes from the last acknowledged offset`, async function () {
-    this.timeout(400_000);
+    this.timeout(120_000);
     const started = performance.now();
     const seed = `(seed ${SEED}; CHAINCAM_PULL_SEED=${SEED} replays it)`;
     const random = seededRandom(SEED);
