@@ -50,6 +50,12 @@ export interface BenchCamera {
   selfTest(): Promise<number>;
   /** Presses the camera's button for `holdMs`; resolves once it is released. */
   press(holdMs: number): Promise<void>;
+  /**
+   * When the last press went down and came up, on the camera's clock: notice is timed from the
+   * button, since the firmware turns it on before it records the event (which can wait for the
+   * last segment to be sealed).
+   */
+  readonly lastPress: { down: number; up: number } | undefined;
   /** Lets the camera run until its clock reads `t`. */
   waitUntil(t: number): Promise<void>;
   /** Recorder events so far, in order. */

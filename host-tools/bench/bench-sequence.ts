@@ -4,6 +4,8 @@
 // becomes a row with the measured figure, the limit, pass/fail and why.
 import { STOP_REASONS } from '../../firmware/format/record-codes.js';
 import { legalGround } from '../../firmware/policy/legal-grounds.js';
+import { readChaincamConfig } from '../../firmware/config.js';
+import { boardTarget } from '../sim/targets.js';
 import { LIMITS, wait, type BenchCamera, type BenchEvent, type Requirement } from './bench-camera.js';
 
 export interface BenchSequenceResult {
@@ -83,22 +85,28 @@ export async function runBenchSequence(camera: BenchCamera, options: { reminderM
 
   // A start on each ground, through the button.
   const latencies = { led: [] as number[], tone: [] as number[], sign: [] as number[] };
+  let lastStopPress: { down: number; up: number } | undefined;
   const wrongSign: string[] = [];
   const wrongGround: string[] = [];
   for (let ground = 1; ground <= 9; ground++) {
     const drawsBefore = camera.signDraws().length;
     const start = await startOnGround(camera, ground);
     if (start.legalGround !== ground || start.startMode !== 1) wrongGround.push(`${ground}: recorded ${start.legalGround}/${start.startMode}`);
-    const s = start.t;
+    // Notice is timed from the release of the long press that started it (the button), not the
+    // event's stamp; the screen is looked at once drawn (the elapsed time still reads 00:00).
+    const s = camera.lastPress!.up;
+    await camera.waitUntil(start.t + 300);
+    const shown = camera.signShows({ kind: 'recording', ground: legalGround(ground), elapsedMs: camera.now - start.t });
+    if (!shown.ok) wrongSign.push(`ground ${ground}: ${shown.measured}`);
+    keepFrame(frames, `sign-recording-ground-${ground}`, camera);
+    await wait(camera, 3000);
     latencies.led.push((camera.ledOnAt(s) ?? Infinity) - s);
     const firstTone = camera.toneOnsets(s)[0];
     latencies.tone.push(firstTone ? firstTone.t - s : Infinity);
     latencies.sign.push((camera.signDraws().slice(drawsBefore).find((t) => t >= s) ?? Infinity) - s);
-    const shown = camera.signShows({ kind: 'recording', ground: legalGround(ground), elapsedMs: camera.now - s });
-    if (!shown.ok) wrongSign.push(`ground ${ground}: ${shown.measured}`);
-    keepFrame(frames, `sign-recording-ground-${ground}`, camera);
-    await wait(camera, 3000);
+    const pressBefore = camera.lastPress;
     const stopped = await stop(camera, start);
+    if (camera.lastPress !== pressBefore) lastStopPress = camera.lastPress;
     if (ground === 1) windows.push({ name: 'start-stop', from: s - 2000, to: Math.max(s + 9000, (stopped?.t ?? s) + 2000) });
     await wait(camera, 1000);
   }
@@ -110,10 +118,13 @@ export async function runBenchSequence(camera: BenchCamera, options: { reminderM
   add({ id: 'start.sign-content', requirement: 'sign shows 녹화 중 / RECORDING with the ground and elapsed time', measured: wrongSign.length ? wrongSign[0]! : `9 of 9 ${camera.basis.signMatch}`, limit: '9 of 9', pass: wrongSign.length === 0, why: `${camera.basis.signContent} equals the firmware's recording layout for each ground` });
 
   // Stop tones and the return to ready (from the last stop).
-  const lastStop = camera.events().filter((e) => e.type === 'recording-stop').at(-1)!;
-  const stopTones = camera.toneOnsets(lastStop.t).slice(0, 2);
+  // From the instant the held button became a hold (the press went down holdMs earlier; the
+  // button settings are the manifest's common config, the same on every board).
+  const holdMs = readChaincamConfig(boardTarget().config as Record<string, any>).button.holdMs;
+  const held = lastStopPress ? lastStopPress.down + holdMs : camera.events().filter((e) => e.type === 'recording-stop').at(-1)!.t;
+  const stopTones = camera.toneOnsets(held).slice(0, 2);
   const falling = stopTones.length === 2 && stopTones[0]!.hz > stopTones[1]!.hz;
-  add({ id: 'stop.tone', requirement: 'stop tones sound, falling in pitch', measured: stopTones.map((x) => `${x.hz} Hz at +${x.t - lastStop.t} ms`).join(', ') || 'silent', limit: `first <= ${LIMITS.toneMs} ms, falling`, pass: falling && stopTones[0]!.t - lastStop.t <= LIMITS.toneMs, why: `distinct from the rising start tones, so bystanders hear the end; ${timing}` });
+  add({ id: 'stop.tone', requirement: 'stop tones sound, falling in pitch', measured: stopTones.map((x) => `${x.hz} Hz at +${x.t - held} ms`).join(', ') || 'silent', limit: `first <= ${LIMITS.toneMs} ms, falling`, pass: falling && stopTones[0]!.t - held <= LIMITS.toneMs, why: `distinct from the rising start tones, so bystanders hear the end; timed from the ${holdMs} ms hold; ${timing}` });
   const readyAgain = camera.signShows({ kind: 'ready' });
   add({ id: 'stop.sign', requirement: 'the sign returns to READY after a stop', measured: readyAgain.measured, limit: camera.basis.signMatch, pass: readyAgain.ok, why: `notice ends with the recording: ${camera.basis.signContent} equals the firmware's ready layout` });
 

@@ -23,13 +23,16 @@ export interface BenchRun extends BenchSequenceResult {
 
 // The bench tests notice, not video: the camera records small synthetic frames once a
 // second, so a 30-minute reminder run stays quick (capture has its own tests and benches).
+// Its footage goes to a card-sized flash: 8 kHz audio alone (16 KB/s) fills the LILYGO's
+// 11.9 MiB storage partition in about 12 minutes, and footage belongs on the microSD card.
+const CARD_BYTES = 32 * 1024 ** 3;
 export function benchBoot(target: string | undefined, options: { prepare?: (board: SimulatedBoard) => void; storage?: string; cpu?: CpuModelOptions } = {}): Promise<SimulatedBoard> {
   const chaincam = (boardTarget(target).config as Record<string, any>).chaincam;
   return SimulatedBoard.boot({
     target,
     prepare: options.prepare,
     cpu: options.cpu,
-    storage: options.storage === undefined ? undefined : { dir: options.storage },
+    storage: { dir: options.storage, capacityBytes: CARD_BYTES },
     camera: { frameBytes: 2000 },
     config: { chaincam: { ...chaincam, capture: { ...chaincam.capture, width: 160, height: 120, fps: 1, segmentSeconds: 60 } } },
   });
@@ -76,8 +79,12 @@ export class SimulatedBenchCamera implements BenchCamera {
     return 0;
   }
 
-  press(holdMs: number): Promise<void> {
-    return this.board.press('button', holdMs);
+  lastPress: { down: number; up: number } | undefined;
+
+  async press(holdMs: number): Promise<void> {
+    const down = this.board.now;
+    await this.board.press('button', holdMs);
+    this.lastPress = { down, up: down + holdMs };
   }
 
   waitUntil(t: number): Promise<void> {
@@ -90,7 +97,8 @@ export class SimulatedBenchCamera implements BenchCamera {
 
   ledOnAt(from: number): number | undefined {
     const lit = (this.board.target.config.board as { ledActiveLow?: boolean }).ledActiveLow ? 0 : 1;
-    return this.board.timeline.levels('led').find((e) => e.t >= from && e.level === lit)?.t;
+    // Driven lit: a write of the lit level, even onto an LED already lit by the pattern before.
+    return this.board.timeline.entries.find((e) => e.kind === 'gpio' && e.channel === 'led' && e.direction === 'out' && e.t >= from && e.level === lit)?.t;
   }
 
   toneOnsets(from: number): { t: number; hz: number }[] {

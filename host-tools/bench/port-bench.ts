@@ -75,8 +75,11 @@ export class PortBenchCamera implements BenchCamera {
     return began;
   }
 
+  lastPress: { down: number; up: number } | undefined;
+
   async press(holdMs: number): Promise<void> {
     const down = this.journal.unwrap(await this.#link.press(holdMs));
+    this.lastPress = { down, up: down + holdMs };
     await this.waitUntil(down + holdMs);
   }
 

@@ -13,10 +13,17 @@ describe('chaincam sim (the command a developer runs)', () => {
     const run = chaincam('sim', '--seconds', '5');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /chaincam sim: LILYGO T-Camera Plus S3 \(esp32\/lilygo_t_camera_plus_s3\) for 5 s of virtual time/);
-    assert.match(run.stdout, /0\.241 s {2}trace {4}chaincam: LILYGO T-Camera Plus S3 ready/);
-    for (const t of ['0.241', '0.341', '2.241', '2.341', '4.241', '4.341']) assert.match(run.stdout, new RegExp(`${t.replace('.', '\\.')} s  led`));
-    assert.match(run.stdout, /0\.000 s  buzzer   2000 Hz/);
-    assert.match(run.stdout, /0\.241 s  sign     updated/);
+    // Ready after the ST7789's datasheet waits (241 ms) and the firmware's own boot work at the
+    // ESP32-S3's rate; the ready pattern's steps then keep their exact period.
+    const ready = Number(/(\d+\.\d{3}) s {2}trace {4}chaincam: LILYGO T-Camera Plus S3 ready/.exec(run.stdout)?.[1]);
+    assert.ok(ready >= 0.241 && ready < 2, `ready at ${ready} s`);
+    const ledTimes = [...run.stdout.matchAll(/(\d+\.\d{3}) s {2}led {6}(high|low)/g)].map((m) => Number(m[1]));
+    const blink = ledTimes.filter((t) => t >= 0.241);
+    const first = blink[0]!;
+    assert.deepEqual(blink.map((t) => +(t - first).toFixed(3)), [0, 0.1, 2, 2.1, 4, 4.1]);
+    assert.match(run.stdout, /0\.\d{3} s  buzzer   2000 Hz/);
+    const signTimes = [...run.stdout.matchAll(/(\d+\.\d{3}) s {2}sign {5}updated/g)].map((m) => Number(m[1]));
+    assert.ok(signTimes.some((t) => t >= 0.241 && t <= ready), 'the ready screen is drawn once the panel is up, before ready');
     assert.match(run.stdout, /done: 5 s of virtual time in [\d.]+ s; 12 indicator changes; [\d,]+ computrons/);
   });
 

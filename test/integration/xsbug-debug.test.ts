@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { IDEAL_CPU } from '../../host-tools/sim/hardware/cpu-model.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { FirmwareModules } from '../../host-tools/sim/firmware-modules.js';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
@@ -121,7 +122,8 @@ describe('xsbug on the simulated board (debug build of xsnap-worker, bridged to 
   });
 
   it('takes a breakpoint set while the firmware runs, stops in a timer callback at virtual time, and clears it', async () => {
-    board = await SimulatedBoard.boot({ xsbug: bridge });
+    // Virtual times to the millisecond: an ideal CPU (the board's budgets are tested elsewhere).
+    board = await SimulatedBoard.boot({ xsbug: bridge, cpu: IDEAL_CPU });
     assert.equal(board.now, 241);
     peer.send(`<set-breakpoint path="${player}" line="46" id="@0"/>`); // this.#led.write(...)
     await new Promise((resolve) => setTimeout(resolve, 200));
