@@ -3,6 +3,7 @@
 // boards). A clock the dock sets goes through Time.set, and DockSession puts a clock-set
 // event and a checkpoint on the chain. Given the camera, the link also answers a bench
 // station's commands (bench-commands.ts).
+import config from 'mc/config';
 import Time from 'time';
 import type { CryptoPort } from '../format/crypto-port.js';
 import type { EventSink } from '../policy/event-sink.js';
@@ -47,5 +48,7 @@ export function startDockLink(options: DockLinkOptions): DockSerialLink {
     // The RTC takes seconds; Date.now (the store's clock) follows it.
     clock: { now: () => Date.now(), set: (ms: number) => Time.set(ms / 1000) },
     bench: options.camera && cameraBenchCommands(options.camera, options.label ?? ''),
+    // The board target's largest DATA frame (manifest.json config.dock.maxData; docs/PROTOCOL.md 5.1).
+    largestData: (config as { dock?: { maxData?: number } }).dock?.maxData,
   });
 }

@@ -4,11 +4,12 @@
 // Transport-free: bytes come in through receive(), go out through the transmit callback.
 import type { CryptoPort } from '../format/crypto-port.js';
 import { bytesEqual } from '../format/bytes.js';
-import { DockFrameReader, encodeDockFrame } from '../format/dock-frames.js';
+import { DockFrameReader } from '../format/dock-frames.js';
 import {
-  DEFAULT_WINDOW, DOCK_ERROR, DOCK_OBJECT, DOCK_PROTOCOL_VERSION, MAX_DATA, MAX_LIST_ENTRIES, NONCE_LENGTH,
-  decodeDockMessage, encodeData, encodeDockMessage, type DockMessage,
+  DOCK_ERROR, DOCK_OBJECT, DOCK_PROTOCOL_VERSION, LARGEST_DATA, MAX_DATA, MAX_LIST_ENTRIES, NONCE_LENGTH,
+  decodeDockMessage, encodeDockMessage, windowFor, type DockMessage,
 } from '../format/dock-messages.js';
+import { DockFrameWriter } from './dock-frame-writer.js';
 import { cameraAuthMessage, decodeReceiptFields, deriveDockId, dockAuthMessage, receiptDigest, receiptMessage } from '../format/dock-proofs.js';
 import type { DockEvidence } from './dock-evidence.js';
 import { isHighS } from '../format/deterministic-ecdsa.js';
@@ -41,8 +42,8 @@ export interface DockSessionOptions {
   transmit: (bytes: Uint8Array) => void;
   /** Bench commands other than echo (indicator tests); absent: "unknown command". */
   bench?: (command: number, argument: Uint8Array) => { status: number; result: Uint8Array };
-  window?: number;
-  maxData?: number;
+  /** The most DATA bytes a frame may carry on this camera's link (4096-32768; default 32768): what it grants a dock that offers more. */
+  largestData?: number;
 }
 
 type State = 'idle' | 'hello' | 'authenticated' | 'closed';
@@ -66,13 +67,15 @@ export class DockSession {
   #dockId: Uint8Array = new Uint8Array(0);
   #stream: Stream | undefined;
   #lastValid = 0;
-  #window: number;
-  #maxData: number;
+  #largestData: number;
+  /** Agreed at HELLO: what this dock offered, at most largestData; 4096 for a dock that offered nothing. */
+  #maxData = MAX_DATA;
+  #window = windowFor(MAX_DATA);
+  readonly #writer = new DockFrameWriter();
 
   constructor(options: DockSessionOptions) {
     this.#o = options;
-    this.#window = options.window ?? DEFAULT_WINDOW;
-    this.#maxData = options.maxData ?? MAX_DATA;
+    this.#largestData = Math.max(MAX_DATA, Math.min(LARGEST_DATA, options.largestData ?? LARGEST_DATA));
     this.#reader = new DockFrameReader((payload) => this.#onPayload(payload));
   }
 
@@ -112,7 +115,7 @@ export class DockSession {
   }
 
   #handle(m: DockMessage, code: number): void {
-    if (m.type === 'hello') return this.#hello(m.version, m.dockNonce, code);
+    if (m.type === 'hello') return this.#hello(m.version, m.dockNonce, m.maxData, code);
     if (m.type === 'auth') return this.#auth(m.dockPublicKey, m.proof, code);
     if (m.type === 'provision') return this.#error(DOCK_ERROR.alreadyProvisioned, code, 'this camera is already provisioned; it is never re-keyed over its link');
     const readOnly = m.type === 'list' || m.type === 'read' || m.type === 'ack';
@@ -135,12 +138,13 @@ export class DockSession {
     }
   }
 
-  #hello(version: number, dockNonce: Uint8Array, code: number): void {
+  #hello(version: number, dockNonce: Uint8Array, offer: number | undefined, code: number): void {
     if (this.#state === 'authenticated') this.#endSession();
     this.#state = 'idle';
     this.#stream = undefined;
     if (version !== DOCK_PROTOCOL_VERSION) return this.#error(DOCK_ERROR.version, code, `camera speaks dock protocol version ${DOCK_PROTOCOL_VERSION}, not ${version}`);
     this.#dockNonce = dockNonce;
+    this.#agree(offer);
     this.#cameraNonce = this.#o.port.randomBytes(NONCE_LENGTH);
     this.#state = 'hello';
     const { identity } = this.#o;
@@ -149,6 +153,12 @@ export class DockSession {
       cameraNonce: this.#cameraNonce, cameraTime: Math.max(0, Math.floor(this.#o.clock.now())), maxData: this.#maxData,
       window: this.#window, label: identity.label,
     });
+  }
+
+  /** Frame size and window for this dock (docs/PROTOCOL.md section 5.1). */
+  #agree(offer: number | undefined): void {
+    this.#maxData = offer === undefined ? MAX_DATA : Math.min(offer, this.#largestData);
+    this.#window = windowFor(this.#maxData);
   }
 
   #auth(dockPublicKey: Uint8Array, proof: Uint8Array, code: number): void {
@@ -211,9 +221,9 @@ export class DockSession {
     const { evidence } = this.#o;
     while (s.next < s.end && s.inFlight.length < this.#window) {
       const n = Math.min(this.#maxData, s.end - s.next);
+      // The buffer the file is read into (Moddable's File.read allocates it) is framed as it is.
       const data = s.object === DOCK_OBJECT.chain ? evidence.readChain(s.next, n) : evidence.readSegment(s.sequence, s.next, n);
-      if (data.length === 0) throw new Error(`object ${s.object}/${s.sequence} ended early at ${s.next}`);
-      this.#o.transmit(encodeDockFrame(encodeData(s.object, s.sequence, s.next, data)));
+      this.#o.transmit(this.#writer.data(s.object, s.sequence, s.next, data));
       s.next += data.length;
       s.inFlight.push(s.next);
     }
@@ -265,6 +275,6 @@ export class DockSession {
   }
 
   #send(m: DockMessage): void {
-    this.#o.transmit(encodeDockFrame(encodeDockMessage(m)));
+    this.#o.transmit(this.#writer.frame(encodeDockMessage(m)));
   }
 }

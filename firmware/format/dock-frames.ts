@@ -1,12 +1,22 @@
 // Dock link framing (docs/PROTOCOL.md section 2): COBS(payload || CRC-32) 00.
-// Engine-neutral, used by the camera (XS) and the dock (Node). Zero bytes are found with
-// Uint8Array indexOf and runs copied with set(), both native in XS; the CRC is the only
-// per-byte JavaScript loop on the camera (its cost is measured in bench/dock-frame-cost.ts).
+// Engine-neutral, used by the dock (Node) and as the reference for the camera, which frames
+// what it sends with native CRC-32 and COBS (firmware/dock/dock-frame-writer.ts) and decodes
+// the dock's small requests here.
 
+/** The largest payload before HELLO agrees more, and always for dock-to-camera frames. */
 export const MAX_PAYLOAD = 4352;
 /** COBS of MAX_PAYLOAD + 4 CRC bytes, with slack; longer runs between zeros are noise. */
 export const MAX_ENCODED = 4400;
-const CRC_LENGTH = 4;
+/** The largest payload of any frame: a DATA of LARGEST_DATA (32768) bytes and its 14-byte header, with slack. */
+export const LARGEST_PAYLOAD = 33024;
+/** COBS of LARGEST_PAYLOAD + 4 CRC bytes (one code byte per 254), with slack. */
+export const LARGEST_ENCODED = 33200;
+export const CRC_LENGTH = 4;
+
+/** Wire bytes a payload of `length` bytes needs at most: COBS codes, CRC and the 00. */
+export function encodedLength(length: number): number {
+  return length + CRC_LENGTH + Math.floor((length + CRC_LENGTH) / 254) + 2;
+}
 
 /**
  * CRC-32 tables for slicing by 4 (Intel, 2006): table k (at 256 k) advances a byte through k more
@@ -31,10 +41,10 @@ const CRC_TABLES = buildCrcTables();
 /** Both the camera (Xtensa) and the dock (x86, ARM) are little-endian; anything else takes the byte loop. */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-/** CRC-32 (ISO-HDLC, as zlib) of bytes[start, end). */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+/** CRC-32 (ISO-HDLC, as zlib) of bytes[start, end), continuing from `previous` (the CRC of the bytes before; 0 for none). */
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, previous = 0): number {
   const t = CRC_TABLES;
-  let c = 0xffffffff;
+  let c = (previous ^ 0xffffffff) >>> 0;
   let i = start;
   // Up to a 4-byte boundary one byte at a time, then whole words read through a Uint32Array
   // view (one load instead of four loads and three shifts), then the tail.
@@ -56,7 +66,7 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number 
 
 /** Encodes one payload into wire bytes: COBS(payload || crc) followed by the 00 delimiter. */
 export function encodeDockFrame(payload: Uint8Array): Uint8Array {
-  if (payload.length === 0 || payload.length > MAX_PAYLOAD) throw new Error(`dock frame payload must be 1-${MAX_PAYLOAD} bytes, got ${payload.length}`);
+  if (payload.length === 0 || payload.length > LARGEST_PAYLOAD) throw new Error(`dock frame payload must be 1-${LARGEST_PAYLOAD} bytes, got ${payload.length}`);
   const crc = crc32(payload);
   const raw = new Uint8Array(payload.length + CRC_LENGTH);
   raw.set(payload, 0);
@@ -110,9 +120,9 @@ export function cobsDecode(encoded: Uint8Array): Uint8Array | undefined {
   return out.subarray(0, o);
 }
 
-/** Decodes one frame (without its 00); undefined if it is not COBS, too short, or fails its CRC. */
-export function decodeDockFrame(encoded: Uint8Array): Uint8Array | undefined {
-  if (encoded.length > MAX_ENCODED) return undefined;
+/** Decodes one frame (without its 00); undefined if it is not COBS, too short, too long, or fails its CRC. */
+export function decodeDockFrame(encoded: Uint8Array, maxEncoded = MAX_ENCODED): Uint8Array | undefined {
+  if (encoded.length > maxEncoded) return undefined;
   const raw = cobsDecode(encoded);
   if (!raw || raw.length < CRC_LENGTH + 1) return undefined;
   const at = raw.length - CRC_LENGTH;
@@ -123,18 +133,22 @@ export function decodeDockFrame(encoded: Uint8Array): Uint8Array | undefined {
 
 /**
  * Splits a byte stream into frames and hands each good payload on. Bytes of a frame that
- * grows past MAX_ENCODED are skipped until the next delimiter, so noise cannot exhaust memory.
+ * grows past `maxEncoded` (MAX_ENCODED: the camera's, which takes only requests; the dock's
+ * is LARGEST_ENCODED) are skipped until the next delimiter, so noise cannot exhaust memory.
  */
 export class DockFrameReader {
   /** Frames discarded: bad COBS, bad CRC, too long. */
   discarded = 0;
-  #buffer = new Uint8Array(MAX_ENCODED);
+  readonly #maxEncoded: number;
+  #buffer: Uint8Array;
   #length = 0;
   #overflow = false;
   #onPayload: (payload: Uint8Array) => void;
 
-  constructor(onPayload: (payload: Uint8Array) => void) {
+  constructor(onPayload: (payload: Uint8Array) => void, maxEncoded = MAX_ENCODED) {
     this.#onPayload = onPayload;
+    this.#maxEncoded = maxEncoded;
+    this.#buffer = new Uint8Array(maxEncoded);
   }
 
   push(bytes: Uint8Array): void {
@@ -144,7 +158,7 @@ export class DockFrameReader {
       const end = zero < 0 ? bytes.length : zero;
       const n = end - i;
       if (!this.#overflow) {
-        if (this.#length + n > MAX_ENCODED) {
+        if (this.#length + n > this.#maxEncoded) {
           this.#overflow = true;
         } else {
           this.#buffer.set(bytes.subarray(i, end), this.#length);
@@ -167,7 +181,7 @@ export class DockFrameReader {
       return;
     }
     if (length === 0) return;
-    const payload = decodeDockFrame(this.#buffer.subarray(0, length));
+    const payload = decodeDockFrame(this.#buffer.subarray(0, length), this.#maxEncoded);
     if (!payload) {
       this.discarded++;
       return;

@@ -11,8 +11,13 @@ export const DOCK_ID_LENGTH = 16;
 export const RECEIPT_FIELDS_LENGTH = 124;
 export const LIST_ENTRY_LENGTH = 52;
 export const MAX_LIST_ENTRIES = 80;
+/** DATA bytes a camera sends to a dock that offers no limit in its HELLO (a version 1 dock of 2026). */
 export const MAX_DATA = 4096;
+/** The most DATA bytes a frame may carry: a HELLO's offer and a HELLO-REPLY's max data are at most this. */
+export const LARGEST_DATA = 32768;
 export const DEFAULT_WINDOW = 8;
+/** Data a camera keeps in flight at most (window × max data), so large frames shrink the window. */
+export const WINDOW_BYTES = 131072;
 export const DATA_HEADER_LENGTH = 14;
 /** At most this many docks are enrolled at provisioning (PROVISION fits one frame). */
 export const MAX_ENROLLED_DOCKS = 16;
@@ -39,7 +44,7 @@ export interface ListEntry {
 }
 
 export type DockMessage =
-  | { type: 'hello'; version: number; dockNonce: Uint8Array }
+  | { type: 'hello'; version: number; dockNonce: Uint8Array; maxData?: number }
   | { type: 'hello-reply'; version: number; deviceId: Uint8Array; cameraPublicKey: Uint8Array; cameraNonce: Uint8Array; cameraTime: number; maxData: number; window: number; label: string }
   | { type: 'auth'; dockPublicKey: Uint8Array; proof: Uint8Array }
   | { type: 'auth-reply'; proof: Uint8Array }
@@ -72,25 +77,39 @@ export function messageTypeCode(type: DockMessageType): number {
   return TYPE_CODES[type];
 }
 
+/** The window a camera grants for frames of `maxData` bytes: 8, fewer above 16 KB (4 at 32 KB), at least 2. */
+export function windowFor(maxData: number): number {
+  return Math.max(2, Math.min(DEFAULT_WINDOW, Math.floor(WINDOW_BYTES / maxData)));
+}
+
 /** DATA without ByteWriter: one allocation, one set() of the data. */
 export function encodeData(object: number, sequence: number, offset: number, data: Uint8Array): Uint8Array {
-  if (data.length < 1 || data.length > MAX_DATA) throw new Error(`DATA carries 1-${MAX_DATA} bytes, got ${data.length}`);
+  if (data.length < 1 || data.length > LARGEST_DATA) throw new Error(`DATA carries 1-${LARGEST_DATA} bytes, got ${data.length}`);
   const out = new Uint8Array(DATA_HEADER_LENGTH + data.length);
-  const view = new DataView(out.buffer);
-  out[0] = DOCK_MESSAGE.data;
-  out[1] = object;
-  view.setUint32(2, sequence);
-  view.setUint32(6, Math.floor(offset / 0x100000000));
-  view.setUint32(10, offset >>> 0);
+  writeDataHeader(out, object, sequence, offset);
   out.set(data, DATA_HEADER_LENGTH);
   return out;
+}
+
+/** The 14 bytes before a DATA frame's data, written into `out` at 0 (the camera's frame buffer). */
+export function writeDataHeader(out: Uint8Array, object: number, sequence: number, offset: number): void {
+  out[0] = DOCK_MESSAGE.data;
+  out[1] = object;
+  const high = Math.floor(offset / 0x100000000);
+  const low = offset >>> 0;
+  out[2] = sequence >>> 24; out[3] = (sequence >>> 16) & 0xff; out[4] = (sequence >>> 8) & 0xff; out[5] = sequence & 0xff;
+  out[6] = high >>> 24; out[7] = (high >>> 16) & 0xff; out[8] = (high >>> 8) & 0xff; out[9] = high & 0xff;
+  out[10] = low >>> 24; out[11] = (low >>> 16) & 0xff; out[12] = (low >>> 8) & 0xff; out[13] = low & 0xff;
 }
 
 export function encodeDockMessage(m: DockMessage): Uint8Array {
   if (m.type === 'data') return encodeData(m.object, m.sequence, m.offset, m.data);
   const w = new ByteWriter().u8(TYPE_CODES[m.type]);
   switch (m.type) {
-    case 'hello': w.u8(m.version).bytes(m.dockNonce, NONCE_LENGTH); break;
+    case 'hello':
+      w.u8(m.version).bytes(m.dockNonce, NONCE_LENGTH);
+      if (m.maxData !== undefined) w.u16(checkMaxData(m.maxData));
+      break;
     case 'hello-reply':
       w.u8(m.version).bytes(m.deviceId, 16).bytes(m.cameraPublicKey, PUBLIC_KEY_LENGTH).bytes(m.cameraNonce, NONCE_LENGTH)
         .u64(m.cameraTime).u16(m.maxData).u8(m.window).text(m.label);
@@ -138,7 +157,12 @@ export function decodeDockMessage(payload: Uint8Array): DockMessage {
   const code = r.u8('message type');
   let m: DockMessage;
   switch (code) {
-    case 0x01: m = { type: 'hello', version: r.u8('version'), dockNonce: r.take(NONCE_LENGTH, 'dock nonce') }; break;
+    case 0x01: {
+      m = { type: 'hello', version: r.u8('version'), dockNonce: r.take(NONCE_LENGTH, 'dock nonce') };
+      // A dock of 2026 ends here; a later one offers the largest DATA it takes (section 5.1).
+      if (r.remaining) m.maxData = checkMaxData(r.u16('max data'));
+      break;
+    }
     case 0x81:
       m = {
         type: 'hello-reply', version: r.u8('version'), deviceId: r.take(16, 'device id'),
@@ -166,7 +190,7 @@ export function decodeDockMessage(payload: Uint8Array): DockMessage {
     case 0x04: m = { type: 'read', object: object(r), sequence: r.u32('sequence'), offset: r.u64('offset'), length: r.u32('length') }; break;
     case 0x84: {
       const header = { object: object(r), sequence: r.u32('sequence'), offset: r.u64('offset') };
-      if (r.remaining < 1 || r.remaining > MAX_DATA) throw new Error(`DATA carries 1-${MAX_DATA} bytes, got ${r.remaining}`);
+      if (r.remaining < 1 || r.remaining > LARGEST_DATA) throw new Error(`DATA carries 1-${LARGEST_DATA} bytes, got ${r.remaining}`);
       m = { type: 'data', ...header, data: payload.subarray(r.offset) };
       r.offset = payload.length;
       break;
@@ -195,6 +219,11 @@ export function decodeDockMessage(payload: Uint8Array): DockMessage {
   }
   r.expectEnd(`${m.type} message`);
   return m;
+}
+
+function checkMaxData(value: number): number {
+  if (!(value >= MAX_DATA && value <= LARGEST_DATA)) throw new Error(`max data must be ${MAX_DATA}-${LARGEST_DATA} bytes, got ${value}`);
+  return value;
 }
 
 function object(r: ByteReader): number {

@@ -41,6 +41,8 @@ export interface OffloadOptions {
   now?: () => number;
   /** The agency's provisioned cameras: when given, no other camera (or key) is offloaded. */
   cameras?: CameraRegistry;
+  /** The largest DATA this dock offers at HELLO (docs/PROTOCOL.md 5.1; default 32768); null: the HELLO of a 2026 dock. */
+  maxData?: number | null;
 }
 
 /**
@@ -70,7 +72,7 @@ export interface OffloadResult {
 export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
   const { client, store, port, log } = o;
   const now = o.now ?? Date.now;
-  const auth = await authenticateCamera(client, port, o.dockKey, (id) => expectedCameraKey(o, id));
+  const auth = await authenticateCamera(client, port, o.dockKey, (id) => expectedCameraKey(o, id), undefined, o.maxData);
   const { hello, deviceId } = auth;
   const camera: CameraIdentity = { publicKey: hello.cameraPublicKey, deviceId: hello.deviceId, label: hello.label };
   log(`${client.where}: camera ${deviceId} "${hello.label}" authenticated`);

@@ -1,12 +1,12 @@
 // The dock's end of the link (docs/PROTOCOL.md): sends requests, matches replies, and reads
 // objects through a window of DATA frames, re-asking from its next offset when DATA stops.
 // Transport-free: a serial port, a pseudo-terminal or a simulated board's UART feeds receive().
-import { DockFrameReader, encodeDockFrame } from '../../firmware/format/dock-frames.js';
+import { DockFrameReader, LARGEST_ENCODED, encodeDockFrame } from '../../firmware/format/dock-frames.js';
 import { DEFAULT_WINDOW, decodeDockMessage, encodeDockMessage, type DockMessage, type DockMessageType } from '../../firmware/format/dock-messages.js';
 
 /** The camera answered ERROR: its code and text, with the port for the log. */
 export class DockError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(readonly code: number, message: string, readonly requestType = 0) {
     super(message);
   }
 }
@@ -42,7 +42,8 @@ interface ReadSink {
 export class DockClient {
   readonly where: string;
   #write: (bytes: Uint8Array) => void;
-  #reader = new DockFrameReader((payload) => this.#onPayload(payload));
+  // Takes the largest frames any camera may send (LARGEST_DATA), whatever HELLO agreed.
+  #reader = new DockFrameReader((payload) => this.#onPayload(payload), LARGEST_ENCODED);
   #waiter: Waiter | undefined;
   #sink: ReadSink | undefined;
   #timeoutMs: number;
@@ -134,7 +135,7 @@ export class DockClient {
     if (m.type === 'hello-reply') this.#window = Math.max(1, m.window);
     const waiter = this.#waiter;
     if (m.type === 'error') {
-      const error = new DockError(m.code, `${this.where}: camera refused 0x${m.requestType.toString(16).padStart(2, '0')}: ${m.message}`);
+      const error = new DockError(m.code, `${this.where}: camera refused 0x${m.requestType.toString(16).padStart(2, '0')}: ${m.message}`, m.requestType);
       if (waiter) {
         clearTimeout(waiter.timer);
         this.#waiter = undefined;

@@ -2,9 +2,9 @@
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
 import { deriveDeviceId } from '../../firmware/format/chain.js';
-import { DOCK_PROTOCOL_VERSION, NONCE_LENGTH, type DockMessage } from '../../firmware/format/dock-messages.js';
+import { DOCK_ERROR, DOCK_MESSAGE, DOCK_PROTOCOL_VERSION, LARGEST_DATA, NONCE_LENGTH, type DockMessage } from '../../firmware/format/dock-messages.js';
 import { cameraAuthMessage, deriveDockId, dockAuthMessage } from '../../firmware/format/dock-proofs.js';
-import type { DockClient } from './dock-client.js';
+import { DockError, type DockClient } from './dock-client.js';
 
 export interface DockKey {
   publicKey: Uint8Array;
@@ -19,9 +19,20 @@ export interface AuthenticatedCamera {
   dockId: Uint8Array;
 }
 
-export async function sayHello(client: DockClient, port: CryptoPort, timeoutMs?: number): Promise<{ hello: CameraHello; dockNonce: Uint8Array }> {
+/**
+ * HELLO offering frames of up to `maxData` bytes (docs/PROTOCOL.md section 5.1; default 32768);
+ * a camera of 2026 refuses the longer HELLO as malformed, and is asked again without the offer
+ * (it then sends 4096-byte frames). `maxData: null` sends the 2026 HELLO, as a dock of 2026 does.
+ */
+export async function sayHello(client: DockClient, port: CryptoPort, timeoutMs?: number, maxData: number | null = LARGEST_DATA): Promise<{ hello: CameraHello; dockNonce: Uint8Array }> {
   const dockNonce = port.randomBytes(NONCE_LENGTH);
-  const hello = await client.request({ type: 'hello', version: DOCK_PROTOCOL_VERSION, dockNonce }, 'hello-reply', timeoutMs);
+  let hello: CameraHello;
+  try {
+    hello = await client.request({ type: 'hello', version: DOCK_PROTOCOL_VERSION, dockNonce, ...(maxData === null ? {} : { maxData }) }, 'hello-reply', timeoutMs);
+  } catch (error) {
+    if (!(maxData !== null && error instanceof DockError && error.code === DOCK_ERROR.malformed && error.requestType === DOCK_MESSAGE.hello)) throw error;
+    hello = await client.request({ type: 'hello', version: DOCK_PROTOCOL_VERSION, dockNonce }, 'hello-reply', timeoutMs);
+  }
   if (hello.version !== DOCK_PROTOCOL_VERSION) throw new Error(`${client.where}: camera speaks dock protocol ${hello.version}, this dock ${DOCK_PROTOCOL_VERSION}`);
   return { hello, dockNonce };
 }
@@ -35,8 +46,8 @@ export function isUnprovisioned(hello: CameraHello): boolean {
  * Authenticates both ways. `pinnedKey(deviceId)` returns the camera key the store pinned for
  * that device, if any: a camera that presents another key under a known device id is refused.
  */
-export async function authenticateCamera(client: DockClient, port: CryptoPort, dockKey: DockKey, pinnedKey: (deviceId: string) => Uint8Array | undefined, timeoutMs?: number): Promise<AuthenticatedCamera> {
-  const { hello, dockNonce } = await sayHello(client, port, timeoutMs);
+export async function authenticateCamera(client: DockClient, port: CryptoPort, dockKey: DockKey, pinnedKey: (deviceId: string) => Uint8Array | undefined, timeoutMs?: number, maxData: number | null = LARGEST_DATA): Promise<AuthenticatedCamera> {
+  const { hello, dockNonce } = await sayHello(client, port, timeoutMs, maxData);
   const deviceId = toHex(hello.deviceId);
   if (isUnprovisioned(hello)) {
     throw new Error(`${client.where}: the camera is not provisioned, so it has no evidence and no identity to offload; provision it first: chaincam provision --port ${client.where} --keys KEYDIR --dock-key DOCKKEY`);

@@ -26,6 +26,8 @@ export interface DockStationOptions {
   timeoutMs?: number;
   /** Take evidence only from these provisioned cameras (offloadCamera). */
   cameras?: CameraRegistry;
+  /** The largest DATA offered at HELLO (docs/PROTOCOL.md 5.1; default 32768); null: a 2026 dock's HELLO. */
+  maxData?: number | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,7 +84,7 @@ export class DockStation {
       }
       try {
         last = await offloadCamera({
-          client, store: this.#o.store, dockKey: this.#o.dockKey, port, log, cameras: this.#o.cameras,
+          client, store: this.#o.store, dockKey: this.#o.dockKey, port, log, cameras: this.#o.cameras, maxData: this.#o.maxData,
           progress: (p) => this.#o.progress?.(this.#o.path, p),
         });
         if (this.#o.once) return last;

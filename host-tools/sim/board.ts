@@ -14,6 +14,7 @@ import { UartModel } from './hardware/uart.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
 import { SeededCryptoPort } from '../crypto/seeded-crypto-port.js';
 import { CryptoEngine } from './hardware/crypto-engine.js';
+import { NativePrimitives } from './hardware/native-primitives.js';
 import { provisionBenchFlash } from './hardware/bench-identity.js';
 import { FlashStorage, type FlashStorageOptions } from './hardware/flash-storage.js';
 import { SdCard, type SdCardOptions } from './hardware/sd-card.js';
@@ -117,6 +118,8 @@ export class SimulatedBoard {
   readonly i2c: I2cModel;
   readonly uart: UartModel;
   readonly crypto: CryptoEngine;
+  /** drivers/crc32 and drivers/cobs: C on the device, host calls here. */
+  readonly native = new NativePrimitives();
   readonly storage: FlashStorage;
   readonly sdCard: SdCard | undefined;
   readonly camera: CameraSensor;

@@ -25,6 +25,9 @@ const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures'
   'firmware/crypto/moddable-crypt-port': { file: 'host-tools/sim/moddable/crypto-port.ts', public: true },
   // Our native module (drivers/hardware-entropy/hardware-entropy.c) becomes a host call here.
   'drivers/hardware-entropy/hardware-entropy': { file: 'host-tools/sim/moddable/hardware-entropy.ts', public: true },
+  // The camera's native modules (C on the device) become host calls charged as native bytes.
+  'drivers/crc32/crc32': { file: 'host-tools/sim/moddable/crc32.ts', public: true },
+  'drivers/cobs/cobs': { file: 'host-tools/sim/moddable/cobs.ts', public: true },
   file: { file: 'host-tools/sim/moddable/file.ts', public: true },
   // The card's native module (drivers/sd-card/sd-card.c) becomes host calls to the card model.
   'drivers/sd-card/sd-card': { file: 'host-tools/sim/moddable/sd-card.ts', public: true },

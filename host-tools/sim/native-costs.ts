@@ -15,4 +15,7 @@ export const NATIVE_COSTS: Readonly<Record<string, readonly [NativeKind, Cost]>>
   // Card writes are charged by the card's bus (hardware-calls.ts sdCardCall); reads like flash reads.
   'sdcard.read': ['file-read', (_h, _bytes, reply) => reply.bytes?.length ?? 0],
   'camera.read': ['camera-copy', (_h, _bytes, reply) => reply.bytes?.length ?? 0],
+  // The dock link's framing (drivers/crc32, drivers/cobs; host-tools/sim/hardware/native-primitives.ts).
+  'native.crc32': ['crc32', (_h, bytes) => bytes.length],
+  'native.cobs': ['cobs', (_h, bytes) => bytes.length],
 });

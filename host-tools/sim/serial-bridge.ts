@@ -8,6 +8,7 @@
 import type { SerialPort } from 'serialport';
 import { openSerialPort } from '../serial/open-serial-port.js';
 import type { SimulatedBoard } from './board.js';
+import type { LinkModel } from './hardware/usb-cdc.js';
 
 export interface SerialBridgeOptions {
   board: SimulatedBoard;
@@ -17,6 +18,8 @@ export interface SerialBridgeOptions {
   baud?: number;
   /** Extra delay each way, ms. */
   latencyMs?: number;
+  /** A modelled link instead of baud and latencyMs (e.g. USB_FULL_SPEED_CDC, hardware/usb-cdc.ts). */
+  link?: LinkModel;
   /** Which UART of the board; the board's device.Serial.default port by default. */
   uartPort?: number;
   /** Virtual milliseconds per wall millisecond (default 1: real time). */
@@ -101,26 +104,32 @@ export class SerialBridge {
   }
 
   #lineTime(bytes: number): number {
+    const { link } = this.#o;
+    if (link) return (Math.ceil(bytes / link.packetBytes) * link.packetBytes * 1000) / link.bytesPerSecond;
     return this.#o.baud ? (bytes * 10 * 1000) / this.#o.baud : 0;
+  }
+
+  get #latency(): number {
+    return this.#o.link?.latencyMs ?? this.#o.latencyMs ?? 0;
   }
 
   #fromBoard(bytes: Uint8Array): void {
     // The board writes during a delivery at virtual time board.now; its line starts then.
     const at = this.#o.board.now - this.#virtualStart;
-    if (!this.#o.baud && !this.#o.latencyMs) {
+    if (!this.#o.baud && !this.#o.latencyMs && !this.#o.link) {
       this.#writeHost(bytes);
       return;
     }
     for (let i = 0; i < bytes.length; i += SLICE) {
       const slice = bytes.subarray(i, i + SLICE);
       this.#hostLineFree = Math.max(this.#hostLineFree, at) + this.#lineTime(slice.length);
-      this.#toHost.push({ due: this.#hostLineFree + (this.#o.latencyMs ?? 0), bytes: slice });
+      this.#toHost.push({ due: this.#hostLineFree + this.#latency, bytes: slice });
     }
   }
 
   #fromHost(bytes: Uint8Array): void {
     const at = this.#elapsed();
-    this.#boardLineFree = Math.max(this.#boardLineFree, at + (this.#o.latencyMs ?? 0)) + this.#lineTime(bytes.length);
+    this.#boardLineFree = Math.max(this.#boardLineFree, at + this.#latency) + this.#lineTime(bytes.length);
     this.#toBoard.push({ due: this.#boardLineFree, bytes });
   }
 

@@ -1,7 +1,7 @@
 // Listens to a simulated board's UART and decodes the dock link in both directions: what the
 // camera transmits, as it leaves the camera (before any pty), and what the camera received.
 // The cable-pull tests pull at a chosen frame with it and count the DATA the camera re-sent.
-import { DockFrameReader } from '../../firmware/format/dock-frames.js';
+import { DockFrameReader, LARGEST_ENCODED } from '../../firmware/format/dock-frames.js';
 import { decodeDockMessage, type DockMessage } from '../../firmware/format/dock-messages.js';
 import type { SimulatedBoard } from '../../host-tools/sim/board.js';
 
@@ -15,7 +15,8 @@ export interface DockLinkTap {
 export function tapDockLink(board: SimulatedBoard, tap: DockLinkTap): void {
   const uartPort = board.target.provider.Serial.port ?? 0;
   let wireBytes = 0;
-  const fromCamera = new DockFrameReader((payload) => tap.sent?.(decodeDockMessage(payload), wireBytes));
+  // The camera's DATA frames are as large as HELLO agreed (up to 32 KB of data): read them as a dock does.
+  const fromCamera = new DockFrameReader((payload) => tap.sent?.(decodeDockMessage(payload), wireBytes), LARGEST_ENCODED);
   // One reader for the whole run, as the camera has: a half frame left by a pull spoils the next one there too.
   const toCamera = new DockFrameReader((payload) => {
     try {

@@ -10,6 +10,11 @@ describe('dock link codec (docs/PROTOCOL.md)', () => {
     assert.equal(documentedExamples(), protocolExamples(), 'run: npx tsx host-tools/dock/protocol-examples.ts --write');
   });
 
+  it('CRC-32 continues over parts as the camera\'s native crc32 does (header, then data)', () => {
+    const bytes = Uint8Array.from({ length: 5000 }, (_, i) => (i * 37) & 0xff);
+    for (const cut of [0, 1, 14, 4999, 5000]) assert.equal(crc32(bytes, cut, 5000, crc32(bytes, 0, cut)), crc32(bytes));
+  });
+
   it('CRC-32 is zlib\'s (check value of "123456789" is cbf43926)', () => {
     assert.equal(crc32(new TextEncoder().encode('123456789')).toString(16), 'cbf43926');
   });

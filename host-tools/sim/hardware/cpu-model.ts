@@ -22,6 +22,8 @@ export const NATIVE_BYTE_RATES = Object.freeze({
   sha256: 4_600_000,
   /** A table-driven CRC-32 in C (slicing-by-4). */
   crc32: 4_100_000,
+  /** COBS in C (drivers/cobs): a counting pass and an encoding pass, a compare and a store a byte. */
+  cobs: 30_000_000,
   /** Copying a frame out of the camera's PSRAM frame buffer into an XS ArrayBuffer. */
   'camera-copy': 40_000_000,
   /** File writes through the store's file system to the card. */
