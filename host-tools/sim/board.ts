@@ -447,8 +447,10 @@ export class SimulatedBoard {
 /** Names for pins: the provider's device.pin plus the manifest's board config. */
 function channelNames(target: BoardTarget): Map<number, string> {
   const names = new Map<number, string>();
-  for (const [name, pin] of Object.entries(target.provider.pin)) names.set(pin, name);
   const board = (target.config.board ?? {}) as Record<string, unknown>;
+  // The app's config.board chooses the pin for a name the target's device.pin also has (the
+  // XIAO's recording LED is on D1, not the target's user LED): that pin keeps only its number.
+  for (const [name, pin] of Object.entries(target.provider.pin)) if (typeof board[name] !== 'number') names.set(pin, name);
   for (const [name, pin] of Object.entries(board)) if (typeof pin === 'number') names.set(pin, name);
   return names;
 }

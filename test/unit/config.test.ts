@@ -9,8 +9,9 @@ describe('firmware configuration (engine-neutral code, run in Node)', () => {
     assert.equal(lilygo.board.led, 16);
     assert.equal(lilygo.board.ledActiveLow, false);
     const xiao = readChaincamConfig(boardTarget('xiao_esp32s3_sense').config);
-    assert.equal(xiao.board.led, 21);
-    assert.equal(xiao.board.ledActiveLow, true);
+    // GPIO 21 (the user LED) is the Sense board's SD card select: the recording LED is external, on D1.
+    assert.equal(xiao.board.led, 2);
+    assert.equal(xiao.board.ledActiveLow, false);
   });
 
   it('refuses a pattern with a zero-length step, naming the key to fix', () => {

@@ -33,12 +33,13 @@ describe('firmware boot, self-test and the ready indicator (XS)', function () {
     assert.equal(board.traces.filter((l) => l.text.includes('notice-failure')).length, 0, 'every channel passed its self-test');
   });
 
-  it('drives the XIAO ESP32S3 Sense user LED active-low', async () => {
+  it('drives the XIAO ESP32S3 Sense external LED on D1 active-high (its user LED, GPIO 21, is the SD card select)', async () => {
     board = await SimulatedBoard.boot({ target: 'xiao_esp32s3_sense', cpu: IDEAL_CPU });
     await board.advance(2500);
     const ready = readyAt(board);
-    assert.equal(board.channelPin('led'), 21);
-    assert.deepEqual(board.timeline.levels('led').map((e) => [e.t, e.level]), [[0, 1], [0, 0], [0, 1], [ready, 0], [ready + 100, 1], [ready + 2000, 0], [ready + 2100, 1]]);
+    assert.equal(board.channelPin('led'), 2);
+    assert.deepEqual(board.timeline.levels('led').map((e) => [e.t, e.level]).slice(3), [[ready, 1], [ready + 100, 0], [ready + 2000, 1], [ready + 2100, 0]]);
+    assert.deepEqual(board.traces.filter((l) => /GPIO\d+ is both the SD card/.test(l.text)), [], 'no pin is both the card\'s and an indicator\'s');
   });
 
   it('keeps the pattern period exact over two hours of virtual time', async () => {
