@@ -9,9 +9,26 @@ import type { ChainEvent } from '../../firmware/format/chain-events.js';
 import { encodeSealedHeader } from '../../firmware/format/sealed-segment.js';
 import { generateP256KeyPair, type P256KeyPair } from '../../firmware/format/key-derivation.js';
 import { DockSession } from '../../firmware/dock/dock-session.js';
+import { cobsEncode, crc32 } from '../../firmware/format/dock-frames.js';
 import type { DockEvidence, HeldSegment } from '../../firmware/dock/dock-evidence.js';
 import { DockClient } from '../../host-tools/dock/dock-client.js';
 import { hostPort } from './dock-harness.js';
+
+// The camera's native CRC-32 and COBS (drivers/crc32, drivers/cobs: C on the device, host calls
+// on the simulated board) as XS's native() would give them, for the DockSession running in Node.
+const nativeModules: Record<string, (...args: any[]) => unknown> = {
+  xs_crc32: (bytes: Uint8Array, start: number, end: number, previous?: number) => crc32(bytes, start, end, previous ?? 0),
+  xs_cobs_frame: (...parts: Uint8Array[]) => {
+    const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
+    return cobsEncode(joined, true).slice().buffer;
+  },
+};
+(globalThis as { native?: (name: string) => unknown }).native ??= (name: string) => {
+  const f = nativeModules[name];
+  if (!f) throw new Error(`no native function ${name} in the Node camera`);
+  return f;
+};
 
 export interface FlashImage { chain: Uint8Array; held: Map<number, { segment: HeldSegment; bytes: Uint8Array }> }
 
