@@ -10,26 +10,12 @@ import path from 'node:path';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import type { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
-import { bootCapture, chainRecords, eventsOf, provision } from './capture-support.js';
+import { bootCapture, chainRecords, eventsOf, provision, recordUntilCut as recordCut } from './capture-support.js';
 
 const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
 const CAMERA = { frameBytes: 3000 };
 
-async function recordUntilCut(flash: string, storage: Record<string, unknown>): Promise<{ board: SimulatedBoard | undefined; cut: boolean }> {
-  let board: SimulatedBoard | undefined;
-  try {
-    board = await bootCapture(flash, CAPTURE, { storage, camera: CAMERA });
-    await board.advance(500);
-    await board.command('start', { ground: 3 });
-    await board.advance(2500);
-    await board.command('stop');
-    await board.advance(300);
-    return { board, cut: board.storage.powerLost };
-  } catch (error) {
-    if (!/power lost/.test(String((error as Error).message))) throw error;
-    return { board, cut: true };
-  }
-}
+const recordUntilCut = (flash: string, storage: Record<string, unknown>) => recordCut(flash, CAPTURE, { storage, camera: CAMERA });
 
 describe('power cuts at any write during a recording (XS)', function () {
   this.timeout(600_000);

@@ -34,6 +34,32 @@ export function bootCapture(dir: string, capture: Record<string, unknown>, optio
   });
 }
 
+/**
+ * The power-cut sweeps' recording: boot, record 2.5 s on ground 3, stop, unless the power is cut
+ * first (then the run ends there, with the board as it was wired, even during its boot).
+ */
+export async function recordUntilCut(dir: string, capture: Record<string, unknown>, options: Partial<BootOptions>): Promise<{ board: SimulatedBoard | undefined; cut: boolean }> {
+  let board: SimulatedBoard | undefined;
+  try {
+    board = await bootCapture(dir, capture, {
+      ...options,
+      prepare: (b) => {
+        board = b;
+        options.prepare?.(b);
+      },
+    });
+    await board.advance(500);
+    await board.command('start', { ground: 3 });
+    await board.advance(2500);
+    await board.command('stop');
+    await board.advance(300);
+    return { board, cut: board.storage.powerLost };
+  } catch (error) {
+    if (!/power lost/.test(String((error as Error).message))) throw error;
+    return { board, cut: true };
+  }
+}
+
 export function chainRecords(dir: string): ChainRecord[] {
   return readChainLog(new Uint8Array(fs.readFileSync(path.join(dir, 'chain.log')))).frames.map((f) => decodeRecord(f.body));
 }

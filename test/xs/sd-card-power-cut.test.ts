@@ -12,35 +12,20 @@ import path from 'node:path';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import type { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
-import { bootCapture, chainRecords, eventsOf, provision } from './capture-support.js';
+import { bootCapture, chainRecords, eventsOf, provision, recordUntilCut } from './capture-support.js';
 
 const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
 const CAMERA = { frameBytes: 3000 };
 
 interface Write { volume: 'flash' | 'card'; path: string }
 
-async function record(flash: string, card: string, cutAtWrite?: number, log?: Write[]): Promise<{ board: SimulatedBoard | undefined; cut: boolean }> {
-  let board: SimulatedBoard | undefined;
-  // The board as it was wired, even when the cut comes during its boot.
+function record(flash: string, card: string, cutAtWrite?: number, log?: Write[]): Promise<{ board: SimulatedBoard | undefined; cut: boolean }> {
   const prepare = (b: SimulatedBoard) => {
-    board = b;
-    if (log) {
-      b.storage.onWrite = (file) => log.push({ volume: 'flash', path: `/${file}` });
-      b.sdCard!.onWrite = (file) => log.push({ volume: 'card', path: file });
-    }
+    if (!log) return;
+    b.storage.onWrite = (file) => log.push({ volume: 'flash', path: `/${file}` });
+    b.sdCard!.onWrite = (file) => log.push({ volume: 'card', path: file });
   };
-  try {
-    board = await bootCapture(flash, CAPTURE, { storage: { cutAtWrite }, camera: CAMERA, sdCard: { dir: card, capacityBytes: 32e9, clusterBytes: 4096 }, prepare });
-    await board.advance(500);
-    await board.command('start', { ground: 3 });
-    await board.advance(2500);
-    await board.command('stop');
-    await board.advance(300);
-    return { board, cut: board.storage.powerLost };
-  } catch (error) {
-    if (!/power lost/.test(String((error as Error).message))) throw error;
-    return { board, cut: true };
-  }
+  return recordUntilCut(flash, CAPTURE, { storage: { cutAtWrite }, camera: CAMERA, sdCard: { dir: card, capacityBytes: 32e9, clusterBytes: 4096 }, prepare });
 }
 
 describe('power cuts at any write on both volumes: chain on littlefs, footage on the SD card (XS)', function () {
