@@ -87,6 +87,11 @@ export function layoutSign(screen: SignScreen, size: SignSize, renderer: TextRen
       text(words.en, 16, 1, SignColor.white, SignColor.black, align);
     }
   };
+  // 녹화 불가 / CANNOT RECORD under a warning heading (no provisioning, no usable card).
+  const cannotRecord = () => {
+    text(W.cannotRecord.ko, large ? 112 : 32, large ? 2 : 1, SignColor.white, SignColor.black);
+    text(W.cannotRecord.en, large ? 152 : 48, 1, SignColor.white, SignColor.black);
+  };
   const wrapped = (value: string, y: number, lines: number, fg: number) => {
     for (const line of wrap(value, size.width, lines, renderer)) {
       text(line, y, 1, fg, SignColor.black);
@@ -144,24 +149,12 @@ export function layoutSign(screen: SignScreen, size: SignSize, renderer: TextRen
     }
     case 'unprovisioned':
       heading(W.unprovisioned);
-      if (large) {
-        text(W.cannotRecord.ko, 112, 2, SignColor.white, SignColor.black);
-        text(W.cannotRecord.en, 152, 1, SignColor.white, SignColor.black);
-        text(W.provisionHint.en, 200, 1, SignColor.gray, SignColor.black);
-      } else {
-        text(W.cannotRecord.ko, 32, 1, SignColor.white, SignColor.black);
-        text(W.cannotRecord.en, 48, 1, SignColor.white, SignColor.black);
-      }
+      cannotRecord();
+      if (large) text(W.provisionHint.en, 200, 1, SignColor.gray, SignColor.black);
       break;
     case 'card':
       heading(CARD_WORDS[screen.condition] ?? SIGN_WORDING.cardFailing);
-      if (large) {
-        text(W.cannotRecord.ko, 112, 2, SignColor.white, SignColor.black);
-        text(W.cannotRecord.en, 152, 1, SignColor.white, SignColor.black);
-      } else {
-        text(W.cannotRecord.ko, 32, 1, SignColor.white, SignColor.black);
-        text(W.cannotRecord.en, 48, 1, SignColor.white, SignColor.black);
-      }
+      cannotRecord();
       break;
     case 'choice': {
       const { code, ko, en } = screen.ground;
