@@ -68,8 +68,9 @@ export function exportEvidence(dir: string, options: ExportOptions): ExportResul
       result.skipped.push({ file: sealedFile, reason: 'not on this storage (released to the dock)' });
       continue;
     }
-    const end = entry ? entries.findIndex((e, i) => i > entries.indexOf(entry) && e.record.kind === 'checkpoint') : -1;
-    const proof = entry && end >= 0 ? chainProof(entries, entries.indexOf(entry), end) : undefined;
+    const at = entry ? entries.indexOf(entry) : -1;
+    const end = at >= 0 ? entries.findIndex((e, i) => i > at && e.record.kind === 'checkpoint') : -1;
+    const proof = at >= 0 && end >= 0 ? chainProof(entries, at, end) : undefined;
     try {
       const decrypted = decryptSegmentFile(port, agency, sealedFile, path.join(options.outDir, base));
       const finalMedia = decrypted.file;
