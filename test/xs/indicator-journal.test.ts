@@ -149,8 +149,11 @@ describe('indicator journal and bench commands (firmware/main in XS)', function 
     let pumping = true;
     const pump = (async () => {
       while (pumping) {
-        await board.advance(20); // the camera's clock runs while the bench waits on it
-        await new Promise((resolve) => setImmediate(resolve));
+        // The camera's clock runs while the bench waits on it, at most 20 times real time (as
+        // `sim --serial --speed 20`): the camera's 30 s idle timeout then needs the host to stall
+        // 1.5 s, where yielding with setImmediate let a loaded host's pauses run unbounded camera time.
+        await board.advance(20);
+        await new Promise((resolve) => setTimeout(resolve, 1));
       }
     })();
     try {
