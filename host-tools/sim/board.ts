@@ -353,10 +353,17 @@ export class SimulatedBoard {
   }
 
   // An input's interrupt queues a message; the firmware's callback runs once the XS thread is free.
+  // Timers already due when it is free fire first, once each, as Moddable's run loop does.
   async #event(kind: string, fields: Record<string, unknown>, payload?: Uint8Array): Promise<void> {
-    const reply = await this.#deliver(`a ${kind} event`, encodeBridgeMessage({ op: 'event', kind, at: this.freeAt, ...fields }, payload));
-    this.#delivered(`${kind} event`, reply);
-    this.throwIfFaulted();
+    let timersRan = false;
+    for (;;) {
+      const reply = await this.#deliver(`a ${kind} event`, encodeBridgeMessage({ op: 'event', kind, at: this.freeAt, timersRan, ...fields }, payload));
+      const header = this.#delivered(`${kind} event`, reply);
+      this.throwIfFaulted();
+      if (typeof header.overdue !== 'number') return;
+      await this.advanceTo(this.freeAt);
+      timersRan = true;
+    }
   }
 
   /** Books a delivery's computrons and native work as busy device time; returns its reply header. */

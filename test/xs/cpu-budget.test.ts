@@ -50,6 +50,20 @@ describe('the board CPU: busy firmware delays timers, serial bytes and camera fr
     assert.ok(arrivals[0]!.at >= 2000, `bytes sent at ${sentAt} were read at ${arrivals[0]!.at}, after the busy 1.5 s`);
   });
 
+  it('a timer already due when the busy thread frees fires before the serial bytes that waited (Moddable: timers, then messages)', async () => {
+    board = await SimulatedBoard.boot({ main: MAIN });
+    await board.advanceTo(500);
+    const port = board.target.provider.Serial.port!;
+    const { setAt } = (await board.command('timer-then-block', { delay: 200, ms: 1000 })) as { setAt: number };
+    await board.serialReceive(port, new Uint8Array([1]));
+    const firings = (await board.command('firings')) as number[];
+    const arrivals = (await board.command('serial-arrivals')) as { at: number; timersFiredBefore: number }[];
+    assert.equal(firings.length, 1, 'the timer due during the busy second fired without the host advancing the clock');
+    assert.ok(firings[0]! >= setAt + 1000, `it fired when the thread was free (${firings[0]}), not when due (${setAt + 200})`);
+    assert.equal(arrivals[0]!.timersFiredBefore, 1, 'the serial callback ran after the overdue timer');
+    assert.ok(arrivals[0]!.at >= firings[0]!, `bytes read at ${arrivals[0]!.at}, timer at ${firings[0]}`);
+  });
+
   it('frames the sensor captures while the CPU is busy overflow the 3 frame buffers and are counted', async () => {
     board = await SimulatedBoard.boot({ main: MAIN, camera: { sensorFps: 10 } });
     await board.command('camera-start', { everyMs: 100 });
@@ -57,14 +71,14 @@ describe('the board CPU: busy firmware delays timers, serial bytes and camera fr
     const before = (await board.command('frames-read')) as number;
     assert.equal(board.camera.framesDropped, 0, 'a free CPU reads every frame');
     const { at } = (await board.command('block', { ms: 2000 })) as { at: number };
-    assert.equal(at, 4001);
+    assert.equal(at, 4002, 'the poll due at 2001 ran first, then the 2 s block');
     await board.advanceTo(6000);
     const after = (await board.command('frames-read')) as number;
-    // The polls run at 3 ms past each 100 ms: while the CPU was busy from 2000 to 4001 the
-    // sensor captured the 21 frames of 2000..4000; 3 buffers held 3 of them, 18 were dropped.
-    assert.equal(board.camera.framesDropped, 18);
+    // The poll due at 2001 read the frame of 2000 before the block: while the CPU was busy from
+    // 2002 to 4002 the sensor captured the 20 frames of 2100..4000; 3 buffers held 3, 17 were dropped.
+    assert.equal(board.camera.framesDropped, 17);
     // Every frame of the sensor's 60 up to 6000 ms was read or dropped (one still waits).
     assert.equal(after + board.camera.framesDropped, 59);
-    assert.equal(after - before, 40 - 18);
+    assert.equal(after - before, 40 - 17);
   });
 });

@@ -273,9 +273,14 @@
       case 'gc':
         (globalThis as any).gc();
         return encode({ now });
-      case 'event':
+      case 'event': {
+        // Moddable's run loop fires the timers already due (modTimersExecute) before it services a
+        // message (modMessageService): the board runs them, then delivers the event again.
+        const due = nextDue();
+        if (header.timersRan !== true && due !== null && due <= now) return encode({ now, overdue: due });
         for (const handler of listeners.get(header.kind) ?? []) invoke(`${header.kind} event`, () => handler(header, payload));
         return encode({ now: clock(), start, next: nextDue() });
+      }
       default:
         throw new Error(`simulated board: unknown command "${header.op}"`);
     }
