@@ -15,6 +15,7 @@ import { captureRam } from './capture-ram.js';
 import { shiftOnCard } from './shift-on-card.js';
 import { cardBandwidth } from './card-bandwidth.js';
 import { boardBudget } from './board-budget.js';
+import { heapFlat } from './heap-flat.js';
 
 type Figures = Record<string, number>;
 
@@ -32,6 +33,7 @@ const benches: [key: string, name: string, run: () => Promise<Figures>][] = [
   ['journal', 'indicator journal and bench commands (XS)', journalCost],
   ['storeVerify', 'evidence store: verify STORE against sha256sum over the same bytes', () => storeVerifyThroughput({ sizeMb: 256 })],
   ['boardBudget', 'board budgets (XS): memory, CPU, frames, notice, boot in device time', boardBudget],
+  ['heapFlat', 'XS heap flat over 10,000 frames (XS, both targets, no dock)', heapFlat],
 ];
 
 const json = process.argv.includes('--json');
