@@ -13,8 +13,8 @@ export interface DockEvidence {
   chainLength(): number;
   /** Records in chain.log. */
   records(): number;
-  /** Held segments with a record sequence ≥ fromSequence, in chain order. */
-  heldSegments(fromSequence: number): HeldSegment[];
+  /** Up to `limit` (default: all) held segments with a record sequence ≥ fromSequence, in chain order. */
+  heldSegments(fromSequence: number, limit?: number): HeldSegment[];
   /** A held segment by its record's sequence, or undefined once released or never held. */
   heldSegment(sequence: number): HeldSegment | undefined;
   /** Up to `length` bytes of chain.log from `offset` (fewer only at its end). */

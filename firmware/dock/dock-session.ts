@@ -192,7 +192,8 @@ export class DockSession {
 
   #list(fromSequence: number): void {
     const { evidence } = this.#o;
-    const held = evidence.heldSegments(fromSequence);
+    // One entry more than a page says whether there are more (the store reads them from flash).
+    const held = evidence.heldSegments(fromSequence, MAX_LIST_ENTRIES + 1);
     const entries = held.slice(0, MAX_LIST_ENTRIES);
     this.#send({ type: 'list-reply', chainLength: evidence.chainLength(), records: evidence.records(), more: held.length > entries.length, entries });
   }

@@ -69,10 +69,10 @@ export class MemoryDockEvidence implements DockEvidence {
     return this.#flat;
   }
 
-  heldSegments(fromSequence: number): HeldSegment[] {
+  heldSegments(fromSequence: number, limit = Infinity): HeldSegment[] {
     const out: HeldSegment[] = [];
     for (const { segment } of this.#held.values()) if (segment.sequence >= fromSequence) out.push(segment);
-    return out.sort((a, b) => a.sequence - b.sequence);
+    return out.sort((a, b) => a.sequence - b.sequence).slice(0, limit);
   }
 
   heldSegment(sequence: number): HeldSegment | undefined {

@@ -30,8 +30,8 @@ export class StoreDockEvidence implements DockEvidence {
     return this.#store.head.sequence;
   }
 
-  heldSegments(fromSequence: number): HeldSegment[] {
-    return this.#store.heldSegments(fromSequence);
+  heldSegments(fromSequence: number, limit?: number): HeldSegment[] {
+    return this.#store.heldSegments(fromSequence, limit);
   }
 
   heldSegment(sequence: number): HeldSegment | undefined {

@@ -1,13 +1,14 @@
 // Boot-time reading of chain.log: finds the head (sequence and link after the last complete
 // frame), what a power cut left open, a torn final frame to cut off, and which sealed
-// segments are still held (recorded and not released). Reads frame by frame (length, then
-// body and link), so RAM grows only with the segments held, not with the chain.
+// segments are still held (recorded and not released), which it writes to the held-segment
+// index on flash. Reads frame by frame (length, then body and link): RAM does not grow with
+// the chain or with the segments held.
 import { CHAIN_LOG_MAGIC, MAX_RECORD_LENGTH } from '../format/chain-log.js';
 import { bytesEqual } from '../format/bytes.js';
 import { decodeRecord } from '../format/chain-records.js';
 import type { ChainHead } from '../format/chain.js';
 import { readAt, type FlashFiles } from './flash-files.js';
-import { HeldSegments, type HeldSegment } from './held-segments.js';
+import type { HeldSegments, HeldSegment } from './held-segments.js';
 
 export interface OpenRecordingAtCut {
   recording: number;
@@ -24,8 +25,6 @@ export interface ChainLogScan {
   lastRecording: number;
   /** A recording started and never stopped: the power went off during it. */
   open?: OpenRecordingAtCut;
-  /** Segment records that no release event has freed. */
-  held: HeldSegments;
   /**
    * The segment a release event freed when that event is the chain's last record: a power
    * cut may have fallen between the event and deleting the file (EvidenceStore.release).
@@ -35,24 +34,24 @@ export interface ChainLogScan {
   lastConfigDigest?: Uint8Array;
 }
 
-export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
+/** Reads chain.log at `path`; `held` (empty) receives every segment record no release event freed. */
+export function scanChainLog(files: FlashFiles, path: string, held: HeldSegments): ChainLogScan {
   let file;
   try {
     file = new files.File(path);
   } catch {
-    return { validLength: 0, fileLength: 0, lastRecording: 0, held: new HeldSegments() };
+    return { validLength: 0, fileLength: 0, lastRecording: 0 };
   }
   try {
     const fileLength = file.length;
     if (fileLength < CHAIN_LOG_MAGIC.length || !bytesEqual(readAt(file, 0, CHAIN_LOG_MAGIC.length), CHAIN_LOG_MAGIC)) {
-      return { validLength: 0, fileLength, lastRecording: 0, held: new HeldSegments() };
+      return { validLength: 0, fileLength, lastRecording: 0 };
     }
     let offset = CHAIN_LOG_MAGIC.length;
     let sequence = 0;
     let link: Uint8Array | undefined;
     let lastRecording = 0;
     let open: OpenRecordingAtCut | undefined;
-    const held = new HeldSegments();
     let releasedAtTail: HeldSegment | undefined;
     let lastConfigDigest: Uint8Array | undefined;
     while (fileLength - offset >= 4) {
@@ -67,8 +66,8 @@ export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
         open = { recording: record.recording, openSegment: record.segmentIndex + 1 };
         held.add({
           sequence: record.sequence, recording: record.recording, segmentIndex: record.segmentIndex,
-          sealedLength: record.sealedLength, sealedDigest: record.sealedDigest.slice(), // a copy, not a view that keeps the frame
-        });
+          sealedLength: record.sealedLength, sealedDigest: record.sealedDigest,
+        }, false);
       } else if (record.kind === 'event') {
         const e = record.event;
         if (e.type === 'recording-start') {
@@ -88,7 +87,8 @@ export function scanChainLog(files: FlashFiles, path: string): ChainLogScan {
       sequence++;
       offset += 4 + length + 32;
     }
-    return { head: link ? { sequence, link } : undefined, validLength: offset, fileLength, lastRecording, open, held, releasedAtTail, lastConfigDigest };
+    held.flush();
+    return { head: link ? { sequence, link } : undefined, validLength: offset, fileLength, lastRecording, open, releasedAtTail, lastConfigDigest };
   } finally {
     file.close();
   }

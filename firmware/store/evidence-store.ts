@@ -1,6 +1,7 @@
 // The camera's append-only evidence store: the chain on its flash file system (littlefs), the
 // footage on the microSD card when it has one (docs/ARCHITECTURE.md, "Footage on the card"):
 //   ROOT chain.log                           the hash chain (docs/FORMAT.md section 5), littlefs
+//   ROOT held-segments.idx                   the segments still held, rebuilt from chain.log at boot (5.2)
 //   CARD segments/rRRRRRR-sSSSS.seg          sealed segments (section 9), the card's FAT volume
 //   CARD chaincam-camera.id                  the device id of the camera that owns the card
 // Without a card volume, segments go under ROOT on littlefs (the simulated board's default).
@@ -21,7 +22,7 @@ import { SegmentSealer } from '../format/sealed-segment.js';
 import { SegmentFile } from './segment-file.js';
 import { scanChainLog, type OpenRecordingAtCut } from './chain-log-scan.js';
 import { appendCommitted, readAt, type FlashFiles } from './flash-files.js';
-import type { HeldSegment, HeldSegments } from './held-segments.js';
+import { HeldSegments, type HeldSegment } from './held-segments.js';
 
 /** The hash chain's file in the store's root (docs/FORMAT.md section 5). */
 export const CHAIN_LOG_FILE = 'chain.log';
@@ -30,6 +31,8 @@ export const MEDIA_TYPE_AVI = 1;
 export const MEDIA_TYPE_AVI_HEADER_LAST = 2;
 /** The open segment's spilled idx1 entries, in the store's root (outside segments/, which verify reads). */
 export const OPEN_INDEX_FILE = 'open-segment.idx';
+/** The held segments' index, in the store's root next to chain.log (docs/FORMAT.md section 5.2). */
+export const HELD_INDEX_FILE = 'held-segments.idx';
 export const LOSS_REASON = Object.freeze({ powerCut: 1, writeError: 2, storageFull: 3, cardRemoved: 4 });
 /** storage-card conditions (record-codes.ts CARD_CONDITIONS). */
 export const CARD_CONDITION = Object.freeze({ ready: 1, absent: 2, unformatted: 3, failing: 4, full: 5, removed: 6, foreign: 7 });
@@ -103,6 +106,8 @@ export class EvidenceStore {
   readonly #chain: ChainWriter;
   readonly #log: string;
   readonly #held: HeldSegments;
+  /** The held segment the dock asked for last: READ asks for it again at every DATA frame. */
+  #lastHeld: HeldSegment | undefined;
   readonly #indexPath: string;
   readonly #seg: StoreVolume;
   #lastConfigDigest: Uint8Array | undefined;
@@ -131,7 +136,8 @@ export class EvidenceStore {
       if (files.File.exists(this.#log)) files.File.delete(`${this.#log}.tmp`);
       else files.File.rename(`${this.#log}.tmp`, this.#log);
     }
-    const scan = scanChainLog(files, this.#log);
+    this.#held = new HeldSegments(files, `${root}${HELD_INDEX_FILE}`);
+    const scan = scanChainLog(files, this.#log, this.#held);
     if (scan.validLength === 0) {
       // No chain yet (or its 8-byte header never made it to flash): start one.
       if (files.File.exists(this.#log)) files.File.delete(this.#log);
@@ -143,7 +149,6 @@ export class EvidenceStore {
     this.#chainLength = scan.validLength || CHAIN_LOG_MAGIC.length;
     this.openAtCut = scan.open;
     this.#lastRecording = scan.lastRecording;
-    this.#held = scan.held;
     this.#lastConfigDigest = scan.lastConfigDigest;
     this.missingSegments = this.#reconcileSegmentFiles(scan.releasedAtTail);
     this.#chain = new ChainWriter({ port, deviceId: this.deviceId, cameraPublicKey: keys.publicKey, signingKey: keys.privateKey, head: scan.head });
@@ -280,13 +285,21 @@ export class EvidenceStore {
     return new Error(`segment ${segmentIndex} of recording ${recording} could not be stored (${error.message}); its loss is on the record`);
   }
 
-  /** Held segments with a record sequence ≥ fromSequence, in chain order. */
-  heldSegments(fromSequence: number): HeldSegment[] {
-    return this.#held.from(fromSequence);
+  /** Up to `limit` held segments with a record sequence ≥ fromSequence, in chain order (read from flash). */
+  heldSegments(fromSequence: number, limit?: number): HeldSegment[] {
+    return this.#held.from(fromSequence, limit);
+  }
+
+  /** Segments held: recorded and not released (nor missing at boot). */
+  get heldCount(): number {
+    return this.#held.size;
   }
 
   heldSegment(sequence: number): HeldSegment | undefined {
-    return this.#held.get(sequence);
+    if (this.#lastHeld?.sequence === sequence) return this.#lastHeld;
+    const held = this.#held.get(sequence);
+    if (held) this.#lastHeld = held;
+    return held;
   }
 
   /** Up to `length` bytes of chain.log from `offset`; fewer only at its end. */
@@ -296,7 +309,7 @@ export class EvidenceStore {
 
   /** Up to `length` bytes of a held sealed segment from `offset`; fewer only at its end. */
   readSegment(sequence: number, offset: number, length: number): Uint8Array {
-    const held = this.#held.get(sequence);
+    const held = this.heldSegment(sequence);
     if (!held) throw new Error(`segment record #${sequence} is not held on this camera (released, or never stored)`);
     return this.#read(this.#seg.files, this.#segmentPath(held), held.sealedLength, offset, length);
   }
@@ -307,9 +320,10 @@ export class EvidenceStore {
    * file, which the next boot deletes; never a missing file that nothing accounts for.
    */
   release(sequence: number, receiptDigest: Uint8Array): void {
-    const held = this.#held.get(sequence);
+    const held = this.heldSegment(sequence);
     if (!held) throw new Error(`segment record #${sequence} is not held on this camera (released already, or never stored)`);
     this.appendEvent({ type: 'release', segmentSequence: sequence, sealedDigest: held.sealedDigest, receiptDigest });
+    this.#lastHeld = undefined;
     this.#held.remove(sequence);
     this.#seg.files.File.delete(this.#segmentPath(held));
   }
@@ -335,22 +349,31 @@ export class EvidenceStore {
   }
 
   /**
-   * One listing of segments/ at boot: a held segment whose file is gone is set aside as
-   * missing, and the file of a release the power cut interrupted is deleted now.
+   * One listing of segments/ at boot: the file of a release the power cut interrupted is
+   * deleted now, and each held segment's file is looked up in the index as the listing goes
+   * (bounded RAM). Only if fewer files than held segments were found are the held segments
+   * checked one by one: one whose file is gone is set aside as missing.
    */
   #reconcileSegmentFiles(releasedAtTail: HeldSegment | undefined): HeldSegment[] {
     const { files, root } = this.#seg;
-    const present = new Set<string>();
+    const releasedName = releasedAtTail && segmentFileName(releasedAtTail.recording, releasedAtTail.segmentIndex);
+    let deleteReleased = false;
+    let found = 0;
     const listing = new files.Iterator(`${root}segments/`);
-    for (let entry = listing.next(); entry; entry = listing.next()) present.add(entry.name);
-    if (releasedAtTail && present.has(segmentFileName(releasedAtTail.recording, releasedAtTail.segmentIndex))) {
-      files.File.delete(this.#segmentPath(releasedAtTail));
+    for (let entry = listing.next(); entry; entry = listing.next()) {
+      if (entry.name === releasedName) deleteReleased = true;
+      const name = /^r(\d{6,})-s(\d{4,})\.seg$/.exec(entry.name);
+      if (name && this.#held.findByName(Number(name[1]), Number(name[2]))) found++;
     }
+    if (deleteReleased) files.File.delete(this.#segmentPath(releasedAtTail!));
     const missing: HeldSegment[] = [];
-    for (const segment of this.#held.from(0)) {
-      if (present.has(segmentFileName(segment.recording, segment.segmentIndex))) continue;
-      missing.push(segment);
-      this.#held.remove(segment.sequence);
+    if (found === this.#held.size) return missing;
+    for (let page = this.#held.from(0, 64); page.length; page = this.#held.from(page.at(-1)!.sequence + 1, 64)) {
+      for (const segment of page) {
+        if (files.File.exists(this.#segmentPath(segment))) continue;
+        missing.push(segment);
+        this.#held.remove(segment.sequence);
+      }
     }
     return missing;
   }

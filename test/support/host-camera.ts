@@ -79,8 +79,8 @@ class ImageEvidence implements DockEvidence {
 
   chainLength(): number { return this.chain.length; }
   records(): number { return this.#writer.head.sequence; }
-  heldSegments(from: number): HeldSegment[] {
-    return [...this.held.values()].map((h) => h.segment).filter((s) => s.sequence >= from).sort((a, b) => a.sequence - b.sequence);
+  heldSegments(from: number, limit = Infinity): HeldSegment[] {
+    return [...this.held.values()].map((h) => h.segment).filter((s) => s.sequence >= from).sort((a, b) => a.sequence - b.sequence).slice(0, limit);
   }
   heldSegment(sequence: number): HeldSegment | undefined { return this.held.get(sequence)?.segment; }
   readChain(offset: number, length: number): Uint8Array { return this.chain.subarray(offset, Math.min(offset + length, this.chain.length)); }

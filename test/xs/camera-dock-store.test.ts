@@ -143,6 +143,28 @@ describe('dock link over the camera evidence store (XS)', function () {
     assert.match(report.failure?.message ?? '', /is missing and no release event accounts for it/);
   });
 
+  it('a flash image from before held-segments.idx, or with a stale or damaged one, boots holding what the chain says and offloads it', async () => {
+    const segments = await recordThreeSegments();
+    const index = path.join(flash, 'held-segments.idx');
+    const written = fs.readFileSync(index);
+    assert.equal(written.length, 8 + 3 * 52, 'the index: its magic and one 52-byte row per held segment');
+    // Before this index existed (an older firmware's flash), a stale copy from an earlier boot, garbage.
+    for (const image of [undefined, written.subarray(0, 8 + 52), new Uint8Array(300).fill(0xa5)]) {
+      await board!.close();
+      if (image) fs.writeFileSync(index, image);
+      else fs.rmSync(index);
+      await boot();
+      assert.deepEqual((await status()).held, segments.map((s) => s.sequence), 'held as the chain says');
+      assert.deepEqual(fs.readFileSync(index), written, 'rebuilt from chain.log');
+    }
+    const store = EvidenceStore.open(path.join(dir, 'store'));
+    const result = await offload(attachDock(board!), store);
+    assert.deepEqual([result.stored, result.released], [3, 3]);
+    store.close();
+    assert.deepEqual((await status()).held, []);
+    board!.throwIfFaulted();
+  });
+
   it('a cable pulled mid-segment and again mid-release: later dockings resume, nothing is stored twice', async () => {
     const segments = await recordThreeSegments();
     const store = EvidenceStore.open(path.join(dir, 'store'));
