@@ -84,3 +84,11 @@ export interface MemoryUse {
 
 /** xsnap exit codes (xsnap-worker.c ExitCode) that are the device's own aborts. */
 export const XS_ABORTS: Readonly<Record<number, string>> = Object.freeze({ 11: 'memory full', 12: 'stack overflow', 16: 'not enough keys' });
+
+/** The lines around the JavaScript stack the board's worker prints at an abort (board-xsnap/build.mjs). */
+const ABORT_STACK = /chaincam: xs stack at abort\n([\s\S]*?)chaincam: end of xs stack/;
+
+/** The stack (" at name (file:line)" lines, innermost first) the worker printed before it aborted, or "". */
+export function abortStack(stderr: string): string {
+  return ABORT_STACK.exec(stderr)?.[1]?.trimEnd() ?? '';
+}

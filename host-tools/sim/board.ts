@@ -24,7 +24,7 @@ import { Microphone, type MicrophoneOptions } from './hardware/microphone.js';
 import { attachPeripherals } from './peripherals.js';
 import { projectRoot } from './project-root.js';
 import { boardTarget, readManifest, type BoardTarget } from './targets.js';
-import { requireBoardWorker, targetCreation, workerCreation, XS_ABORTS, type MemoryBaseline, type MemoryUse, type XsCreation } from './board-memory.js';
+import { abortStack, requireBoardWorker, targetCreation, workerCreation, XS_ABORTS, type MemoryBaseline, type MemoryUse, type XsCreation } from './board-memory.js';
 import { Timeline } from './timeline.js';
 import { XsnapWorker, type XsbugAttachment, type XsnapMeter, type XsnapReply } from './xsnap-worker.js';
 
@@ -331,7 +331,9 @@ export class SimulatedBoard {
   }
 
   // The worker ends itself when XS aborts as the device would (memory full, stack overflow):
-  // that is the firmware's fault, named with what the board was doing and its last hardware call.
+  // that is the firmware's fault, named by the firmware's module and line where XS stopped (the
+  // stack the board's worker prints, mapped to TypeScript as xsbug would show it), with what the
+  // board was doing and its last hardware call.
   async #xs(run: () => Promise<XsnapReply>, what: string): Promise<XsnapReply> {
     try {
       const reply = await run();
@@ -340,9 +342,13 @@ export class SimulatedBoard {
     } catch (error) {
       const abort = XS_ABORTS[this.#worker.exitCode ?? -1];
       if (!abort) throw error;
+      await this.#worker.whenClosed();
+      const stack = this.modules.mapStack(abortStack(this.#worker.stderr));
+      const frame = firmwareFrame(stack);
+      const at = frame ? ` at ${frame}` : '';
       const last = this.#lastCall ? `; its last hardware call was ${this.#lastCall.op} at ${this.#lastCall.t} ms` : '';
       const limits = `the ${this.target.name} target's XS heap: ${this.creation.chunk.toLocaleString('en-US')} chunk bytes, ${this.creation.slots.toLocaleString('en-US')} slots, ${this.creation.stack.toLocaleString('en-US')} stack slots (manifest.json creation)`;
-      this.#fault('memory', undefined, `${abort} while ${what}: the firmware needs more than ${limits}${last}`, '');
+      this.#fault('memory', frame, `${abort}${at} while ${what}: the firmware needs more than ${limits}${last}`, stack);
       throw this.faults[0];
     }
   }

@@ -79,6 +79,7 @@ export class XsnapWorker {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #failure: Error | undefined;
   #stderr = '';
+  readonly #closed: Promise<void>;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: XsnapWorkerOptions) {
@@ -107,6 +108,8 @@ export class XsnapWorker {
         options.onOutput?.(text, stream);
       });
     }
+    // 'close' comes after the exit and the end of its output (an abort's stack is printed last).
+    this.#closed = new Promise((resolve) => this.#process.on('close', () => resolve()));
     this.#process.on('error', (error) => this.#fail(new Error(`cannot start xsnap-worker at ${binary}: ${error.message}; run "npm ci" to build it`)));
     this.#process.on('exit', (code, signal) => {
       this.#exit = { code, signal };
@@ -123,6 +126,16 @@ export class XsnapWorker {
   /** The worker's exit code once it has exited (xsnap-worker.c ExitCode: 11 memory full, 12 stack overflow). */
   get exitCode(): number | null | undefined {
     return this.#exit?.code;
+  }
+
+  /** The last 8 KiB the worker wrote to stderr. */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  /** Resolves once the worker has exited and its output has ended. */
+  whenClosed(): Promise<void> {
+    return this.#closed;
   }
 
   /** Evaluates a script in the worker's start compartment. */

@@ -29,8 +29,11 @@ describe('the board XS memory: the target creation limits bite (XS)', function (
     await board.command('release');
     const error = await fault(() => board!.command('hold-frames', { count: frames + 1, bytes: 25_000 }));
     assert.equal(error.kind, 'memory');
-    assert.match(error.message, /memory full while a test-command event/);
+    assert.match(error.message, /memory full at test\/fixtures\/firmware\/heap-hog\.ts:8 while a test-command event/);
     assert.match(error.message, new RegExp(`${creation.chunk.toLocaleString('en-US')} chunk bytes`));
+    // Named as xsbug names it on the device: the module and TypeScript line where XS ran out.
+    assert.equal(error.module, 'test/fixtures/firmware/heap-hog.ts:8', 'the line that allocates the frames');
+    assert.match(error.firmwareStack, /\(test\/fixtures\/firmware\/heap-hog\.ts:8\)/);
   });
 
   it('holding more objects than the slot heap fails with "memory full"', async () => {
@@ -39,6 +42,7 @@ describe('the board XS memory: the target creation limits bite (XS)', function (
     const error = await fault(() => board!.command('hold-objects', { count: creation.slots }));
     assert.equal(error.kind, 'memory');
     assert.match(error.message, /memory full/);
+    assert.equal(error.module, 'test/fixtures/firmware/heap-hog.ts:13', 'the line that makes the objects');
   });
 
   it('the same firmware fits an unlimited heap: the limit is what bites', async () => {

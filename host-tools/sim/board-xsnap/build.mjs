@@ -6,7 +6,10 @@
 //   environment (CHAINCAM_XS_CREATION), so the board runs with the target's limits from
 //   manifest.json and no growth, and aborts with "memory full" as the device does;
 // - xsMemory.c records the live chunk bytes after each compaction and the live slots after
-//   each collection, and xsnap-worker.c adds them to the meter of every reply.
+//   each collection, and xsnap-worker.c adds them to the meter of every reply;
+// - xsnapPlatform.c's fxAbort prints the JavaScript stack (function, file and line of each
+//   frame, as xsbug shows it on the device) to stderr before "memory full", "stack overflow"
+//   and "not enough keys", so the board can name the firmware's module and line.
 // Nothing is fetched: the sources are the installed package's. Runs at `npm ci` (postinstall).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -22,6 +25,9 @@ const require = createRequire(import.meta.url);
 const xsnap = path.dirname(require.resolve('@agoric/xsnap/package.json'));
 const moddable = path.join(xsnap, 'moddable');
 const workerSources = path.join(xsnap, 'xsnap-native/xsnap/sources');
+/** Lines around the stack fxAbort prints (host-tools/sim/board.ts reads them). */
+const STACK_BEGIN = 'chaincam: xs stack at abort';
+const STACK_END = 'chaincam: end of xs stack';
 const objects = path.join(xsnap, 'xsnap-native/xsnap/build/tmp/lin/release/xsnap-worker');
 const version = JSON.parse(readFileSync(path.join(xsnap, 'package.json'), 'utf8')).version;
 
@@ -98,6 +104,47 @@ void fxChaincamMemory(txMachine* the, int* figures)
   return c;
 }
 
+function patchedPlatform() {
+  let c = readFileSync(path.join(workerSources, 'xsnapPlatform.c'), 'utf8');
+  c = patch(c, `void fxAbort(txMachine* the, int status)
+{
+	switch (status) {`, `/* chaincam: the JavaScript frames at an abort, innermost first, without allocating (the heap may be full). */
+static void fxChaincamPrintStack(txMachine* the)
+{
+	txSlot* frame = the->frame;
+	int count = 0;
+	fprintf(stderr, "${STACK_BEGIN}\\n");
+	while (frame && frame->next && count++ < 64) {
+		txSlot* environment = mxFrameToEnvironment(frame);
+		txSlot* function = frame + 3;
+		const char* name = "";
+		if (function->kind == XS_REFERENCE_KIND) {
+			function = function->value.reference;
+			if (mxIsFunction(function)) {
+				txSlot* slot = mxBehaviorGetProperty(the, function, mxID(_name), 0, XS_OWN);
+				if (slot && ((slot->kind == XS_STRING_KIND) || (slot->kind == XS_STRING_X_KIND))) name = slot->value.string;
+			}
+		}
+		if (environment->ID != XS_NO_ID) {
+			fxIDToString(the, environment->ID, the->nameBuffer, sizeof(the->nameBuffer));
+			fprintf(stderr, " at %s (%s:%d)\\n", name, the->nameBuffer, (int)environment->value.environment.line);
+		}
+		else
+			fprintf(stderr, " at %s\\n", name);
+		frame = frame->next;
+	}
+	fprintf(stderr, "${STACK_END}\\n");
+	fflush(stderr);
+}
+
+void fxAbort(txMachine* the, int status)
+{
+	if ((status == XS_STACK_OVERFLOW_EXIT) || (status == XS_NOT_ENOUGH_MEMORY_EXIT) || (status == XS_NO_MORE_KEYS_EXIT))
+		fxChaincamPrintStack(the);
+	switch (status) {`, 'fxAbort');
+  return c;
+}
+
 // The package's makefile flags for the release worker (xsnap-native/xsnap/makefiles/lin/xsnap-worker.mk).
 const C_OPTIONS = ['-fno-common', '-DINCLUDE_XSPLATFORM', '-DXSPLATFORM="xsnapPlatform.h"', `-DXSNAP_VERSION="${version}"`,
   '-DXSNAP_TEST_RECORD=0', '-DmxLockdown=1', '-DmxMetering=1', '-DmxDebug=1', '-UmxInstrument', '-DmxNoConsole=1',
@@ -107,7 +154,7 @@ const C_OPTIONS = ['-fno-common', '-DINCLUDE_XSPLATFORM', '-DXSPLATFORM="xsnapPl
 
 export function build() {
   if (!existsSync(objects)) throw new Error(`cannot build the board's xsnap-worker: ${objects} is missing (run "npm ci" to build @agoric/xsnap)`);
-  const sources = { 'xsnap-worker.c': patchedWorker(), 'xsMemory.c': patchedMemory() };
+  const sources = { 'xsnap-worker.c': patchedWorker(), 'xsMemory.c': patchedMemory(), 'xsnapPlatform.c': patchedPlatform() };
   const stamp = createHash('sha256').update(version).update(JSON.stringify(sources)).update(JSON.stringify(C_OPTIONS)).digest('hex');
   const binary = path.join(out, 'xsnap-worker');
   const stampFile = path.join(out, 'stamp');
@@ -121,7 +168,7 @@ export function build() {
     execFileSync(process.env.CC || 'cc', [file, ...C_OPTIONS, '-c', '-o', object], { stdio: 'inherit' });
     compiled.push(object);
   }
-  const reused = readdirSync(objects).filter((f) => f.endsWith('.o') && f !== 'xsnap-worker.o' && f !== 'xsMemory.o').map((f) => path.join(objects, f));
+  const reused = readdirSync(objects).filter((f) => f.endsWith('.o') && !(f.replace(/\.o$/, '.c') in sources)).map((f) => path.join(objects, f));
   execFileSync(process.env.CC || 'cc', ['-rdynamic', ...reused, ...compiled, '-ldl', '-lm', '-lpthread', '-o', `${binary}.tmp`], { stdio: 'inherit' });
   renameSync(`${binary}.tmp`, binary);
   writeFileSync(stampFile, stamp);
