@@ -4,8 +4,8 @@
 // kept as segments are sealed and released. It lives on flash, not in the XS heap
 // (held-segments.idx, docs/FORMAT.md section 5.2): a 12-hour shift with no dock holds 4,320
 // segments, and a heap that grew with them (48 bytes each in typed arrays; an object each ran a
-// board out of its slots after about five hours) was not flat. RAM is a few numbers, one 4 KiB
-// block while reading, and the objects a caller asks for.
+// board out of its slots after about five hours) was not flat. RAM is a few numbers, a 4 KiB
+// block only while the boot scan writes or a page is read, and the objects a caller asks for.
 // Rows are fixed-size and in chain order (ascending record sequence, and so ascending recording
 // and segment index), so a lookup is a binary search in the file. A release marks its row in
 // place; the file is compacted once half its rows are released.
@@ -68,7 +68,8 @@ export class HeldSegments {
   #rows = 0;
   #held = 0;
   #last = -1;
-  readonly #pending = new Uint8Array(BLOCK_ROWS * HELD_ROW_BYTES);
+  /** The boot scan's block of rows not yet written (none while recording). */
+  #pending: Uint8Array | undefined;
   #pendingRows = 0;
   /** findByName's guess: the row after the last one it found. */
   #nameHint = 0;
@@ -88,23 +89,31 @@ export class HeldSegments {
 
   /**
    * Adds a segment after the ones held. `commit` false (the boot scan) keeps the row in a
-   * block written when full or before the next read, as one append; flush() writes it.
+   * block written when full or before the next read, as one append; flush() writes it and
+   * frees the block.
    */
   add(segment: HeldSegment, commit = true): void {
     if (segment.sequence <= this.#last) throw new Error(`held segments are added in chain order: #${segment.sequence} after #${this.#last}`);
-    this.#pending.set(encodeRow(segment), this.#pendingRows * HELD_ROW_BYTES);
-    this.#pendingRows++;
     this.#last = segment.sequence;
     this.#held++;
+    if (commit && !this.#pending) {
+      this.#append(encodeRow(segment));
+      this.#rows++;
+      return;
+    }
+    const pending = (this.#pending ??= new Uint8Array(BLOCK_ROWS * HELD_ROW_BYTES));
+    pending.set(encodeRow(segment), this.#pendingRows * HELD_ROW_BYTES);
+    this.#pendingRows++;
     if (commit || this.#pendingRows === BLOCK_ROWS) this.flush();
   }
 
   /** Writes the rows add() kept back. */
   flush(): void {
-    if (!this.#pendingRows) return;
-    this.#append(this.#pending.subarray(0, this.#pendingRows * HELD_ROW_BYTES));
+    if (!this.#pending) return;
+    if (this.#pendingRows) this.#append(this.#pending.subarray(0, this.#pendingRows * HELD_ROW_BYTES));
     this.#rows += this.#pendingRows;
     this.#pendingRows = 0;
+    this.#pending = undefined;
   }
 
   get(sequence: number): HeldSegment | undefined {

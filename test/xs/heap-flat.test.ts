@@ -2,7 +2,7 @@
 // with no dock keeps every sealed segment (4,320 in a 12-hour shift of 10 s segments); their
 // index is on flash (firmware/store/held-segments.ts), so the live heap after 200 segments is
 // the live heap after 20. Deterministic: virtual time, the board's own worker, a collection
-// before each sample, both samples at the same point of a segment.
+// before each sample, both samples taken stopped.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,31 +30,33 @@ describe('the XS heap while recording: flat in the segments held (XS)', function
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function liveAfter(segments: number, from: number): Promise<{ chunks: number; slots: number; held: number }> {
-    await board!.advanceTo(from + segments * 1000 + 500); // mid-segment, as at the other sample
+  /** Records `seconds` of 1 s segments, stops, collects: the live heap with nothing in flight. */
+  async function recordAndSample(seconds: number): Promise<{ chunks: number; slots: number; held: number }> {
+    assert.equal(typeof (await board!.command('start', { ground: 1 })), 'object');
+    await board!.advance(seconds * 1000 + 200);
+    assert.equal(await board!.command('stop'), 'ok');
+    await board!.advance(1000);
     await board!.collectGarbage();
     const live = board!.collectedMemory!;
     const { held } = (await board!.command('state')) as { held: number };
     return { chunks: live.chunks, slots: live.slots, held };
   }
 
-  it('live chunks and slots after 200 held segments are those after 20; a dock then lists them in pages from flash and frees them all', async () => {
+  it('live chunks and slots with 200 segments held are those with 20; a dock then lists them in pages from flash and frees them all', async () => {
     board = await bootCapture(path.join(dir, 'flash'), { width: 160, height: 120, fps: 2, segmentSeconds: 1 },
       { main: 'test/fixtures/firmware/camera-with-dock', camera: { frameBytes: 2500 }, storage: { capacityBytes: 64e6 } });
     await board.advance(500);
-    assert.equal(typeof (await board.command('start', { ground: 1 })), 'object');
-    const from = board.now;
-    const at20 = await liveAfter(20, from);
-    const at200 = await liveAfter(200, from);
-    assert.ok(at20.held >= 19 && at200.held >= 199, `segments held: ${at20.held}, then ${at200.held}`);
-    // A held segment kept in RAM costs at least 48 bytes: 180 more would be 8,640 bytes.
-    assert.ok(Math.abs(at200.chunks - at20.chunks) < 1024, `live chunks ${at20.chunks} after 20 segments, ${at200.chunks} after 200`);
-    assert.ok(Math.abs(at200.slots - at20.slots) < 16, `live slots ${at20.slots} after 20 segments, ${at200.slots} after 200`);
+    // Sampled stopped: while recording, what is queued for the card depends on where in its
+    // 16 KiB write the sample falls (about 100 slots either way), not on the segments held.
+    const at20 = await recordAndSample(20);
+    const at200 = await recordAndSample(180);
+    assert.deepEqual([at20.held, at200.held], [20, 200], 'segments held');
+    // Kept in RAM, 180 more segments would cost at least 8,640 bytes (48 each) or 180 slots.
+    assert.ok(Math.abs(at200.chunks - at20.chunks) < 2048, `live chunks ${at20.chunks} with 20 segments held, ${at200.chunks} with 200`);
+    assert.ok(Math.abs(at200.slots - at20.slots) < 128, `live slots ${at20.slots} with 20 segments held, ${at200.slots} with 200`);
 
     // LIST answers 80 entries a page (PROTOCOL.md): three pages, read from the index on flash.
-    assert.equal(await board.command('stop'), 'ok');
-    await board.advance(500);
-    const { held } = (await board.command('state')) as { held: number };
+    const held = at200.held;
     const store = EvidenceStore.open(path.join(dir, 'store'));
     try {
       const result = await offloadCamera({ client: attachDock(board).client, store, dockKey: dock, port: hostPort, log: () => undefined });
