@@ -50,6 +50,7 @@ export async function shiftOnCard(hours = Number(process.env.CHAINCAM_SHIFT_HOUR
   await withCard({ width: 160, height: 120, fps: 2, segmentSeconds: 10 }, { frameBytes: 2500 }, async (board, dir) => {
     const started = performance.now();
     const heap: number[] = [];
+    const slots: number[] = [];
     let recordings = 0;
     for (let hour = 0; hour < hours; hour++) {
       for (let quarter = 0; quarter < 4; quarter++) {
@@ -64,6 +65,7 @@ export async function shiftOnCard(hours = Number(process.env.CHAINCAM_SHIFT_HOUR
       await board.collectGarbage();
       const live = board.collectedMemory;
       heap.push(live ? live.chunks : 0);
+      slots.push(live ? live.slots : 0);
       process.stderr.write(`  shift on card: hour ${hour + 1} of ${hours}, live chunks ${heap.at(-1)}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
     }
     await board.command('stop');
@@ -81,6 +83,11 @@ export async function shiftOnCard(hours = Number(process.env.CHAINCAM_SHIFT_HOUR
     figures['segment records verified'] = report.recordings.reduce((sum, r) => sum + (r as { segments?: unknown[] }).segments!.length, 0);
     figures['live XS chunks after hour 1'] = heap[0]!;
     figures[`live XS chunks after hour ${hours}`] = heap.at(-1)!;
+    // The ratio of the firmware's own use: above the simulator's baseline (board-memory.ts).
+    const base = board.memory!.baseline;
+    figures[`live XS chunks above the baseline, hour ${hours} / hour 1 (goal <= 1.01)`] = Math.round((10_000 * (heap.at(-1)! - base.chunks)) / (heap[0]! - base.chunks)) / 10_000;
+    figures['live XS slots after hour 1'] = slots[0]!;
+    figures[`live XS slots after hour ${hours}`] = slots.at(-1)!;
     figures['free bytes the camera reports'] = state.freeBytes;
     figures['free bytes counted on the host'] = hostFree;
     figures['difference, bytes (goal 0)'] = state.freeBytes - hostFree;
