@@ -15,6 +15,7 @@ import { segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { provisionFlash } from '../../host-tools/sim/hardware/flash-provisioning.js';
+import { boardTarget } from '../../host-tools/sim/targets.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { CAPTURE_FIXTURE, KEYS, bootCapture, chainRecords, eventsOf, provision, recordUntilCut } from './capture-support.js';
 
@@ -29,7 +30,7 @@ async function bootUntilCut(flash: string, model: Model, cutAtWrite: number | un
   try {
     board = await SimulatedBoard.boot({
       main, storage: { dir: flash, model, cutAtWrite }, camera: CAMERA, prepare: (b) => { board = b; },
-      ...(main ? { config: (await captureConfig()) } : {}),
+      ...(main ? { config: captureConfig() } : {}),
     });
     await board.advance(300);
     return board.storage.powerLost;
@@ -42,8 +43,7 @@ async function bootUntilCut(flash: string, model: Model, cutAtWrite: number | un
   }
 }
 
-async function captureConfig(): Promise<Record<string, unknown>> {
-  const { boardTarget } = await import('../../host-tools/sim/targets.js');
+function captureConfig(): Record<string, unknown> {
   return { chaincam: { ...(boardTarget().config as Record<string, any>).chaincam, capture: CAPTURE } };
 }
 
@@ -51,12 +51,11 @@ async function captureConfig(): Promise<Record<string, unknown>> {
 async function writesOfBoot(flash: string, work: string, model: Model, main?: string): Promise<number> {
   const copy = path.join(work, 'count');
   fs.cpSync(flash, copy, { recursive: true });
-  let writes = 0;
   const board = await SimulatedBoard.boot({
-    main, storage: { dir: copy, model }, camera: CAMERA, ...(main ? { config: await captureConfig() } : {}),
+    main, storage: { dir: copy, model }, camera: CAMERA, ...(main ? { config: captureConfig() } : {}),
   });
   await board.advance(300);
-  writes = board.storage.writes;
+  const writes = board.storage.writes;
   await board.close();
   fs.rmSync(copy, { recursive: true, force: true });
   return writes;
