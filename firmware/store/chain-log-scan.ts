@@ -14,6 +14,11 @@ export interface OpenRecordingAtCut {
   recording: number;
   /** Index of the segment that was being recorded (the last closed one + 1). */
   openSegment: number;
+  /**
+   * False when the recording's last record is a segment-lost: its loss is already on the record
+   * and no segment opens after a loss (the recording stops), so a cut before the stop lost nothing more.
+   */
+  segmentOpen: boolean;
 }
 
 export interface ChainLogScan {
@@ -63,7 +68,7 @@ export function scanChainLog(files: FlashFiles, path: string, held: HeldSegments
       if (record.sequence !== sequence) throw new Error(`chain.log frame at ${offset} has sequence ${record.sequence}, expected ${sequence}: the log is damaged; have it verified at the dock`);
       releasedAtTail = undefined;
       if (record.kind === 'segment') {
-        open = { recording: record.recording, openSegment: record.segmentIndex + 1 };
+        open = { recording: record.recording, openSegment: record.segmentIndex + 1, segmentOpen: true };
         held.add({
           sequence: record.sequence, recording: record.recording, segmentIndex: record.segmentIndex,
           sealedLength: record.sealedLength, sealedDigest: record.sealedDigest,
@@ -71,10 +76,10 @@ export function scanChainLog(files: FlashFiles, path: string, held: HeldSegments
       } else if (record.kind === 'event') {
         const e = record.event;
         if (e.type === 'recording-start') {
-          open = { recording: e.recording, openSegment: 0 };
+          open = { recording: e.recording, openSegment: 0, segmentOpen: true };
           lastRecording = Math.max(lastRecording, e.recording);
         } else if (e.type === 'segment-lost' && open && open.recording === e.recording) {
-          open = { recording: e.recording, openSegment: e.segmentIndex + 1 };
+          open = { recording: e.recording, openSegment: e.segmentIndex + 1, segmentOpen: false };
         } else if (e.type === 'recording-stop') {
           open = undefined;
         } else if (e.type === 'release') {

@@ -194,7 +194,7 @@ export class EvidenceStore {
     const open = this.openAtCut;
     this.appendEvent({ type: 'power-on', resetReason: open ? RESET_REASON.recoveredAfterPowerCut : RESET_REASON.powerOn, firmwareVersion });
     if (open) {
-      this.appendEvent({ type: 'segment-lost', recording: open.recording, segmentIndex: open.openSegment, lossReason: LOSS_REASON.powerCut });
+      if (open.segmentOpen) this.appendEvent({ type: 'segment-lost', recording: open.recording, segmentIndex: open.openSegment, lossReason: LOSS_REASON.powerCut });
       this.appendEvent({ type: 'recording-stop', recording: open.recording, stopReason: STOP_REASON_POWER_LOST });
     }
     const changed = configuration !== undefined && !(this.#lastConfigDigest && bytesEqual(this.#lastConfigDigest, configuration.digest));

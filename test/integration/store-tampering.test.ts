@@ -109,6 +109,18 @@ describe('the evidence store proves what it holds (verify STORE)', function () {
     assert.ok(report.ok, report.failures.join('\n'));
   });
 
+  describe('segment altered', () => {
+    it('a byte of its object flipped: named as altered, its SHA-256 no longer matching', () => {
+      const object = path.join(dir, 'objects', `${segmentRow(1, 2).sealed_digest}.seg`);
+      const bytes = fs.readFileSync(object);
+      bytes[bytes.length - 100]! ^= 0x01;
+      fs.rmSync(object); // a new file, so the generations' hard links keep the original
+      fs.writeFileSync(object, bytes);
+      const report = fails(/segment 1\/2 of camera [0-9a-f]{32}: objects\/[0-9a-f]{64}\.seg no longer matches its SHA-256; the stored footage was altered/);
+      assert.equal(report.failures.length, 1, report.failures.join('\n'));
+    });
+  });
+
   describe('segment deleted', () => {
     it('its object: named as gone, with its log entry', () => {
       fs.rmSync(path.join(dir, 'objects', `${segmentRow(1, 1).sealed_digest}.seg`));

@@ -37,17 +37,23 @@ export function attachDock(board: SimulatedBoard, options: { timeoutMs?: number 
   const transmitted = { bytes: 0 };
   const uartPort = board.target.provider.Serial.port ?? 0;
   let chain = Promise.resolve();
-  // A delivery still queued when the test closes the board fails; a firmware fault is also
-  // kept in board.faults, which tests check with throwIfFaulted.
-  const inject = (bytes: Uint8Array) => (chain = chain.then(() => board.serialReceive(uartPort, bytes)).catch(() => undefined));
+  // A delivery that fails (a firmware fault: an exception in the camera's serial handler) fails
+  // the dock request that sent it at once, with the fault's own message, rather than leaving it
+  // to time out as if a cable were pulled (after the test closed the board, nothing waits).
+  // A test that awaits inject() sees the failure itself.
   let client!: DockClient;
+  const inject = (bytes: Uint8Array) => {
+    const delivery = chain.then(() => board.serialReceive(uartPort, bytes));
+    chain = delivery.catch((error: Error) => client.fail(error));
+    return delivery;
+  };
   const reconnect = (o: { timeoutMs?: number; readRetries?: number } = {}) => {
     const mine = new DockClient({
       where: 'simulated camera UART',
       timeoutMs: o.timeoutMs ?? options.timeoutMs ?? 500,
       readRetries: o.readRetries,
       write: (bytes) => {
-        if (!cut.dock && client === mine) void inject(bytes.slice());
+        if (!cut.dock && client === mine) inject(bytes.slice()).catch(() => undefined); // failed through client.fail above
       },
     });
     client = mine;

@@ -44,8 +44,12 @@ describe('evidence commands', () => {
     const dir = path.join(tmp, 'keys');
     const first = await run('keys', 'init', '--dir', dir, '--label', 'BWC-0042');
     assert.equal(first.code, 0, first.error);
-    for (const [name, mode] of [['agency.key', 0o600], ['camera.key', 0o600], ['agency.pub', 0o644], ['camera.pub', 0o644]] as const) {
-      assert.equal(fs.statSync(path.join(dir, name)).mode & 0o777, name.endsWith('.key') ? mode : fs.statSync(path.join(dir, name)).mode & 0o777);
+    // A public file gets 0644 less this process's umask: what any file created 0644 here gets.
+    const probe = path.join(tmp, 'probe-0644');
+    fs.closeSync(fs.openSync(probe, 'wx', 0o644));
+    const publicMode = fs.statSync(probe).mode & 0o777;
+    for (const [name, mode] of [['agency.key', 0o600], ['camera.key', 0o600], ['agency.pub', publicMode], ['camera.pub', publicMode]] as const) {
+      assert.equal(fs.statSync(path.join(dir, name)).mode & 0o777, mode, `${name} mode`);
       if (name.endsWith('.key')) assert.equal(fs.statSync(path.join(dir, name)).mode & 0o077, 0, `${name} readable by others`);
     }
     assert.match(fs.readFileSync(path.join(dir, 'camera.pub'), 'utf8'), /"label": "BWC-0042"/);

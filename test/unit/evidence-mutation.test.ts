@@ -1,5 +1,7 @@
 // Thousands of random single-byte mutations and structural edits of a valid evidence set:
-// verify must reject every one, naming the record (or the stray file) at fault.
+// verify must reject every one, naming exactly the record at fault: the first frame of chain.log
+// that differs from the original (or that no longer delimits), the first record a checkpoint no
+// longer covers when the chain lost its tail, or the segment record whose sealed file was edited.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,7 +10,10 @@ import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { sampleKeys, writeSampleEvidence } from '../../host-tools/vectors/sample-evidence.js';
 import { readFrames, writeFrames, type Frame } from '../../host-tools/vectors/evidence-tampering.js';
-import { CHAIN_LOG_FILE } from '../../host-tools/evidence/evidence-layout.js';
+import { CHAIN_LOG_FILE, segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
+import { bytesEqual } from '../../firmware/format/bytes.js';
+import { readChainLog } from '../../firmware/format/chain-log.js';
+import { decodeRecord } from '../../firmware/format/chain-records.js';
 
 const SEED = 20260301;
 const BYTE_MUTATIONS = 3000;
@@ -33,6 +38,9 @@ describe('evidence mutation test', function () {
   let dir: string;
   let camera: string;
   let foreign: Frame[];
+  /** Each sealed file's segment record, and the files as written. */
+  const segmentRecordOf = new Map<string, number>();
+  let segmentOriginals: Buffer[];
   // Files that are evidence: the chain and every sealed file a record commits to. camera.pub is
   // pinned with --camera here, and the partial file of a lost segment is not evidence.
   const evidenceFiles = [CHAIN_LOG_FILE, 'segments/r000001-s0001.seg', 'segments/r000002-s0000.seg'];
@@ -46,28 +54,61 @@ describe('evidence mutation test', function () {
     fs.copyFileSync(path.join(dir, 'camera.pub'), camera);
     writeSampleEvidence(path.join(root, 'foreign'), 'mutation, another camera');
     foreign = readFrames(path.join(root, 'foreign'));
+    segmentOriginals = evidenceFiles.slice(1).map((f) => fs.readFileSync(path.join(dir, f)));
+    for (const frame of readChainLog(new Uint8Array(fs.readFileSync(path.join(dir, CHAIN_LOG_FILE)))).frames) {
+      const record = decodeRecord(frame.body);
+      if (record.kind !== 'segment') continue;
+      const file = evidenceFiles.find((f) => f === `segments/${segmentFileName(record.recording, record.segmentIndex)}`);
+      if (file) segmentRecordOf.set(file, record.sequence);
+    }
+    assert.equal(segmentRecordOf.size, evidenceFiles.length - 1, 'every sealed file has its segment record');
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   const verify = () => verifyEvidence(dir, { port, cameraFile: camera }).report;
 
-  function expectCaught(what: string): void {
+  /**
+   * The record verify must name, worked out from the bytes alone (not from verify): for an edited
+   * chain.log, the first frame that no longer delimits or differs from the original; if every
+   * frame left is original, the first record no checkpoint covers (the tail was cut) or the first
+   * frame past the original end (something was appended); for an edited sealed file, the segment
+   * record that commits to it.
+   */
+  function faultyRecord(original: Uint8Array): number {
+    const segment = segmentRecordOf.get(changedSegmentFile() ?? '');
+    if (segment !== undefined) return segment;
+    const before = readChainLog(original).frames;
+    const { frames, problem } = readChainLog(new Uint8Array(fs.readFileSync(path.join(dir, CHAIN_LOG_FILE))));
+    let first = frames.findIndex((f, i) => !before[i] || !bytesEqual(f.body, before[i]!.body) || !bytesEqual(f.storedLink, before[i]!.storedLink));
+    if (problem && (first < 0 || problem.index < first)) first = problem.index;
+    if (first >= 0) return first;
+    if (frames.length > before.length) return before.length;
+    let lastCheckpoint = -1;
+    frames.forEach((f, i) => { if (decodeRecord(f.body).kind === 'checkpoint') lastCheckpoint = i; });
+    return lastCheckpoint + 1;
+  }
+
+  function changedSegmentFile(): string | undefined {
+    return evidenceFiles.slice(1).find((f, i) => {
+      const file = path.join(dir, f);
+      return !fs.existsSync(file) || !fs.readFileSync(file).equals(segmentOriginals[i]!);
+    });
+  }
+
+  function expectCaught(what: string, originalChain: Uint8Array): void {
+    const expected = faultyRecord(originalChain);
     const report = verify();
     assert.equal(report.ok, false, `not caught: ${what}`);
     const failure = report.failure!;
-    if (failure.file.startsWith('segments/') && failure.record === undefined) {
-      assert.match(failure.message, /segments\/r\d{6}-s\d{4}\.seg/, what);
-    } else {
-      assert.equal(typeof failure.record, 'number', `${what}: ${failure.message}`);
-      assert.match(failure.message, /record #\d+/, `${what}: ${failure.message}`);
-    }
+    assert.equal(failure.record, expected, `${what}: verify named record ${failure.record}, the fault is in record #${expected}: ${failure.message}`);
+    assert.match(failure.message, new RegExp(`record #${expected}\\b`), `${what}: ${failure.message}`);
   }
 
   it('starts from a set that verifies', () => {
     assert.equal(verify().ok, true);
   });
 
-  it(`catches ${BYTE_MUTATIONS} random single-byte mutations, naming the record`, () => {
+  it(`catches ${BYTE_MUTATIONS} random single-byte mutations, naming exactly the record`, () => {
     const random = prng(SEED);
     const originals = evidenceFiles.map((f) => fs.readFileSync(path.join(dir, f)));
     const total = originals.reduce((n, b) => n + b.length, 0);
@@ -79,7 +120,7 @@ describe('evidence mutation test', function () {
       const mutated = Buffer.from(originals[which]!);
       mutated[at]! ^= 1 + random(255);
       fs.writeFileSync(file, mutated);
-      expectCaught(`mutation #${i}: ${evidenceFiles[which]} byte ${at}`);
+      expectCaught(`mutation #${i}: ${evidenceFiles[which]} byte ${at}`, originals[0]!);
       fs.writeFileSync(file, originals[which]!);
     }
     assert.equal(verify().ok, true);
@@ -113,7 +154,7 @@ describe('evidence mutation test', function () {
     for (let i = 0; i < STRUCTURAL_EDITS; i++) {
       const [name, edit] = edits[i % edits.length]!;
       edit();
-      expectCaught(`edit #${i}: ${name}`);
+      expectCaught(`edit #${i}: ${name}`, chainBytes);
       fs.writeFileSync(path.join(dir, CHAIN_LOG_FILE), chainBytes);
       for (const s of segments) fs.writeFileSync(s.file, s.bytes);
     }

@@ -1,13 +1,38 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { SignScreen } from '../../firmware/notice/sign-layout.js';
 import { LEGAL_GROUNDS, legalGround } from '../../firmware/policy/legal-grounds.js';
 import type { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { projectRoot } from '../../host-tools/sim/project-root.js';
 import { expectedLit, expectedPixels, firstDifference, savePng } from '../support/sign-expectation.js';
 import { bootSignage, ssd1306Of, st7789Of, type ScenarioStep, type SignTarget } from './signage-boards.js';
 
 // The sign as the panel decoded it from the driver's real bus traffic (SPI with
 // D/C on the LILYGO, I2C on the XIAO), pixel for pixel against the layout drawn
-// in Node from the same font module.
+// in Node from the same font module. That comparison proves the driver and bus carry the
+// layout; it cannot catch a wrong layout, since both sides draw it. So each screen is also held
+// to a golden: the SHA-256 of its pixels as reviewed by eye (the PNGs in out/signage),
+// kept in test/fixtures/signage-golden.json. CHAINCAM_SIGN_GOLDEN=write records new goldens
+// after a deliberate change of the sign; review the PNGs before committing them.
+const GOLDEN_FILE = path.join(projectRoot, 'test/fixtures/signage-golden.json');
+const golden: Record<string, string> = JSON.parse(fs.readFileSync(GOLDEN_FILE, 'utf8')) as Record<string, string>;
+const writeGolden = process.env.CHAINCAM_SIGN_GOLDEN === 'write';
+
+function assertGolden(board: SimulatedBoard, screen: SignScreen, pixels: ArrayBufferView, png: () => Buffer): void {
+  const key = `${board.target.name} ${JSON.stringify(screen)}`;
+  const digest = createHash('sha256').update(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength)).digest('hex');
+  if (writeGolden) {
+    golden[key] = digest;
+    savePng(`golden-${digest.slice(0, 12)}`, png());
+    fs.writeFileSync(GOLDEN_FILE, `${JSON.stringify(Object.fromEntries(Object.entries(golden).sort()), null, 2)}\n`);
+    return;
+  }
+  assert.ok(golden[key], `no golden for ${key}: run with CHAINCAM_SIGN_GOLDEN=write, review out/signage, commit ${path.relative(projectRoot, GOLDEN_FILE)}`);
+  assert.equal(digest, golden[key], `${key}: the panel's pixels differ from the reviewed golden`);
+}
+
 function assertShows(board: SimulatedBoard, screen: SignScreen, picture?: string): void {
   if (board.target.name === 'lilygo_t_camera_plus_s3') {
     const panel = st7789Of(board);
@@ -15,11 +40,13 @@ function assertShows(board: SimulatedBoard, screen: SignScreen, picture?: string
     if (picture) savePng(picture, panel.png());
     assert.equal(difference, undefined, `${board.target.name} ${screen.kind}: pixel ${difference}`);
     assert.deepEqual(panel.violations, []);
+    assertGolden(board, screen, panel.visible(), () => panel.png());
   } else {
     const panel = ssd1306Of(board);
     const difference = firstDifference(panel.visible(), expectedLit(screen, panel), panel.width);
     if (picture) savePng(picture, panel.png());
     assert.equal(difference, undefined, `${board.target.name} ${screen.kind}: pixel ${difference}`);
+    assertGolden(board, screen, panel.visible(), () => panel.png());
   }
 }
 

@@ -3,7 +3,8 @@
 //
 // What survives a cut (docs/ARCHITECTURE.md, "Storage"): writes are counted across the
 // board; the cut happens at write number `cutAtWrite`, and from then on every file
-// operation fails with "power lost". Two models:
+// operation fails with "power lost". A delete or a rename is a write too (a metadata commit on
+// littlefs, a directory entry on FAT): cut there, it has not happened. Two models:
 // - "littlefs" (the file system chaincam ships with): a file's contents change only when it is
 //   closed (lfs_file_close commits; Moddable's File has no sync). At a cut every file open
 //   for writing reverts to what it was at its last close; a file created since then vanishes.
@@ -142,6 +143,7 @@ export class FlashStorage {
       case 'file.delete': {
         const file = this.#path(h.path);
         if (!fs.existsSync(file)) return { result: false };
+        this.#cutAtMetadata();
         this.#used -= fs.statSync(file).size;
         fs.rmSync(file);
         return { result: true };
@@ -151,6 +153,7 @@ export class FlashStorage {
       case 'file.rename': {
         const from = this.#path(h.from);
         const to = h.to.includes('/') ? this.#path(h.to) : path.join(path.dirname(from), h.to);
+        this.#cutAtMetadata();
         if (fs.existsSync(to)) this.#used -= fs.statSync(to).size;
         fs.renameSync(from, to);
         return { result: true };
@@ -185,6 +188,13 @@ export class FlashStorage {
     this.#used += growth;
     this.onWrite?.(path.relative(this.dir, file.path), position, bytes.length);
     return position + bytes.length;
+  }
+
+  /** A delete or rename counts as a write; cut there, it never reaches the flash (both commit atomically). */
+  #cutAtMetadata(): void {
+    if (!this.countWrite()) return;
+    this.cutPower();
+    throw new PowerLost();
   }
 
   #file(id: number): OpenFile {
