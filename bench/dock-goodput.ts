@@ -72,9 +72,8 @@ export async function dockGoodput(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
   for (const [key, link] of Object.entries(LINKS)) {
     const line = link.bytesPerSecond;
-    // 512 KB: the fixture keeps its evidence in XS memory, which the board's heap limits (1 MB);
-    // its reads are therefore not charged as card reads (dock-frame-cost.ts adds them: the
-    // camera could still frame about 3 MB/s of 32 KB frames, above every link here).
+    // 512 KB, sealed into the camera's evidence store on the simulated flash (the dock-camera
+    // fixture): the camera's flash reads are charged as the board's native work (4 MB/s).
     // At most a quarter of real time, and at least 5 wall seconds on the line; the better of two
     // offloads, since a stall of this host (not of the camera or the line) only lowers a figure.
     const bytes = 512 * 1024;

@@ -1,6 +1,6 @@
 // What the camera offers the dock: its chain.log bytes, the sealed segments it still holds,
 // and the one destructive act the dock may cause, a release against a verified receipt.
-// StoreDockEvidence implements it over the camera's EvidenceStore; MemoryDockEvidence in memory.
+// StoreDockEvidence implements it over the camera's EvidenceStore.
 import type { EventSink } from '../policy/event-sink.js';
 import type { HeldSegment } from '../store/held-segments.js';
 

@@ -29,6 +29,8 @@ const JOURNAL_PAGE_HEADER = 9;
 /** Entries in one journal page: a BENCH-REPLY result holds at most 255 bytes. */
 export const MAX_JOURNAL_ENTRIES = Math.floor((255 - JOURNAL_PAGE_HEADER) / JOURNAL_ENTRY_LENGTH);
 export const MAX_PRESS_MS = 60_000;
+/** Presses in one PRESS sequence at most (a ground's taps and the long press that starts it). */
+export const MAX_PRESSES = 16;
 
 export interface BenchStatus {
   /** Time.ticks modulo 2^32: the camera's milliseconds since boot. */
@@ -81,16 +83,35 @@ export function decodeBenchStatus(bytes: Uint8Array): BenchStatus {
   return status;
 }
 
-/** PRESS: hold the button this long (1 ms .. 60 s). */
-export function encodePressArgument(holdMs: number): Uint8Array {
-  return new ByteWriter().u16(checkPress(holdMs)).finish();
+/** One press of a PRESS sequence: released `gapMs` before it (0 for the first), then held `holdMs`. */
+export interface BenchPress {
+  gapMs: number;
+  holdMs: number;
 }
 
-export function decodePressArgument(bytes: Uint8Array): number {
+/**
+ * PRESS: hold the button `holdMs` (1 ms .. 60 s); then, for each of `then`, release it `gapMs`
+ * (1 ms .. 60 s) and hold it again. The camera times the whole sequence on its own clock, so a
+ * slow host or link cannot stretch the gaps between a ground's taps.
+ */
+export function encodePressArgument(holdMs: number, then: readonly BenchPress[] = []): Uint8Array {
+  if (then.length + 1 > MAX_PRESSES) throw new RangeError(`a bench press sequence has at most ${MAX_PRESSES} presses, not ${then.length + 1}`);
+  const w = new ByteWriter().u16(checkPress(holdMs));
+  for (const p of then) w.u16(checkGap(p.gapMs)).u16(checkPress(p.holdMs));
+  return w.finish();
+}
+
+export function decodePressArgument(bytes: Uint8Array): BenchPress[] {
+  if (bytes.length > 2 && (bytes.length - 2) % 4 !== 0) throw new Error(`press argument of ${bytes.length} bytes: it is a hold (2 bytes), then a gap and a hold (4 bytes) for each further press`);
   const r = new ByteReader(bytes);
-  const holdMs = r.u16('hold ms');
+  const presses: BenchPress[] = [{ gapMs: 0, holdMs: checkPress(r.u16('hold ms')) }];
+  while (r.remaining > 0) {
+    if (presses.length === MAX_PRESSES) throw new RangeError(`a bench press sequence has at most ${MAX_PRESSES} presses`);
+    const gapMs = checkGap(r.u16('gap ms'));
+    presses.push({ gapMs, holdMs: checkPress(r.u16('hold ms')) });
+  }
   r.expectEnd('press argument');
-  return checkPress(holdMs);
+  return presses;
 }
 
 /** PRESS and SELF-TEST answer with the camera ticks at which they began. */
@@ -164,6 +185,11 @@ export function decodeBenchProblem(bytes: Uint8Array): string {
   } catch {
     return `(${bytes.length} bytes that are not UTF-8)`;
   }
+}
+
+function checkGap(gapMs: number): number {
+  if (!Number.isInteger(gapMs) || gapMs < 1 || gapMs > MAX_PRESS_MS) throw new RangeError(`a bench press sequence releases the button 1-${MAX_PRESS_MS} ms between presses, not ${gapMs}`);
+  return gapMs;
 }
 
 function checkPress(holdMs: number): number {

@@ -51,6 +51,11 @@ export interface BenchCamera {
   /** Presses the camera's button for `holdMs`; resolves once it is released. */
   press(holdMs: number): Promise<void>;
   /**
+   * Presses it for each of `holds` in turn, released `gapMs` between them, timed on the camera's
+   * clock (a ground's taps then a long press); resolves once the last is released. lastPress is the last.
+   */
+  presses(holds: number[], gapMs: number): Promise<void>;
+  /**
    * When the last press went down and came up, on the camera's clock: notice is timed from the
    * button, since the firmware turns it on before it records the event (which can wait for the
    * last segment to be sealed).

@@ -3,7 +3,7 @@
 // docs/PROTOCOL.md section 3.1 inside BENCH / BENCH-REPLY.
 import {
   BENCH_COMMAND, BENCH_STATUS, decodeBenchProblem, decodeBenchStatus, decodeJournalPage, decodeTicks,
-  encodeJournalArgument, encodePressArgument, type BenchStatus, type JournalPage,
+  encodeJournalArgument, encodePressArgument, type BenchPress, type BenchStatus, type JournalPage,
 } from '../../firmware/format/bench-messages.js';
 import { DOCK_ERROR } from '../../firmware/format/dock-messages.js';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
@@ -52,9 +52,9 @@ export class BenchLink {
     return decodeBenchStatus(await this.command(BENCH_COMMAND.status));
   }
 
-  /** Presses the camera's button for `holdMs`; resolves with the camera ticks of the press. */
-  async press(holdMs: number): Promise<number> {
-    return decodeTicks(await this.command(BENCH_COMMAND.press, encodePressArgument(holdMs)));
+  /** Presses the camera's button for `holdMs` (then each of `then`, on the camera's clock); resolves with the camera ticks of the first press. */
+  async press(holdMs: number, then: BenchPress[] = []): Promise<number> {
+    return decodeTicks(await this.command(BENCH_COMMAND.press, encodePressArgument(holdMs, then)));
   }
 
   /** Runs the power-on self-test again; resolves with the camera ticks it began at. */

@@ -17,12 +17,8 @@ export interface BenchSequenceResult {
 
 /** Taps (short presses) ground times from ready, then a long press starts on it. */
 export async function startOnGround(camera: BenchCamera, ground: number): Promise<BenchEvent> {
-  for (let i = 0; i < ground; i++) {
-    await camera.press(100);
-    await wait(camera, 300);
-  }
   const before = camera.events().length;
-  await camera.press(1200);
+  await camera.presses([...Array<number>(ground).fill(100), 1200], 300);
   await wait(camera, 50);
   const start = camera.events().slice(before).find((e) => e.type === 'recording-start');
   if (!start) throw new Error(`bench: the camera did not start a recording on ground ${ground} after the button sequence`);

@@ -87,6 +87,13 @@ export class SimulatedBenchCamera implements BenchCamera {
     this.lastPress = { down, up: down + holdMs };
   }
 
+  async presses(holds: number[], gapMs: number): Promise<void> {
+    for (const [i, holdMs] of holds.entries()) {
+      if (i > 0) await this.board.advance(gapMs);
+      await this.press(holdMs);
+    }
+  }
+
   waitUntil(t: number): Promise<void> {
     return this.board.advanceTo(t);
   }

@@ -1,7 +1,8 @@
 // The indicator bench on a camera over its dock link (`chaincam bench --port`): the same
 // sequence as on the simulated board, with the button pressed through bench commands and
 // every figure read from the camera's indicator journal. Times are the camera's own ticks;
-// waits follow the camera's clock, so the same code benches a camera at any speed.
+// waits follow the camera's clock, and a ground's taps go as one timed press sequence, so the
+// same code benches a camera at any speed, on any host.
 import { SIGN_COLOURS, SIGN_SCREEN, type BenchStatus } from '../../firmware/format/bench-messages.js';
 import type { SignScreen } from '../../firmware/notice/sign-layout.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
@@ -78,9 +79,16 @@ export class PortBenchCamera implements BenchCamera {
   lastPress: { down: number; up: number } | undefined;
 
   async press(holdMs: number): Promise<void> {
-    const down = this.journal.unwrap(await this.#link.press(holdMs));
-    this.lastPress = { down, up: down + holdMs };
-    await this.waitUntil(down + holdMs);
+    await this.presses([holdMs], 0);
+  }
+
+  async presses(holds: number[], gapMs: number): Promise<void> {
+    // One PRESS: the camera keeps the rhythm, so a slow host cannot stretch a gap into a new selection.
+    const first = this.journal.unwrap(await this.#link.press(holds[0]!, holds.slice(1).map((holdMs) => ({ gapMs, holdMs }))));
+    this.#now = Math.max(this.#now, first); // the camera's clock as it answered: the wait below is timed from here
+    const down = first + holds.slice(0, -1).reduce((sum, hold) => sum + hold + gapMs, 0);
+    this.lastPress = { down, up: down + holds.at(-1)! };
+    await this.waitUntil(this.lastPress.up);
   }
 
   /** Ends the sequence at its next poll (Ctrl-C): the wait in progress throws `reason`. */

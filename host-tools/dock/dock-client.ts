@@ -19,9 +19,25 @@ export interface DockClientOptions {
   timeoutMs?: number;
   /** How many times READ is re-sent from the same offset before giving up. */
   readRetries?: number;
+  /**
+   * The clock the timeouts run on: the host's (setTimeout) by default; a simulated camera's
+   * harness gives the board's virtual clock, so a slow host never times out a camera.
+   */
+  timers?: DockTimers;
 }
 
-type Waiter = { expect: DockMessageType; resolve: (m: DockMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+/** Starts and cancels one-shot timers; setTimeout and clearTimeout are one. */
+export interface DockTimers {
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const HOST_TIMERS: DockTimers = {
+  set: (callback, ms) => setTimeout(callback, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+type Waiter = { expect: DockMessageType; resolve: (m: DockMessage) => void; reject: (e: Error) => void; timer: unknown };
 
 interface ReadSink {
   object: number;
@@ -36,7 +52,7 @@ interface ReadSink {
   retries: number;
   done: () => void;
   fail: (error: Error) => void;
-  timer?: NodeJS.Timeout;
+  timer?: unknown;
 }
 
 export class DockClient {
@@ -48,6 +64,7 @@ export class DockClient {
   #sink: ReadSink | undefined;
   #timeoutMs: number;
   #readRetries: number;
+  #timers: DockTimers;
   #closed: Error | undefined;
   /** The camera's window, from its last HELLO-REPLY. */
   #window = DEFAULT_WINDOW;
@@ -57,6 +74,7 @@ export class DockClient {
     this.#write = options.write;
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#readRetries = options.readRetries ?? 3;
+    this.#timers = options.timers ?? HOST_TIMERS;
   }
 
   get discardedFrames(): number {
@@ -82,7 +100,7 @@ export class DockClient {
     if (this.#closed) return Promise.reject(this.#closed);
     if (this.#waiter) return Promise.reject(new Error(`${this.where}: a ${this.#waiter.expect} is still awaited`));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.#timers.set(() => {
         this.#waiter = undefined;
         reject(new Error(`${this.where}: no ${expect} from the camera within ${timeoutMs} ms (is a camera docked on this port?)`));
       }, timeoutMs);
@@ -98,8 +116,8 @@ export class DockClient {
     return new Promise<void>((resolve, reject) => {
       const sink: ReadSink = {
         object, sequence, next: offset, end, write, progress, unacked: 0, askedAt: -1, retries: 0,
-        done: () => { clearTimeout(sink.timer); this.#sink = undefined; resolve(); },
-        fail: (error) => { clearTimeout(sink.timer); this.#sink = undefined; reject(error); },
+        done: () => { this.#timers.clear(sink.timer); this.#sink = undefined; resolve(); },
+        fail: (error) => { this.#timers.clear(sink.timer); this.#sink = undefined; reject(error); },
       };
       this.#sink = sink;
       this.#ask(sink);
@@ -120,8 +138,8 @@ export class DockClient {
   }
 
   #arm(sink: ReadSink): void {
-    clearTimeout(sink.timer);
-    sink.timer = setTimeout(() => this.#ask(sink), this.#timeoutMs);
+    this.#timers.clear(sink.timer);
+    sink.timer = this.#timers.set(() => this.#ask(sink), this.#timeoutMs);
   }
 
   #onPayload(payload: Uint8Array): void {
@@ -137,7 +155,7 @@ export class DockClient {
     if (m.type === 'error') {
       const error = new DockError(m.code, `${this.where}: camera refused 0x${m.requestType.toString(16).padStart(2, '0')}: ${m.message}`, m.requestType);
       if (waiter) {
-        clearTimeout(waiter.timer);
+        this.#timers.clear(waiter.timer);
         this.#waiter = undefined;
         waiter.reject(error);
       } else {
@@ -146,7 +164,7 @@ export class DockClient {
       return;
     }
     if (waiter && m.type === waiter.expect) {
-      clearTimeout(waiter.timer);
+      this.#timers.clear(waiter.timer);
       this.#waiter = undefined;
       waiter.resolve(m);
     }
@@ -178,7 +196,7 @@ export class DockClient {
 
   #rejectAll(error: Error): void {
     if (this.#waiter) {
-      clearTimeout(this.#waiter.timer);
+      this.#timers.clear(this.#waiter.timer);
       this.#waiter.reject(error);
       this.#waiter = undefined;
     }

@@ -26,6 +26,12 @@ export interface SerialBridgeOptions {
   speed?: number;
   /** The device went away (a pulled cable, socat gone): the bridge has stopped; the error says what to do. */
   onDisconnect?: (error: Error) => void;
+  /**
+   * Once the host has sent anything, the camera's clock runs at most this far (virtual ms) past
+   * the host's last bytes, and then waits for the host: a host process that stalls slows the
+   * camera down instead of running out its session's idle timeout at a high `speed` (tests).
+   */
+  hostLeadMs?: number;
 }
 
 interface Pending { due: number; bytes: Uint8Array }
@@ -59,6 +65,8 @@ export class SerialBridge {
   #virtualStart = 0;
   /** Virtual ms the board could not keep up with: dropped, so it runs as fast as it can instead. */
   #dropped = 0;
+  /** The board's time when bytes last came from the host (hostLeadMs). */
+  #hostSpokeAt: number | undefined;
   #running = false;
   #stopped: Promise<void> | undefined;
   #unsubscribe: () => void = () => undefined;
@@ -128,6 +136,7 @@ export class SerialBridge {
   }
 
   #fromHost(bytes: Uint8Array): void {
+    this.#hostSpokeAt = this.#o.board.now;
     const at = this.#elapsed();
     this.#boardLineFree = Math.max(this.#boardLineFree, at + this.#latency) + this.#lineTime(bytes.length);
     this.#toBoard.push({ due: this.#boardLineFree, bytes });
@@ -168,9 +177,12 @@ export class SerialBridge {
       const behind = this.#elapsed() - (board.now - this.#virtualStart);
       if (behind > maxStep) this.#dropped += behind - maxStep;
       const now = this.#elapsed();
-      await board.advanceTo(this.#virtualStart + Math.floor(now));
+      const lead = this.#o.hostLeadMs === undefined || this.#hostSpokeAt === undefined ? Infinity : this.#hostSpokeAt + this.#o.hostLeadMs;
+      await board.advanceTo(Math.max(board.now, Math.min(this.#virtualStart + Math.floor(now), lead)));
+      // Held at the lead, the camera waits for the host: bytes the host already sent go in now.
+      const held = board.now >= lead;
       await this.#pressAndRelease(now);
-      while (this.#toBoard.length && this.#toBoard[0]!.due <= now) {
+      while (this.#toBoard.length && (this.#toBoard[0]!.due <= now || held)) {
         const { bytes } = this.#toBoard.shift()!;
         this.stats.toBoard += bytes.length;
         await board.serialReceive(this.#uart, bytes);

@@ -51,6 +51,7 @@ export class XsbugBridge implements XsbugAttachment {
   #fromDebugger = '';
   #waiting: 'login' | 'break' | undefined;
   #syncing = false;
+  #onSynced: (() => void)[] = [];
 
   private constructor(server: net.Server, options: XsbugBridgeOptions, debuggerSocket: net.Socket | undefined) {
     this.#server = server;
@@ -129,6 +130,7 @@ export class XsbugBridge implements XsbugAttachment {
     if (message.includes(`<eval path="${SYNC_PATH}"`)) return;
     if (message.includes(`<break path="${SYNC_PATH}"`)) {
       this.#syncing = false;
+      for (const resolve of this.#onSynced.splice(0)) resolve();
       return this.#toWorker(['<go/>']);
     }
     if (message.includes('<login ')) {
@@ -183,6 +185,14 @@ export class XsbugBridge implements XsbugAttachment {
     }
     if (forward.length) this.#toWorker(forward);
     if (needsSync) this.#sync();
+  }
+
+  /**
+   * Resolves when XS next stops for the bridge's own `debugger` (#sync), having read the
+   * breakpoints the debugger sent while the firmware ran: a test waits for this, not a clock.
+   */
+  breakpointsSynced(): Promise<void> {
+    return new Promise((resolve) => this.#onSynced.push(resolve));
   }
 
   /**

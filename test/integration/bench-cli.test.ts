@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runIndicatorBench } from '../../host-tools/bench/indicator-bench.js';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
+import { HANG_STOP_MS } from '../support/hang-stop.js';
 
 describe('chaincam bench --sim (the indicator bench)', function () {
   it('passes on the simulated LILYGO board, says why, and writes the timeline and sign pictures', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'chaincam-bench-'));
-    const run = spawnSync(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'bench', '--sim', '--json', '--reminder-minutes', '6', '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'bench', '--sim', '--json', '--reminder-minutes', '6', '--out', out], { encoding: 'utf8', timeout: HANG_STOP_MS });
     assert.equal(run.status, 0, run.stderr + run.stdout);
     const report = JSON.parse(run.stdout) as { passed: boolean; requirements: { id: string; pass: boolean | null; measured: string; why: string }[]; files: string[] };
     assert.equal(report.passed, true);

@@ -15,6 +15,7 @@ import { verifyStore } from '../../host-tools/verify/verify-store.js';
 import { hostPort } from '../support/dock-harness.js';
 import { seededRandom } from '../support/dock-fuzz-frames.js';
 import { tapDockLink } from '../support/dock-link-tap.js';
+import { LogWatch } from '../support/log-watch.js';
 import { ptyPair, type PtyPair } from '../support/pty-pair.js';
 
 // Issue 6, cable pulls at the kernel level: the simulated camera (XS) is bridged to one end of a
@@ -24,12 +25,16 @@ import { ptyPair, type PtyPair } from '../support/pty-pair.js';
 const PULLS = 60;
 const SEED = Number(process.env.CHAINCAM_PULL_SEED ?? 6);
 /**
- * The rig's dock offers 2026's 4 KB frames (docs/PROTOCOL.md 5.1). With 32 KB frames, runs on
- * this loaded host re-sent one frame more than the pulls lost (most likely a re-READ after the
- * 1 s wall-clock reply timeout; not resolved). 32 KB frames are offloaded over ptys in
- * dock-offload.test.ts and bench/dock-goodput.ts, and pulled in test/xs/dock-link.test.ts.
+ * The rig's dock offers 2026's 4 KB frames (docs/PROTOCOL.md 5.1), which its pull points and
+ * segment sizes are made for. 32 KB frames are offloaded over ptys in dock-offload.test.ts and
+ * bench/dock-goodput.ts, and pulled in test/xs/dock-link.test.ts.
  */
 const MAX_DATA_OFFERED = 4096;
+/**
+ * The station's reply timeout: over a real pty time is the host's, so it is long enough that
+ * only a hung run reaches it. A pull is seen as the pty going away, never as a late reply.
+ */
+const SAFETY_TIMEOUT_MS = 30_000;
 /** Data in flight at most: the window the camera grants for that frame size. */
 const WINDOW_BYTES = windowFor(MAX_DATA_OFFERED) * MAX_DATA_OFFERED;
 /** Frames a pull can be aimed at: every step of an offload, the short ones included. */
@@ -65,13 +70,14 @@ interface DockingOutcome {
   result?: OffloadResult;
   error?: Error;
   bridgeSaw?: Error;
+  /** Resolves when the camera's bridge has seen its pty go away. */
+  bridgeGone: Promise<void>;
   /** DATA bytes the camera sent that the dock did not keep: lost with the cable. */
   lost: number;
   log: string[];
 }
 
 const objectKey = (object: number, sequence: number) => (object === DOCK_OBJECT.chain ? 'chain.log' : `segment #${sequence}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The camera, the dock's store directory, and what crossed the camera's UART over all dockings. */
 class CablePullRig {
@@ -103,27 +109,28 @@ class CablePullRig {
   async dock(plan: PullPlan | undefined): Promise<DockingOutcome> {
     const pair = await ptyPair();
     let unplugged: Promise<void> | undefined;
+    let pulled!: () => void;
+    const pulledEvent = new Promise<void>((resolve) => { pulled = resolve; });
+    let sawGone!: () => void;
+    const log = new LogWatch();
     const store = EvidenceStore.open(this.dir);
     const outcome: DockingOutcome = {
-      docking: new Docking(plan, this.#stagedLengths(store), new Map(this.#lastAck), () => { unplugged ??= pair.close(); }), // socat killed: both ptys gone
+      docking: new Docking(plan, this.#stagedLengths(store), new Map(this.#lastAck), () => { unplugged ??= pair.close(); pulled(); }), // socat killed: both ptys gone
+      bridgeGone: new Promise<void>((resolve) => { sawGone = resolve; }),
       lost: 0,
-      log: [],
+      log: log.lines,
     };
-    const bridge = await SerialBridge.open({ board: this.board, path: pair.camera, onDisconnect: (e) => { outcome.bridgeSaw = e; } });
-    const station = new DockStation({ path: pair.dock, baud: 2_000_000, store, dockKey: this.dockKey, port: hostPort, log: (l) => outcome.log.push(l), once: true, timeoutMs: 1000, maxData: MAX_DATA_OFFERED });
+    const bridge = await SerialBridge.open({ board: this.board, path: pair.camera, onDisconnect: (e) => { outcome.bridgeSaw = e; sawGone(); } });
+    const station = new DockStation({ path: pair.dock, baud: 2_000_000, store, dockKey: this.dockKey, port: hostPort, log: log.push, once: true, timeoutMs: SAFETY_TIMEOUT_MS, maxData: MAX_DATA_OFFERED });
     this.#docking = outcome.docking;
     try {
       bridge.start();
-      let settled = false;
-      const run = station.run().then((result) => { outcome.result = result; }, (error: Error) => { outcome.error = error; }).finally(() => { settled = true; });
-      // Pulled before the camera answered HELLO, a station waits for its port to come back.
-      const waiting = () => outcome.log.some((l) => /waiting for it to come back/.test(l));
-      for (const t0 = performance.now(); !settled && !(unplugged && waiting()); await sleep(5)) {
-        if (performance.now() - t0 > 20_000) throw new Error(`the station neither finished nor went back to waiting:\n${outcome.log.join('\n')}`);
-      }
+      const run = station.run().then((result) => { outcome.result = result; }, (error: Error) => { outcome.error = error; });
+      // The station finishes, or (pulled before the camera answered HELLO) waits for its port to come back.
+      await Promise.race([run, pulledEvent.then(() => log.until(/waiting for it to come back/))]);
       await station.stop();
       await run;
-      for (let i = 0; unplugged && !outcome.bridgeSaw && i < 200; i++) await sleep(10);
+      if (unplugged) await outcome.bridgeGone;
     } finally {
       await bridge.close(); // The camera stops here: it sent into the dead line until its bridge saw the pull.
       this.#docking = undefined;
@@ -209,7 +216,6 @@ describe('dock cable pulls over real pseudo-terminals', function () {
   });
 
   it(`loses and stores twice nothing across ${PULLS} pulls at random points; each docking resumes from the last acknowledged offset`, async function () {
-    this.timeout(120_000);
     const started = performance.now();
     const seed = `(seed ${SEED}; CHAINCAM_PULL_SEED=${SEED} replays it)`;
     const random = seededRandom(SEED);
@@ -274,21 +280,17 @@ describe('dock cable pulls over real pseudo-terminals', function () {
   });
 
   it('a running station waits for its port to come back after a pull, then resumes the offload where it stopped', async function () {
-    this.timeout(60_000);
     rig = await CablePullRig.boot(dir, seededRandom(SEED));
     await rig.record([3 * WINDOW_BYTES, WINDOW_BYTES]);
     const links = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-links-'));
     const store = EvidenceStore.open(dir);
-    const log: string[] = [];
-    const logged = async (pattern: RegExp) => {
-      for (let i = 0; i < 1000 && !log.some((l) => pattern.test(l)); i++) await sleep(10);
-      assert.ok(log.some((l) => pattern.test(l)), `the station logged nothing like ${pattern}:\n${log.join('\n')}`);
-    };
+    const log = new LogWatch();
+    const logged = (pattern: RegExp) => log.until(pattern);
     let pair: PtyPair = await ptyPair(links);
     let bridge = await SerialBridge.open({ board: rig.board, path: pair.camera });
     let pulled: Promise<void> | undefined;
     const station = new DockStation({
-      path: pair.dock, baud: 2_000_000, store, dockKey: rig.dockKey, port: hostPort, log: (l) => log.push(l), timeoutMs: 1000, maxData: MAX_DATA_OFFERED,
+      path: pair.dock, baud: 2_000_000, store, dockKey: rig.dockKey, port: hostPort, log: log.push, timeoutMs: SAFETY_TIMEOUT_MS, maxData: MAX_DATA_OFFERED,
       progress: (_, p) => { if (p.doneBytes > 2 * WINDOW_BYTES) pulled ??= pair.close(); }, // mid-way through the first segment
     });
     try {
@@ -303,7 +305,7 @@ describe('dock cable pulls over real pseudo-terminals', function () {
       bridge.start();
       await logged(/is back; waiting for a camera/);
       await logged(/offloaded: 2 segments stored, 2 released/);
-      const bytesRead = Number(/(\d+) bytes read/.exec(log.find((l) => /offloaded/.test(l))!)![1]);
+      const bytesRead = Number(/(\d+) bytes read/.exec(await logged(/offloaded/))![1]);
       assert.ok(bytesRead < 3 * WINDOW_BYTES, `the second docking read ${bytesRead} bytes: it resumed, it did not start over`);
       await station.stop();
       await run;

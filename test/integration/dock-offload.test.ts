@@ -12,7 +12,9 @@ import { toHex } from '../../firmware/format/bytes.js';
 import { hostPort } from '../support/dock-harness.js';
 import { ptyPair, type PtyPair } from '../support/pty-pair.js';
 
-// The simulated camera (XS) on one end of a real pty pair, `chaincam dock`'s station on the other.
+// The simulated camera (XS: the dock link over its evidence store on the simulated flash) on
+// one end of a real pty pair, `chaincam dock`'s station on the other. Over a pty time is the
+// host's: the station's reply timeout is only a stop for a hung run, never a result.
 describe('dock offload over real pseudo-terminals', function () {
   let pair: PtyPair | undefined;
   let board: SimulatedBoard | undefined;
@@ -43,7 +45,7 @@ describe('dock offload over real pseudo-terminals', function () {
     const made = await camera(dockKey.publicKey, [[40_000, 70_000, 5_000], [30_000]]);
     const store = EvidenceStore.open(dir);
     const lines: string[] = [];
-    const station = new DockStation({ path: pair!.dock, baud: 2_000_000, store, dockKey, port: hostPort, log: (l) => lines.push(l), once: true, timeoutMs: 1000 });
+    const station = new DockStation({ path: pair!.dock, baud: 2_000_000, store, dockKey, port: hostPort, log: (l) => lines.push(l), once: true, timeoutMs: 30_000 });
     const result = await station.run();
     await station.stop();
     assert.equal(result?.stored, 4);

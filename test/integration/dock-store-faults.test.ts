@@ -14,7 +14,6 @@ import { HostCamera } from '../support/host-camera.js';
 import { runSubcommand } from '../support/run-subcommand.js';
 
 describe('the dock refuses rolled-back, forked and broken cameras, and bad stores', function () {
-  this.timeout(60_000);
   const dockKey = generateP256KeyPair(hostPort);
   let dir: string;
   beforeEach(() => {

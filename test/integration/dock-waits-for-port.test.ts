@@ -7,9 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
 import { ptyPair, type PtyPair } from '../support/pty-pair.js';
+import { HANG_STOP_MS } from '../support/hang-stop.js';
+import { LogWatch } from '../support/log-watch.js';
 
 describe('chaincam dock and a port that is not there yet', function () {
-  this.timeout(60_000);
   let dir: string;
   let pair: PtyPair | undefined;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-dock-wait-')); });
@@ -22,16 +23,12 @@ describe('chaincam dock and a port that is not there yet', function () {
 
   it('without --once: waits, and takes the port when it appears', async () => {
     const dock = spawn(process.execPath, args(), { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    dock.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    dock.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    const until = async (pattern: RegExp) => {
-      for (let i = 0; i < 400 && !pattern.test(out); i++) {
-        if (dock.exitCode !== null) assert.fail(`the dock exited (${dock.exitCode}):\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.match(out, pattern);
-    };
+    const out = new LogWatch();
+    dock.stdout.on('data', out.write);
+    dock.stderr.on('data', out.write);
+    const exited = new Promise<string>((resolve) => dock.once('exit', (code) => resolve(`the dock exited (${code})`)));
+    // The line itself, or the dock's exit: events, not a deadline.
+    const until = async (pattern: RegExp) => assert.match(await Promise.race([out.until(pattern), exited]), pattern, out.text);
     try {
       await until(/waiting for .*dock to appear \(plug in the camera\)/);
       pair = await ptyPair(dir);
@@ -39,12 +36,12 @@ describe('chaincam dock and a port that is not there yet', function () {
       assert.equal(dock.exitCode, null, 'still running');
     } finally {
       dock.kill('SIGTERM');
-      await new Promise((r) => dock.once('exit', r));
+      await exited;
     }
   });
 
   it('with --once: exits 1 saying the port cannot be opened', () => {
-    const result = spawnSync(process.execPath, args('--once'), { cwd: projectRoot, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, args('--once'), { cwd: projectRoot, encoding: 'utf8', timeout: HANG_STOP_MS });
     assert.equal(result.status, 1, result.stdout + result.stderr);
     assert.match(result.stderr, /cannot open dock port .*dock/);
   });

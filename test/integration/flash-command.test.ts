@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,7 +15,8 @@ const flash = (args: string[], env: NodeJS.ProcessEnv) => runSubcommand('host-to
 
 /** A pseudo-terminal nobody else holds open (python keeps only the master side). */
 async function openPty(): Promise<{ path: string; child: ChildProcess }> {
-  const child = spawn('python3', ['-c', 'import os,pty,time; m,s=pty.openpty(); print(os.ttyname(s), flush=True); os.close(s); time.sleep(120)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // It holds the master until after() kills it: no lifetime of its own that a slow run could outlast.
+  const child = spawn('python3', ['-c', 'import os,pty,signal; m,s=pty.openpty(); print(os.ttyname(s), flush=True); os.close(s); signal.pause()'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   return { path: line.trim(), child };
 }
@@ -125,13 +127,18 @@ describe('chaincam flash (equipment room: build and flash a board)', () => {
   });
 
   it('refuses a port another program holds, naming it', async () => {
-    const holder = spawn('sh', ['-c', `exec sleep 120 < ${pty.path}`], { stdio: 'ignore' });
+    // The port is open before sleep runs (its stdin), and 'spawn' comes after the exec: no wait on a clock.
+    const fd = openSync(pty.path, constants.O_RDONLY | constants.O_NOCTTY);
+    const holder = spawn('sleep', ['86400'], { stdio: [fd, 'ignore', 'ignore'] });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await once(holder, 'spawn');
+      closeSync(fd);
       const [problem] = checkSerialPort(pty.path);
       assert.match(problem!, new RegExp(`serial port ${pty.path} is in use by sleep \\(pid ${holder.pid}\\): close that program`));
     } finally {
+      const exited = holder.exitCode === null && holder.signalCode === null ? once(holder, 'exit') : undefined;
       holder.kill();
+      await exited;
     }
     assert.deepEqual(checkSerialPort(pty.path), []);
     assert.match(checkSerialPort(projectRoot)[0]!, /is not a serial device \(it is a directory\)/);

@@ -6,15 +6,16 @@ import path from 'node:path';
 import { IDENTITY_FILE, DOCKS_FILE } from '../../firmware/format/provisioning-layout.js';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
 import { ptyPair, type PtyPair } from '../support/pty-pair.js';
+import { HANG_STOP_MS } from '../support/hang-stop.js';
+import { LogWatch } from '../support/log-watch.js';
 
 const CLI = path.join(projectRoot, 'bin/chaincam.js');
-const chaincam = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+const chaincam = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: HANG_STOP_MS });
 
 // The equipment room's step after flashing, end to end: `chaincam sim --serial` plays a freshly
 // flashed camera (empty flash) on one end of a real pty pair, `chaincam provision --port` runs
 // on the other, then `chaincam dock --once` offloads it with the dock key it enrolled.
 describe('chaincam provision --port (a camera over its dock link)', function () {
-  this.timeout(120_000);
   let work: string;
   let pair: PtyPair | undefined;
   let sim: ChildProcess | undefined;
@@ -28,13 +29,16 @@ describe('chaincam provision --port (a camera over its dock link)', function () 
 
   async function freshCamera(flash: string): Promise<string[]> {
     pair = await ptyPair();
-    const lines: string[] = [];
-    sim = spawn(process.execPath, [CLI, 'sim', '--serial', pair.camera, '--storage', flash, '--seconds', '120', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    sim.stdout!.setEncoding('utf8').on('data', (text: string) => lines.push(...text.split('\n')));
-    sim.stderr!.setEncoding('utf8').on('data', (text: string) => lines.push(...text.split('\n')));
-    for (let i = 0; i < 600 && !lines.some((l) => /serial: UART bridged/.test(l)); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(lines.some((l) => /is not provisioned; waiting for "chaincam provision --port"/.test(l)), lines.join('\n'));
-    return lines;
+    const output = new LogWatch();
+    // The camera runs until afterEach stops it: a day of virtual time is no limit a slow host meets.
+    sim = spawn(process.execPath, [CLI, 'sim', '--serial', pair.camera, '--storage', flash, '--seconds', '86400', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    sim.stdout!.setEncoding('utf8').on('data', output.write);
+    sim.stderr!.setEncoding('utf8').on('data', output.write);
+    const exited = new Promise<string>((resolve) => sim!.once('exit', (code) => resolve(`sim exited (${code}) before bridging its UART`)));
+    const bridged = await Promise.race([output.until(/serial: UART bridged/), exited]);
+    assert.match(bridged, /serial: UART bridged/, output.text);
+    assert.ok(output.has(/is not provisioned; waiting for "chaincam provision --port"/), output.text);
+    return output.lines;
   }
 
   it('provisions a fresh camera, which a dock with the enrolled key then offloads; a second run is refused', async () => {

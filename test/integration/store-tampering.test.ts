@@ -20,7 +20,6 @@ import { runSubcommand } from '../support/run-subcommand.js';
 import { storeFingerprint } from '../support/store-fingerprint.js';
 
 describe('the evidence store proves what it holds (verify STORE)', function () {
-  this.timeout(120_000);
   const dockKey = generateP256KeyPair(hostPort);
   let root: string;
   let base: string;

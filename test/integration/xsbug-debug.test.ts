@@ -9,6 +9,7 @@ import { FirmwareModules } from '../../host-tools/sim/firmware-modules.js';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
 import { XsbugBridge } from '../../host-tools/sim/xsbug-bridge.js';
 import { XsbugPaths } from '../../host-tools/sim/xsbug-paths.js';
+import { HANG_STOP_MS } from '../support/hang-stop.js';
 
 /**
  * A minimal xsbug: listens like xsbug (TCP), reads `<xsbug>` messages from the
@@ -33,13 +34,11 @@ class XsbugPeer {
   }
 
   /** The next message (already received or still to come) that passes the test. */
-  next(test: (message: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  next(test: (message: string) => boolean): Promise<string> {
     const index = this.messages.findIndex(test);
     if (index >= 0) return Promise.resolve(this.messages.splice(index, 1)[0]!);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the debugger peer waited in vain for a message')), timeoutMs);
-      this.#waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-    });
+    // No deadline of its own: mocha's timeout stops a run whose message never comes.
+    return new Promise((resolve) => this.#waiters.push({ test, resolve }));
   }
 
   close(): void {
@@ -80,7 +79,6 @@ const CODE_AFTER_COMMENT = MAIN_LINES.findIndex((l) => l.startsWith('const FIRMW
 const COMMENT_LINE = CODE_AFTER_COMMENT - 1;
 
 describe('xsbug on the simulated board (debug build of xsnap-worker, bridged to a debugger over TCP)', function () {
-  this.timeout(60_000);
   const main = path.join(projectRoot, 'firmware/main.ts');
   const player = path.join(projectRoot, 'firmware/notice/led-pattern-player.ts');
   let peer: XsbugPeer;
@@ -125,8 +123,9 @@ describe('xsbug on the simulated board (debug build of xsnap-worker, bridged to 
     // Virtual times to the millisecond: an ideal CPU (the board's budgets are tested elsewhere).
     board = await SimulatedBoard.boot({ xsbug: bridge, cpu: IDEAL_CPU });
     assert.equal(board.now, 241);
+    const synced = bridge.breakpointsSynced();
     peer.send(`<set-breakpoint path="${player}" line="46" id="@0"/>`); // this.#led.write(...)
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await synced; // XS has read it (an event, not a pause on the host's clock)
     const advancing = board.advance(500);
     const stop = breakOf(await peer.next((m) => m.includes('<break')));
     assert.deepEqual(stop, { path: player, line: 46, text: '# Break: breakpoint!' });
@@ -160,7 +159,6 @@ describe('xsbug on the simulated board (debug build of xsnap-worker, bridged to 
 });
 
 describe('chaincam sim --xsbug (the command a developer runs)', function () {
-  this.timeout(60_000);
   const chaincam = path.join(projectRoot, 'bin/chaincam.js');
   before(function () {
     // host-tools/sim/sim-command.ts gains --xsbug when its owner wires XsbugBridge in.
@@ -191,7 +189,7 @@ describe('chaincam sim --xsbug (the command a developer runs)', function () {
   });
 
   it('without a debugger listening, says so and runs on with its trace on the console', () => {
-    const run = spawnSync(process.execPath, [chaincam, 'sim', '--seconds', '1', '--xsbug', '127.0.0.1:1', '--main', 'test/fixtures/firmware/debugger-statement'], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [chaincam, 'sim', '--seconds', '1', '--xsbug', '127.0.0.1:1', '--main', 'test/fixtures/firmware/debugger-statement'], { encoding: 'utf8', timeout: HANG_STOP_MS });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /xsbug: no debugger listening at 127\.0\.0\.1:1/);
     assert.match(run.stdout, /trace {4}before[\s\S]*debugger-statement\.ts:6 \(no debugger: continuing\)[\s\S]*0\.500 s {2}trace {4}after/);

@@ -11,7 +11,7 @@ import { generateP256KeyPair, type P256KeyPair } from '../../firmware/format/key
 import { DockSession } from '../../firmware/dock/dock-session.js';
 import { cobsEncode, crc32 } from '../../firmware/format/dock-frames.js';
 import type { DockEvidence, HeldSegment } from '../../firmware/dock/dock-evidence.js';
-import { DockClient } from '../../host-tools/dock/dock-client.js';
+import { DockClient, type DockTimers } from '../../host-tools/dock/dock-client.js';
 import { hostPort } from './dock-harness.js';
 
 // The camera's native CRC-32 and COBS (drivers/crc32, drivers/cobs: C on the device, host calls
@@ -156,18 +156,37 @@ export class HostCamera {
     this.evidence.checkpoint();
   }
 
-  /** A dock's end of this camera's link, with `dockPublicKey` enrolled. */
+  /**
+   * A dock's end of this camera's link, with `dockPublicKey` enrolled. The camera answers within
+   * the link's deliveries, so a timeout fires only once nothing is in flight either way (the
+   * camera is silent), never because the host was slow: `timeoutMs` is kept for its message.
+   */
   connect(dockPublicKey: Uint8Array, timeoutMs = 2000): DockClient {
     let session!: DockSession;
+    let inFlight = 0;
+    const deliver = (to: (bytes: Uint8Array) => void, bytes: Uint8Array) => {
+      const copy = bytes.slice();
+      inFlight++;
+      setImmediate(() => { inFlight--; to(copy); });
+    };
+    const timers: DockTimers = {
+      set: (callback) => {
+        const timer = { cleared: false };
+        const fireWhenQuiet = () => { if (!timer.cleared) (inFlight > 0 ? setImmediate(fireWhenQuiet) : callback()); };
+        setImmediate(fireWhenQuiet);
+        return timer;
+      },
+      clear: (timer) => { if (timer) (timer as { cleared: boolean }).cleared = true; },
+    };
     const client = new DockClient({
-      where: `host camera ${this.id.slice(0, 8)}`, timeoutMs,
-      write: (bytes) => { const copy = bytes.slice(); setImmediate(() => session.receive(copy)); },
+      where: `host camera ${this.id.slice(0, 8)}`, timeoutMs, timers,
+      write: (bytes) => deliver((b) => session.receive(b), bytes),
     });
     session = new DockSession({
       evidence: this.evidence, port: hostPort, enrolledDocks: [dockPublicKey],
       identity: { deviceId: this.deviceId, publicKey: this.key.publicKey, privateKey: this.key.privateKey, label: this.label },
       clock: { now: () => this.#clock, set: (ms) => { this.#clock = ms; } }, ticks: () => 0,
-      transmit: (bytes) => { const copy = bytes.slice(); setImmediate(() => client.receive(copy)); },
+      transmit: (bytes) => deliver((b) => client.receive(b), bytes),
     });
     return client;
   }

@@ -5,6 +5,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
+import { HANG_STOP_MS } from './hang-stop.js';
 
 export function runSubcommand(moduleFile: string, registerName: string, args: string[], env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
   const url = pathToFileURL(path.join(projectRoot, moduleFile)).href;
@@ -23,7 +24,7 @@ export function runSubcommand(moduleFile: string, registerName: string, args: st
   return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: projectRoot,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: HANG_STOP_MS,
     env: { ...env, CHAINCAM_TEST_ARGS: JSON.stringify(args) },
   });
 }

@@ -28,10 +28,22 @@ describe('bench command bytes', () => {
   });
 
   it('holds a press 1 ms to 60 s, and says so', () => {
-    assert.equal(decodePressArgument(encodePressArgument(3500)), 3500);
+    assert.deepEqual(decodePressArgument(encodePressArgument(3500)), [{ gapMs: 0, holdMs: 3500 }]);
     assert.throws(() => encodePressArgument(0), /1-60000 ms, not 0/);
     assert.throws(() => decodePressArgument(new Uint8Array([0xff, 0xff])), /not 65535/);
     assert.throws(() => decodePressArgument(new Uint8Array([1])), /truncated/);
+  });
+
+  it('carries a timed press sequence (a ground\'s taps and the long press) in one PRESS, 16 presses at most', () => {
+    const taps = [{ gapMs: 300, holdMs: 100 }, { gapMs: 300, holdMs: 1200 }];
+    const bytes = encodePressArgument(100, taps);
+    assert.deepEqual([...bytes], [0, 100, 1, 44, 0, 100, 1, 44, 4, 176]);
+    assert.deepEqual(decodePressArgument(bytes), [{ gapMs: 0, holdMs: 100 }, ...taps]);
+    assert.throws(() => encodePressArgument(100, [{ gapMs: 0, holdMs: 100 }]), /releases the button 1-60000 ms between presses, not 0/);
+    assert.throws(() => decodePressArgument(bytes.subarray(0, 8)), /press argument of 8 bytes: it is a hold \(2 bytes\), then a gap and a hold \(4 bytes\)/);
+    assert.throws(() => encodePressArgument(100, Array(16).fill({ gapMs: 300, holdMs: 100 })), /at most 16 presses, not 17/);
+    const seventeen = new Uint8Array(2 + 16 * 4).fill(1);
+    assert.throws(() => decodePressArgument(seventeen), /at most 16 presses/);
   });
 
   it('fills a journal page to 20 entries (255 bytes at most) and refuses a page that runs past the camera\'s next index', () => {

@@ -32,7 +32,6 @@ function prng(seed: number): (n: number) => number {
 }
 
 describe('evidence mutation test', function () {
-  this.timeout(120_000);
   const port = new NodeCryptoPort();
   let root: string;
   let dir: string;

@@ -11,7 +11,6 @@ import { runSubcommand } from '../support/run-subcommand.js';
 
 // `chaincam provision`: a simulated board's flash directory from a keys dir and dock key files.
 describe('chaincam provision (simulated board flash)', function () {
-  this.timeout(60_000);
   const port = new NodeCryptoPort();
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-provision-')); });

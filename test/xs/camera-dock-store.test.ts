@@ -20,7 +20,7 @@ import { provisionFlash } from '../../host-tools/sim/hardware/flash-provisioning
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { verifyStore } from '../../host-tools/verify/verify-store.js';
-import { attachDock, hostPort, type DockCable } from '../support/dock-harness.js';
+import { CablePulled, attachDock, hostPort, type DockCable } from '../support/dock-harness.js';
 import { runSubcommand } from '../support/run-subcommand.js';
 import { KEYS, bootCapture, chainRecords, eventsOf, writeAgencyKey } from './capture-support.js';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
@@ -31,7 +31,6 @@ const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
 interface DockStatus { held: number[]; missing: number[]; enrolledDocks: number; chainLength: number; records: number; authenticated: boolean; time: number }
 
 describe('dock link over the camera evidence store (XS)', function () {
-  this.timeout(180_000);
   const dock = generateP256KeyPair(hostPort);
   let dir: string;
   let flash: string;
@@ -72,7 +71,9 @@ describe('dock link over the camera evidence store (XS)', function () {
     const segments = await recordThreeSegments();
     const storeDir = path.join(dir, 'store');
     const store = EvidenceStore.open(storeDir);
+    const docked = Date.now();
     const result = await offload(attachDock(board!), store);
+    const undocked = Date.now();
     assert.equal(result.stored, 3);
     assert.equal(result.released, 3);
     assert.deepEqual(store.segments().map((s) => s.sealedDigest).sort(), segments.map((s) => toHex(s.sealedDigest)).sort());
@@ -96,8 +97,10 @@ describe('dock link over the camera evidence store (XS)', function () {
     assert.deepEqual(releases.map((e) => toHex(e.sealedDigest)), segments.map((s) => toHex(s.sealedDigest)));
     assert.deepEqual((await status()).held, []);
     const [clockSet] = eventsOf(chainRecords(flash), 'clock-set');
-    assert.ok(clockSet && Math.abs(clockSet.newTime - Date.now()) < 60_000, 'the dock set the camera clock (Time.set), on the record');
-    assert.ok(Math.abs((await status()).time - Date.now()) < 60_000, 'and the camera clock follows it');
+    // The dock's clock during the offload, however long the host took; then the camera's own (virtual) time since.
+    assert.ok(clockSet && clockSet.newTime >= docked && clockSet.newTime <= undocked, 'the dock set the camera clock (Time.set) to its own, on the record');
+    const cameraTime = (await status()).time;
+    assert.ok(cameraTime >= clockSet.newTime && cameraTime - clockSet.newTime < 60_000, `and the camera clock follows it (${cameraTime - clockSet.newTime} ms on)`);
 
     await board!.close();
     await boot();
@@ -171,7 +174,7 @@ describe('dock link over the camera evidence store (XS)', function () {
     const cable = attachDock(board!);
     const resumedAt: number[] = [];
     const docking = (pull: { midSegment?: number; atRelease?: number } = {}) => {
-      const client = cable.reconnect({ timeoutMs: 200, readRetries: 1 });
+      const client = cable.reconnect({ readRetries: 1 });
       cable.cut.camera = cable.cut.dock = false;
       cable.pull.at = Infinity;
       let releases = 0;
@@ -183,12 +186,13 @@ describe('dock link over the camera evidence store (XS)', function () {
           pulled = true;
           cable.pull.at = cable.transmitted.bytes + Math.floor(segments[1]!.sealedLength / 2);
         }
-        if (m.type === 'release' && ++releases === pull.atRelease) cable.cut.camera = cable.cut.dock = true;
+        if (m.type === 'release' && ++releases === pull.atRelease) cable.unplug();
         send(m);
       };
       return offload(cable, store);
     };
-    const lost = /within \d+ ms|stopped sending/;
+    // The dock sees the pull itself (CablePulled), not a timeout: nothing else counts as one.
+    const lost = (error: unknown) => error instanceof CablePulled;
     // These segments are a few tens of KB: the dock offers 2026's 4 KB frames, so half a segment
     // is whole frames written and acknowledged (32 KB frames: test/xs/dock-link.test.ts).
     const offload = (c: DockCable, s: EvidenceStore) => offloadCamera({ client: c.client, store: s, dockKey: dock, port: hostPort, log: () => undefined, maxData: 4096 });

@@ -22,7 +22,6 @@ const CAMERA = { frameBytes: 3000 };
 const recordUntilCut = (flash: string, storage: Record<string, unknown>) => recordCut(flash, CAPTURE, { storage, camera: CAMERA });
 
 describe('power cuts at any write during a recording (XS)', function () {
-  this.timeout(600_000);
   let work: string;
   beforeEach(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-power-cut-'));

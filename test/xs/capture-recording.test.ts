@@ -20,7 +20,6 @@ function ffprobe(file: string): Record<string, string>[] {
 }
 
 describe('capture: camera and microphone to sealed AVI segments (XS)', function () {
-  this.timeout(180_000);
   let dir: string;
   let board: SimulatedBoard | undefined;
   beforeEach(() => {

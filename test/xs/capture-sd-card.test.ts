@@ -15,7 +15,6 @@ import { bootCapture, chainRecords, eventsOf, provision } from './capture-suppor
 const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
 
 describe('footage on the SD card (XS)', function () {
-  this.timeout(300_000);
   let dir: string;
   let flash: string;
   let cardDir: string;

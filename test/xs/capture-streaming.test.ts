@@ -48,7 +48,6 @@ function readAvi(bytes: Buffer): AviFacts {
 }
 
 describe('capture streams sealed frames to the open segment file (XS)', function () {
-  this.timeout(300_000);
   let dir: string;
   let board: SimulatedBoard | undefined;
   beforeEach(() => {

@@ -9,7 +9,6 @@ import { P256_ORDER } from '../../firmware/format/deterministic-ecdsa.js';
 import { RFC6979_P256_SHA256, ascii, highSTwin } from '../unit/rfc6979-vectors.js';
 
 describe('deterministic ECDSA in XS (RFC 6979, low-S)', function () {
-  this.timeout(120_000);
   let board: SimulatedBoard;
   before(async () => {
     board = await SimulatedBoard.boot({ main: 'test/fixtures/firmware/deterministic-signing' });

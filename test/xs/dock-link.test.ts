@@ -13,12 +13,14 @@ import { authenticateCamera, sayHello } from '../../host-tools/dock/dock-handsha
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
 import { verifyStore } from '../../host-tools/verify/verify-store.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
-import { dockedCamera, hostPort, type DockedCamera } from '../support/dock-harness.js';
+import { CablePulled, dockedCamera, hostPort, type DockedCamera } from '../support/dock-harness.js';
 import { hostileBytes, seededRandom } from '../support/dock-fuzz-frames.js';
 import { highSTwin } from '../unit/rfc6979-vectors.js';
 
-// The camera's DockSession in XS (test/fixtures/firmware/dock-camera) against the dock's code
-// in Node, joined through the simulated UART without a pty so hundreds of sessions stay fast.
+// The camera's DockSession in XS (test/fixtures/firmware/dock-camera: the dock link over the
+// camera's evidence store on the simulated flash, with the board's crypto engine) against the
+// dock's code in Node, joined through the simulated UART without a pty so hundreds of sessions
+// stay fast. The dock's timeouts run on the board's virtual clock (test/support/dock-harness.ts).
 describe('dock link: camera side in XS', function () {
   let cam: DockedCamera | undefined;
   let dir: string;
@@ -146,8 +148,19 @@ describe('dock link: camera side in XS', function () {
     assert.deepEqual(acks, [4 * 4096, 8 * 4096, segment!.length]);
   });
 
+  it("times out a silent camera on the board's clock: after the timeout in virtual ms, whatever the host's speed", async () => {
+    cam = await dockedCamera();
+    const sentAt = cam.board.now;
+    cam.cut.dock = true; // The dock's bytes are lost on the way: the camera never answers.
+    await assert.rejects(cam.client.request({ type: 'hello', version: 1, dockNonce: new Uint8Array(32) }, 'hello-reply', 1500), /no hello-reply from the camera within 1500 ms/);
+    assert.ok(cam.board.now >= sentAt + 1500 && cam.board.now < sentAt + 1600, `the board's clock ran to the timeout: ${sentAt} -> ${cam.board.now} ms`);
+    cam.cut.dock = false;
+    const { hello } = await sayHello(cam.reconnect(), hostPort);
+    assert.equal(toHex(hello.deviceId), cam.deviceId, 'the camera answers the next HELLO');
+    cam.board.throwIfFaulted();
+  });
+
   it('loses and duplicates nothing across 60 cable pulls at random points, resuming from the last acknowledged offset', async function () {
-    this.timeout(120_000);
     cam = await dockedCamera();
     const made = [...await cam.record(1, [20_000, 30_000, 9_000]), ...await cam.record(2, [40_000])];
     const store = EvidenceStore.open(dir);
@@ -160,7 +173,7 @@ describe('dock link: camera side in XS', function () {
         made.push(...await cam.record(3 + attempt, [15_000, 15_000])); // Docked again with new footage.
         done = false;
       }
-      const client = cam.reconnect({ timeoutMs: 40, readRetries: 1 });
+      const client = cam.reconnect({ readRetries: 1 });
       const send = client.send.bind(client);
       client.send = (m) => { if (m.type === 'read' && m.offset > 0 && m.object === 2) resumedAt.push(m.offset); send(m); };
       cam.cut.camera = cam.cut.dock = false;
@@ -170,10 +183,15 @@ describe('dock link: camera side in XS', function () {
         // 4 KB frames, so a pull within 12 KB often lands after whole frames were written.
         await offloadCamera({ client, store, dockKey: cam.dock, port: hostPort, log: () => undefined, maxData: 4096 });
         done = true;
-      } catch {
+      } catch (error) {
+        // Only the pull counts as a pull: a timeout, a refusal or a fault fails the test.
+        if (!(error instanceof CablePulled)) throw error;
         pulls++;
       }
+      cam.pull.at = Infinity; // A pull aimed past the end of a finished offload never happened.
     }
+    console.log(`      ${pulls} cable pulls tested (each ended an offload with CablePulled), ${resumedAt.length} segment reads resumed mid-file`);
+    assert.equal(pulls, cam.pulls.count, 'every pull the harness made ended an offload, and nothing else did');
     assert.ok(done && pulls >= 60, `offload completed after ${pulls} pulls`);
     assert.ok(resumedAt.length > 5, `segment reads resumed mid-file ${resumedAt.length} times`);
     assert.deepEqual((await cam.status()).held, [], 'every segment released');

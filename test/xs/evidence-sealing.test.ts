@@ -27,7 +27,6 @@ function listFiles(dir: string): string[] {
 }
 
 describe('evidence sealing and chaining in XS (simulated board)', function () {
-  this.timeout(120_000);
   const keys = sampleKeys(SEED);
   let work: string;
   let board: SimulatedBoard | undefined;

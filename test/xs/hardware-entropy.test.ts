@@ -7,7 +7,6 @@ import { SimulatedBoard } from '../../host-tools/sim/board.js';
 const FIXTURE = 'test/fixtures/firmware/entropy-draws';
 
 describe('hardware entropy on the simulated board', function () {
-  this.timeout(60_000);
   let board: SimulatedBoard | undefined;
   afterEach(async () => { await board?.close(); board = undefined; });
 

@@ -43,7 +43,6 @@ function journalSoundings(journal: CameraJournal): [number, number, number][] {
 }
 
 describe('indicator journal and bench commands (firmware/main in XS)', function () {
-  this.timeout(120_000);
   let camera: BenchBoard | undefined;
   let cable: DockCable;
   let link: BenchLink;
@@ -141,6 +140,26 @@ describe('indicator journal and bench commands (firmware/main in XS)', function 
     assert.deepEqual(journal.events().map((e) => [e.type, e.legalGround ?? e.stopReason, e.startMode]), [['recording-start', 3, 1], ['recording-stop', 1, undefined]]);
     const choices = journal.entries.filter((e) => e.kind === JOURNAL_KIND.sign && e.a === 5).map((e) => e.b);
     assert.deepEqual(choices, [1, 2, 3], 'the sign offered grounds 1, 2, 3');
+  });
+
+  it("a press sequence keeps its rhythm on the camera's clock, however late the host comes back: two taps then a long press start on ground 2", async () => {
+    const board = await boot();
+    await link.authenticate(hostPort, camera!.key);
+    await board.advance(500);
+    const journal = new CameraJournal((await link.status()).journalNext);
+    const at = await link.press(100, [{ gapMs: 300, holdMs: 100 }, { gapMs: 300, holdMs: 1200 }]);
+    await assert.rejects(link.press(100), /refused bench press: the button is already pressed/);
+    await board.advance(600); // mid-sequence: between the second tap and the long press
+    await assert.rejects(link.press(100), /refused bench press: the button is already pressed \(a press sequence is still running\)/);
+    await board.advance(30_000); // the host is away far longer than the sequence: nothing stretches
+    await collectJournal(link, journal);
+    const [start] = journal.events();
+    assert.deepEqual([start?.type, start?.legalGround, start?.startMode], ['recording-start', 2, 1]);
+    const choices = journal.entries.filter((e) => e.kind === JOURNAL_KIND.sign && e.a === 5).map((e) => e.b);
+    assert.deepEqual(choices, [1, 2], 'the sign offered grounds 1 and 2');
+    assert.ok(start!.t >= journal.unwrap(at) + 100 + 300 + 100 + 300 + 1200, `started at the long press's release (${start!.t - journal.unwrap(at)} ms after the first tap)`);
+    await link.press(3500);
+    await board.advance(4000);
   });
 
   it('after a failed run, the bench stops the recording it left running', async () => {
