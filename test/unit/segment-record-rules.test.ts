@@ -57,6 +57,31 @@ describe('segment record rules', () => {
     assert.equal(describeRecord({ kind: 'event', sequence: 4, time: 0, event: { type: 'recording-stop', recording: 3, stopReason: 1 } }), 'record #4 (event: recording-stop)');
   });
 
+  // A cut record is refused with the field it was cut in: where the damage is (docs/FORMAT.md's layout).
+  it('a record cut short names the field it was cut in, for every kind', () => {
+    const fields: [number, string][] = [
+      [0, 'format version'], [1, 'record kind'], [2, 'sequence'], [6, 'time'],
+    ];
+    const segmentFields: [number, string][] = [...fields,
+      [14, 'recording'], [18, 'segment index'], [22, 'start time'], [30, 'end time'], [38, 'legal ground'],
+      [39, 'notice indicators'], [40, 'notice reason'], [41, 'sealed length'], [49, 'sealed digest'], [81, 'notice text length'], [82, 'notice text'],
+    ];
+    const event = { kind: 'event' as const, sequence: 4, time: 0, event: { type: 'recording-stop' as const, recording: 3, stopReason: 1 } };
+    const checkpoint = { kind: 'checkpoint' as const, sequence: 9, time: 0, deviceId: new Uint8Array(16), headLink: new Uint8Array(32), signature: new Uint8Array(64) };
+    const cases: [Uint8Array, [number, string][]][] = [
+      [encodeRecord({ ...segment, noticeText: 'x' }), segmentFields],
+      [encodeRecord(event), [...fields, [14, 'event type'], [16, 'payload length'], [18, 'event payload']]],
+      [encodeRecord(checkpoint), [...fields, [14, 'device id'], [30, 'head link'], [62, 'signature']]],
+    ];
+    for (const [bytes, layout] of cases) {
+      for (const [offset, what] of layout) {
+        assert.throws(() => decodeRecord(bytes.subarray(0, offset)), new RegExp(`^Error: truncated: ${what} needs \\d+ bytes at offset ${offset}, 0 left$`), `cut at ${offset}`);
+      }
+    }
+    assert.throws(() => decodeRecord(Uint8Array.of(...encodeRecord(checkpoint), 0, 0)), /^Error: checkpoint record has 2 unexpected trailing bytes$/);
+    assert.throws(() => decodeRecord(Uint8Array.of(...encodeRecord(segment), 0)), /^Error: segment record has 1 unexpected trailing bytes$/);
+  });
+
   it('refuses another format version, naming it', () => {
     assert.throws(() => decodeRecord(withByte(0, 2)), /^Error: unsupported record format version 2$/);
   });
