@@ -52,5 +52,7 @@ describe('chain.log reader', () => {
     const torn = encodeFrame(body(10), link(1)).subarray(0, 4 + 10 + 31);
     assert.deepEqual(readChainLog(file(CHAIN_LOG_MAGIC, torn)).problem, { offset: 8, index: 0, message: 'truncated: frame needs 46 bytes, 45 left' });
     assert.equal(readChainLog(file(CHAIN_LOG_MAGIC, encodeFrame(body(10), link(1)))).problem, undefined);
+    // A whole length and nothing after it is a torn frame, not a torn length.
+    assert.deepEqual(readChainLog(file(CHAIN_LOG_MAGIC, lengthBytes(10))).problem, { offset: 8, index: 0, message: 'truncated: frame needs 46 bytes, 4 left' });
   });
 });
