@@ -26,6 +26,7 @@ import { projectRoot } from './project-root.js';
 import { boardTarget, readManifest, type BoardTarget } from './targets.js';
 import { abortStack, requireBoardWorker, targetCreation, workerCreation, XS_ABORTS, type MemoryBaseline, type MemoryUse, type XsCreation } from './board-memory.js';
 import { Timeline } from './timeline.js';
+import { coverageTest, coverMutant, mutationSwitch, type MutationSwitch } from './mutation-switch.js';
 import { XsnapWorker, type XsbugAttachment, type XsnapMeter, type XsnapReply } from './xsnap-worker.js';
 
 export interface BootOptions {
@@ -201,7 +202,7 @@ export class SimulatedBoard {
       board.#meter('bootstrap', (await board.#xs(() => board.#worker.evaluate(bootstrapSource()), 'bootstrap')).meter);
       const main = options.main === undefined ? 'firmware/main' : options.main;
       const preload = board.modules.preloaded(readManifest().preload ?? []);
-      const preloaded = await board.#deliver('preloading modules', encodeBridgeMessage({ op: 'preload', epochMs: options.epochMs ?? Date.UTC(2026, 0, 1), preload, meterCalls: options.meterCalls === true }));
+      const preloaded = await board.#deliver('preloading modules', encodeBridgeMessage({ op: 'preload', epochMs: options.epochMs ?? Date.UTC(2026, 0, 1), preload, meterCalls: options.meterCalls === true, mutation: board.#mutation }));
       board.#meter('preload', preloaded.meter);
       board.throwIfFaulted();
       if (!board.#preloaded) board.#fault('no-boot', undefined, 'the preloaded modules never finished evaluating (a top-level await that never settles?)', '');
@@ -326,7 +327,15 @@ export class SimulatedBoard {
   #memoryMeter: XsnapMeter | undefined;
   #lastCollected: { chunks: number; slots: number } | undefined;
 
-  #deliver(what: string, message: Uint8Array): Promise<XsnapReply> {
+  readonly #mutation: MutationSwitch | undefined = mutationSwitch();
+  #coverageTest: string | undefined;
+
+  async #deliver(what: string, message: Uint8Array): Promise<XsnapReply> {
+    // Stryker's dry run: a new test counts again every mutant the firmware reaches.
+    if (this.#mutation?.collect && coverageTest() !== this.#coverageTest) {
+      this.#coverageTest = coverageTest();
+      await this.#xs(() => this.#worker.deliver(encodeBridgeMessage({ op: 'mutation.test' })), what);
+    }
     return this.#xs(() => this.#worker.deliver(message), what);
   }
 
@@ -392,7 +401,7 @@ export class SimulatedBoard {
   #handle(message: Uint8Array): Uint8Array {
     const { header, payload } = decodeBridgeMessage(message);
     if (typeof header.t === 'number') this.#now = Math.max(this.#now, header.t);
-    if (typeof header.op === 'string' && header.op !== 'trace') this.#lastCall = { op: header.op, t: this.#now };
+    if (typeof header.op === 'string' && header.op !== 'trace' && header.op !== 'mutant.covered') this.#lastCall = { op: header.op, t: this.#now };
     if (typeof header.m === 'number') {
       const key = `${header.op}${header.pin === undefined ? '' : `:${header.pin}`}`;
       if (!this.firstCallCompute.has(key)) this.firstCallCompute.set(key, this.computeTotal + header.m);
@@ -448,6 +457,9 @@ export class SimulatedBoard {
         return { result: this.modules.load(h.specifier) };
       case 'board.describe':
         return { result: this.target.provider };
+      case 'mutant.covered':
+        coverMutant(String(h.id));
+        return {};
       default: {
         const reply = callHardware(this, t, h, bytes);
         if (!reply) throw new Error(`the simulated board has no operation "${h.op}"`);

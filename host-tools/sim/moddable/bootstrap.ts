@@ -4,6 +4,12 @@
 // globals are only what a Moddable device gives (device, trace, a Date on the RTC).
 // A script, not a module: xsnap evaluates it with eval.
 
+interface MutationSwitch {
+  activeMutant?: string;
+  collect: boolean;
+  hitLimit?: number;
+}
+
 (function bootstrap() {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
@@ -199,10 +205,10 @@
 
   // The device's xsl evaluates the manifest's preloaded modules at build time (they live in
   // flash): on the simulated board that is a delivery of its own, charged no device time.
-  async function preload(header: { epochMs: number; preload: string[]; meterCalls?: boolean }): Promise<void> {
+  async function preload(header: { epochMs: number; preload: string[]; meterCalls?: boolean; mutation?: MutationSwitch }): Promise<void> {
     epochAtBoot = header.epochMs;
     meterCalls = header.meterCalls === true;
-    createCompartments();
+    createCompartments(header.mutation);
     try {
       const provider = await board!.import('embedded:provider/builtin');
       firmware!.globalThis.device = provider.default;
@@ -221,14 +227,35 @@
     call('preloaded', {});
   }
 
-  function createCompartments(): void {
+  // Mutation testing (host-tools/sim/mutation-switch.ts): Stryker's instrumented modules read
+  // globalThis.__stryker__ for the active mutant and count what runs in its mutantCoverage.
+  // Only the first hit of each mutant per test goes to the host; nothing is kept per hit.
+  const coveredThisTest = new Set<string>();
+  function strykerGlobals(mutation: MutationSwitch | undefined): Record<string, unknown> {
+    if (mutation === undefined) return {};
+    const counts = new Proxy({}, {
+      get: () => undefined,
+      set(_target, id) {
+        if (mutation.collect && !coveredThisTest.has(String(id))) {
+          coveredThisTest.add(String(id));
+          call('mutant.covered', { id: String(id) });
+        }
+        return true;
+      },
+    });
+    const active = mutation.activeMutant === undefined ? {} : { activeMutant: mutation.activeMutant, hitCount: 0, hitLimit: mutation.hitLimit };
+    return { __stryker__: { ...active, mutantCoverage: { static: counts, perTest: {} } } };
+  }
+
+  function createCompartments(mutation: MutationSwitch | undefined): void {
+    const stryker = strykerGlobals(mutation);
     board = new Compartment({
-      globals: { simHost: host, trace: Trace, Date: BoardDate },
+      globals: { simHost: host, trace: Trace, Date: BoardDate, ...stryker },
       resolveHook: resolve,
       loadHook: (specifier) => load(specifier, 'board'),
     });
     firmware = new Compartment({
-      globals: { trace: Trace, Date: BoardDate },
+      globals: { trace: Trace, Date: BoardDate, ...stryker },
       resolveHook: resolve,
       loadHook: (specifier) => load(specifier, 'firmware'),
     });
@@ -272,6 +299,9 @@
       }
       case 'gc':
         (globalThis as any).gc();
+        return encode({ now });
+      case 'mutation.test':
+        coveredThisTest.clear();
         return encode({ now });
       case 'event': {
         // Moddable's run loop fires the timers already due (modTimersExecute) before it services a

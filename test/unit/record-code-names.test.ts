@@ -1,0 +1,36 @@
+// The names reports print for the chain's codes are the ones docs/FORMAT.md section 11 gives,
+// code for code, so an outside verifier reading the spec and a court reading a report see the
+// same words. Written for the mutants that survived the format's mutation run (docs/MUTATION.md).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { LEGAL_GROUNDS, NOTICE_REASONS, RESET_REASONS, isKnownCode } from '../../firmware/format/record-codes.js';
+
+const format = readFileSync(new URL('../../docs/FORMAT.md', import.meta.url), 'utf8');
+
+/** "0 name · 1 name · ..." under a section 11 heading, as { code: name }. */
+function documented(heading: string): Record<number, string> {
+  const start = format.indexOf(`### ${heading}`);
+  assert.ok(start >= 0, `docs/FORMAT.md has no "### ${heading}"`);
+  const body = format.slice(format.indexOf('\n', start) + 1, format.indexOf('\n\n', start));
+  const codes: Record<number, string> = {};
+  for (const item of body.replace(/\s+/g, ' ').replace(/\.$/, '').split(' · ')) {
+    const match = /^(\d+) (.+)$/.exec(item.trim());
+    assert.ok(match, `docs/FORMAT.md ${heading}: "${item}" is not "CODE name"`);
+    codes[Number(match[1])] = match[2]!;
+  }
+  return codes;
+}
+
+describe('record code names', () => {
+  it('legal grounds, notice reasons and reset reasons are named as docs/FORMAT.md section 11 names them', () => {
+    assert.deepEqual({ ...LEGAL_GROUNDS }, documented('11.1 Legal grounds'));
+    assert.deepEqual({ ...NOTICE_REASONS }, documented('11.2 Notice reasons'));
+    assert.deepEqual({ ...RESET_REASONS }, documented('11.3 Reset reasons'));
+  });
+
+  it('a code is known only if its table has it, not by inheritance', () => {
+    assert.equal(isKnownCode(NOTICE_REASONS, 9), true);
+    assert.equal(isKnownCode(NOTICE_REASONS, 5), false);
+    assert.equal(isKnownCode(NOTICE_REASONS, 'toString' as unknown as number), false);
+  });
+});
