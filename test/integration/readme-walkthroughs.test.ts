@@ -30,7 +30,6 @@ function run(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ cod
 }
 
 describe("README's walkthroughs, run as written", function () {
-  this.timeout(900_000);
   const walkthroughs = readmeWalkthroughs(fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8'));
   let dir: string;
   let env: NodeJS.ProcessEnv;

@@ -29,7 +29,6 @@ function record(flash: string, card: string, cutAtWrite?: number, log?: Write[])
 }
 
 describe('power cuts at any write on both volumes: chain on littlefs, footage on the SD card (XS)', function () {
-  this.timeout(900_000);
   let work: string;
   beforeEach(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-sd-cut-'));
