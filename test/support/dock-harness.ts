@@ -39,7 +39,13 @@ export function attachDock(board: SimulatedBoard, options: { timeoutMs?: number 
   let chain = Promise.resolve();
   // A delivery still queued when the test closes the board fails; a firmware fault is also
   // kept in board.faults, which tests check with throwIfFaulted.
-  const inject = (bytes: Uint8Array) => (chain = chain.then(() => board.serialReceive(uartPort, bytes)).catch(() => undefined));
+  // The dock answers what it has received, and the camera's bytes reach it at the line's rate:
+  // before a delivery, the board runs until its dock port's TX ring has sent what was written.
+  const inject = (bytes: Uint8Array) => (chain = chain.then(async () => {
+    const drained = board.dockSerial.drainedAt(uartPort);
+    if (drained !== undefined && drained > board.now) await board.advanceTo(drained);
+    await board.serialReceive(uartPort, bytes);
+  }).catch(() => undefined));
   let client!: DockClient;
   const reconnect = (o: { timeoutMs?: number; readRetries?: number } = {}) => {
     const mine = new DockClient({

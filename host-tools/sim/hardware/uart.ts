@@ -17,7 +17,12 @@ export class UartModel {
   }
 
   write(t: number, port: number, bytes: Uint8Array): void {
-    if (!this.#open.has(port)) throw new Error(`serial port ${port} is not open`);
+    this.#port(port);
+    this.transmit(t, port, bytes);
+  }
+
+  /** Bytes leaving on the port's line (a driver's ring buffer has already taken them). */
+  transmit(t: number, port: number, bytes: Uint8Array): void {
     this.timeline.record({ t, kind: 'serial', port, direction: 'tx', bytes: bytes.slice() });
     for (const listener of this.#transmitListeners) listener(port, bytes, t);
   }
@@ -35,5 +40,11 @@ export class UartModel {
 
   close(port: number): void {
     this.#open.delete(port);
+  }
+
+  #port(port: number): { baud: number } {
+    const open = this.#open.get(port);
+    if (!open) throw new Error(`serial port ${port} is not open`);
+    return open;
   }
 }
