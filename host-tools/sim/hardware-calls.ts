@@ -36,9 +36,10 @@ const CALLS: Record<string, Call> = {
   'i2c.write': (hw, t, h, bytes) => (hw.i2c.write(t, h.handle, bytes), none),
   'i2c.read': (hw, t, h) => ({ bytes: hw.i2c.read(t, h.handle, h.count) }),
   'i2c.close': (hw, _t, h) => (hw.i2c.close(h.handle), none),
-  // The driver's transmit FIFO: 128 bytes free after open.
-  'serial.open': (hw, _t, h) => (hw.uart.open(h.port, h.baud), { result: 128 }),
-  'serial.write': (hw, t, h, bytes) => (hw.uart.write(t, h.port, bytes), none),
+  // Moddable's embedded:io/serial: the UART's 128-byte TX FIFO, draining at the baud rate.
+  'serial.open': (hw, t, h) => (hw.uart.open(h.port, h.baud), { result: hw.uart.fifo(t, h.port) }),
+  'serial.write': (hw, t, h, bytes) => (hw.uart.write(t, h.port, bytes), { result: hw.uart.fifo(t, h.port) }),
+  'serial.fifo': (hw, t, h) => ({ result: hw.uart.fifo(t, h.port) }),
   'serial.close': (hw, _t, h) => (hw.uart.close(h.port), none),
   // The hardware RNG (drivers/hardware-entropy): 1 to 1024 bytes a draw, as hardware-entropy.c.
   'entropy.fill': (hw, _t, h) => ({ bytes: hw.crypto.port.randomBytes(entropyDraw(h.length)) }),
