@@ -14,11 +14,16 @@
  * On chips without USB-Serial-JTAG (the classic ESP32 of the ESP32-CAM) it compiles to a module
  * that says the port is in use and refuses to open.
  *
- * What was tried: `gcc -fsyntax-only -Wall -Wextra` on this machine (gcc 12.2) against ESP-IDF
- * master headers (commit 102122904ade) for an ESP32-S3 and the Moddable SDK's XS headers (commit
- * 48ee02d8c), with the hand-written minimal sdkconfig.h of drivers/sd-card/README.md: no
- * diagnostic in this file (drivers/dock-usb/README.md has the command). What was NOT tried: the
- * Xtensa compiler, an mcconfig build, a board: none of this has run on hardware.
+ * What was tried, on this machine (gcc 12.2), with ESP-IDF master headers (commit 102122904ade)
+ * for an ESP32-S3 and the Moddable SDK's XS headers (commit 48ee02d8c) extracted outside the
+ * repository, and the hand-written minimal sdkconfig.h of drivers/sd-card/README.md:
+ *   cd /work/scratch-capture
+ *   gcc -fsyntax-only -Wall -Wextra -std=gnu17 -DESP32=1 -D__XTENSA__=1 \
+ *       -include config/sdkconfig.h $(cat config/inc4.txt) drivers/dock-usb/dock-usb.c
+ * It printed nothing about this file and exited 0; the only diagnostics are inside ESP-IDF's
+ * headers: two 64-bit pointer-cast warnings in esp_cpu.h.
+ * What was NOT tried: the Xtensa compiler, an mcconfig build, a board: none of this has run on
+ * hardware.
  */
 
 #include <string.h>
