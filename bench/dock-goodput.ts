@@ -14,6 +14,7 @@ import { DockStation } from '../host-tools/dock/dock-station.js';
 import { SerialBridge } from '../host-tools/sim/serial-bridge.js';
 import { SimulatedBoard } from '../host-tools/sim/board.js';
 import { USB_FULL_SPEED_CDC, uartLink, type LinkModel } from '../host-tools/sim/hardware/usb-cdc.js';
+import { USB_SERIAL_JTAG_PORT } from '../host-tools/sim/hardware/dock-serial.js';
 import { EvidenceStore } from '../host-tools/store/evidence-store.js';
 import { hostPort } from '../test/support/dock-harness.js';
 import { ptyPair } from '../test/support/pty-pair.js';
@@ -21,14 +22,21 @@ import { ptyPair } from '../test/support/pty-pair.js';
 async function offload(bytes: number, link: LinkModel, speed: number): Promise<{ goodput: number; seconds: number }> {
   const pair = await ptyPair();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-bench-'));
-  const board = await SimulatedBoard.boot({ main: 'test/fixtures/firmware/dock-camera' });
+  // USB: the camera's USB-Serial-JTAG port through drivers/dock-usb (a release build: xsbug does
+  // not hold it); a UART: drivers/dock-uart at the line's baud. Each driver's TX ring drains at the
+  // line's rate in device time (host-tools/sim/hardware/dock-serial.ts).
+  const usb = link === USB_FULL_SPEED_CDC;
+  const board = await SimulatedBoard.boot({ main: 'test/fixtures/firmware/dock-camera', usbSerialJtag: usb ? 'free' : 'xsbug' });
   const dockKey = generateP256KeyPair(hostPort);
-  await board.command('provision', { cameraPrivateKey: toHex(generateP256KeyPair(hostPort).privateKey), enrolledDocks: [toHex(dockKey.publicKey)] });
+  await board.command('provision', {
+    cameraPrivateKey: toHex(generateP256KeyPair(hostPort).privateKey), enrolledDocks: [toHex(dockKey.publicKey)],
+    ...(usb ? { link: 'usb' } : { baud: link.bytesPerSecond * 10 }),
+  });
   const segment = 256 * 1024;
   await board.command('record', { recording: 1, sizes: Array(Math.ceil(bytes / segment)).fill(segment) });
   // Slower than real time: the dock on this (shared, loaded) host gets several wall ms for each
   // device ms, so what is measured is the camera and the line, not the host's scheduling.
-  const bridge = await SerialBridge.open({ board, path: pair.camera, link, speed });
+  const bridge = await SerialBridge.open({ board, path: pair.camera, link, speed, uartPort: usb ? USB_SERIAL_JTAG_PORT : undefined });
   bridge.start();
   const store = EvidenceStore.open(dir);
   const samples: [number, number][] = [];

@@ -13,7 +13,7 @@ import { readCaptureConfig } from './capture/capture-config.js';
 import { readChaincamConfig } from './config.js';
 import { createCryptoPort } from './crypto/moddable-crypt-port.js';
 import { configurationSummary, digestOfEncodedConfiguration, encodeConfiguration, type CameraConfiguration } from './format/camera-configuration.js';
-import { dockSerialPort, startDockLink } from './dock/camera-dock.js';
+import { boardDockPort, startDockLink } from './dock/camera-dock.js';
 import { ProvisioningSession } from './dock/provisioning-session.js';
 import { SerialLink } from './dock/serial-link.js';
 import { TraceEventSink } from './policy/trace-event-sink.js';
@@ -82,7 +82,7 @@ function awaitProvisioning(): void {
   trace(`chaincam: ${settings.board.name} is not provisioned; waiting for "chaincam provision --port" on its dock link\n`);
   const sign = buildSign(device, settings, (error) => trace(`sign: ${error.message}\n`));
   sign?.show({ kind: 'unprovisioned' });
-  const link = new SerialLink({ serial: dockSerialPort() });
+  const link = new SerialLink({ dockPort: boardDockPort() });
   link.attach((io) => new ProvisioningSession({
     ...io,
     port,

@@ -1,13 +1,13 @@
-// A dock-link session on an ECMA-419 Serial (embedded:io/serial): a UART, or USB CDC on the
-// S3 boards. Received bytes wake onReadable; transmitted frames that the driver cannot take
-// yet are queued and retried from onWritable, so a full transmit FIFO never loses a frame.
-// The session can be replaced on the open port: a camera provisioned over its link goes on
-// from the provisioning session to the dock session without closing the port, so the reply
-// that says "provisioned" is never cut off by a close.
+// A dock-link session on the camera's dock port (dock-port.ts: a UART or the S3's USB through
+// our drivers over ESP-IDF's serial drivers). Received bytes wake onReadable; each frame is
+// handed to the driver whole, into its TX ring buffer, which holds a whole window of frames;
+// a frame the ring cannot take yet is queued and written again from onWritable, so a full ring
+// never loses a frame. The session can be replaced on the open port: a camera provisioned over
+// its link goes on from the provisioning session to the dock session without closing the port,
+// so the reply that says "provisioned" is never cut off by a close.
 import Timer from 'timer';
 import Time from 'time';
-
-type SerialOptions = typeof device.Serial.default;
+import { openDockPort, type DockPort, type DockPortOptions } from './dock-port.js';
 
 /** What a session on the link is given: where its frames go, and monotonic milliseconds. */
 export interface LinkIo {
@@ -23,34 +23,25 @@ export interface LinkSession {
 }
 
 export interface SerialLinkOptions {
-  /** Serial options, e.g. device.Serial.default (its `io`, or device.io.Serial). */
-  serial: SerialOptions & { io?: typeof device.io.Serial };
-  baud?: number;
+  /** The dock port (camera-dock.ts boardDockPort() for the board's own). */
+  dockPort: DockPortOptions;
 }
 
-export const DOCK_BAUD = 2_000_000;
+export { DOCK_BAUD } from './dock-port.js';
 
 export class SerialLink {
-  #serial: InstanceType<typeof device.io.Serial>;
+  #port: DockPort;
   #session: LinkSession | undefined;
   #pending: Uint8Array[] = [];
   #timer: Timer | undefined;
 
   constructor(options: SerialLinkOptions) {
-    const { serial, baud } = options;
-    const link = this;
-    const Serial = serial.io ?? device.io.Serial;
-    this.#serial = new Serial({
-      ...serial,
-      baud: baud ?? DOCK_BAUD,
-      format: 'buffer',
-      onReadable(this: InstanceType<typeof device.io.Serial>) {
-        const bytes = this.read() as ArrayBuffer | undefined;
-        if (bytes) link.#session?.receive(new Uint8Array(bytes));
+    this.#port = openDockPort(options.dockPort, {
+      onReadable: (port) => {
+        const bytes = port.read();
+        if (bytes) this.#session?.receive(new Uint8Array(bytes));
       },
-      onWritable() {
-        link.#drain();
-      },
+      onWritable: () => this.#drain(),
     });
     this.#timer = Timer.repeat(() => this.#session?.tick(), 1000);
   }
@@ -66,7 +57,7 @@ export class SerialLink {
     if (this.#timer) Timer.clear(this.#timer);
     this.#timer = undefined;
     this.#session = undefined;
-    this.#serial.close();
+    this.#port.close();
   }
 
   #transmit(bytes: Uint8Array): void {
@@ -77,9 +68,9 @@ export class SerialLink {
   #drain(): void {
     while (this.#pending.length) {
       try {
-        this.#serial.write(this.#pending[0]!);
+        this.#port.write(this.#pending[0]!);
       } catch {
-        return; // FIFO full: onWritable calls again.
+        return; // The ring is full: the driver calls onWritable once it has drained.
       }
       this.#pending.shift();
     }

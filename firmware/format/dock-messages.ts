@@ -19,6 +19,15 @@ export const DEFAULT_WINDOW = 8;
 /** Data a camera keeps in flight at most (window × max data), so large frames shrink the window. */
 export const WINDOW_BYTES = 131072;
 export const DATA_HEADER_LENGTH = 14;
+/**
+ * The TX ring holds the largest window of DATA frames on the wire (at most 131,744 bytes:
+ * 8 frames of 16 KB or 4 of 32 KB, with header, CRC and COBS) and replies beside it, so a
+ * window is handed to the driver at once and no frame waits in the XS heap. In PSRAM (firmware/dock/dock-port.ts).
+ */
+export const DOCK_TRANSMIT_BUFFER = 139_264;
+/** The dock sends requests and ACKs (a PROVISION, the largest, is 1,106 bytes). */
+export const DOCK_RECEIVE_BUFFER = 4096;
+
 /** At most this many docks are enrolled at provisioning (PROVISION fits one frame). */
 export const MAX_ENROLLED_DOCKS = 16;
 

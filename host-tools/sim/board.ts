@@ -11,6 +11,7 @@ import { I2cModel, SpiModel } from './hardware/buses.js';
 import { GpioModel } from './hardware/gpio.js';
 import { PwmModel } from './hardware/pwm.js';
 import { UartModel } from './hardware/uart.js';
+import { DockSerialPorts, type UsbSerialJtagHolder } from './hardware/dock-serial.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
 import { SeededCryptoPort } from '../crypto/seeded-crypto-port.js';
 import { CryptoEngine } from './hardware/crypto-engine.js';
@@ -64,6 +65,11 @@ export interface BootOptions {
    * "unlimited" runs in a growing heap (xsbug sessions always do).
    */
   memory?: 'device' | 'unlimited' | 'baseline';
+  /**
+   * Who holds the S3's USB-Serial-JTAG port (drivers/dock-usb): 'xsbug' (default), as in a debug
+   * build, so the firmware's dock link is on the UART; 'free', as in a release build.
+   */
+  usbSerialJtag?: UsbSerialJtagHolder;
 }
 
 const baselines = new Map<string, Promise<MemoryBaseline>>();
@@ -118,6 +124,8 @@ export class SimulatedBoard {
   readonly spi: SpiModel;
   readonly i2c: I2cModel;
   readonly uart: UartModel;
+  /** drivers/dock-uart and drivers/dock-usb: ESP-IDF's serial drivers with their TX ring buffers. */
+  readonly dockSerial: DockSerialPorts;
   readonly crypto: CryptoEngine;
   /** drivers/crc32 and drivers/cobs: C on the device, host calls here. */
   readonly native = new NativePrimitives();
@@ -167,6 +175,7 @@ export class SimulatedBoard {
     this.spi = new SpiModel(this.timeline);
     this.i2c = new I2cModel(this.timeline);
     this.uart = new UartModel(this.timeline);
+    this.dockSerial = new DockSerialPorts(this.uart, options.usbSerialJtag ?? 'xsbug');
     this.crypto = new CryptoEngine(options.cryptoSeed === undefined ? new NodeCryptoPort() : new SeededCryptoPort(options.cryptoSeed));
     // The flash file system is the target's "storage" partition (partitions.csv) unless a test sizes it.
     this.storage = new FlashStorage({ capacityBytes: this.target.storageBytes, ...options.storage });

@@ -28,6 +28,10 @@ const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures'
   // The camera's native modules (C on the device) become host calls charged as native bytes.
   'drivers/crc32/crc32': { file: 'host-tools/sim/moddable/crc32.ts', public: true },
   'drivers/cobs/cobs': { file: 'host-tools/sim/moddable/cobs.ts', public: true },
+  // The dock link's serial drivers (drivers/dock-uart, drivers/dock-usb: C over ESP-IDF's drivers).
+  'drivers/dock-uart/dock-uart': { file: 'host-tools/sim/moddable/dock-uart.ts', public: true },
+  'drivers/dock-usb/dock-usb': { file: 'host-tools/sim/moddable/dock-usb.ts', public: true },
+  'sim:dock-serial-port': { file: 'host-tools/sim/moddable/dock-serial-port.ts', public: false },
   file: { file: 'host-tools/sim/moddable/file.ts', public: true },
   // The card's native module (drivers/sd-card/sd-card.c) becomes host calls to the card model.
   'drivers/sd-card/sd-card': { file: 'host-tools/sim/moddable/sd-card.ts', public: true },
@@ -64,7 +68,8 @@ export class FirmwareModules {
       key = path.posix.normalize(path.posix.join(path.posix.dirname(referrer), key));
     }
     const board = BOARD_MODULES[key];
-    const fromFirmware = this.isFirmware(referrer);
+    // A native module's host stand-in is named like firmware ("drivers/...") but is the board's own.
+    const fromFirmware = this.isFirmware(referrer) && BOARD_MODULES[referrer] === undefined;
     if (board) {
       if (fromFirmware && !board.public) throw new Error(`module "${referrer}" imports "${specifier}", which only the simulated board's own modules may use`);
       if (fromFirmware && board.public === 'fixtures' && !referrer.startsWith('test/fixtures/')) throw new Error(`module "${referrer}" imports "${specifier}", which only test fixtures may use`);

@@ -7,7 +7,7 @@ import { SD_BUS_SPEED } from './hardware/sd-card.js';
 import { NATIVE_COSTS } from './native-costs.js';
 
 /** The board's hardware models, as SimulatedBoard holds them. */
-export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'crypto' | 'native' | 'storage' | 'sdCard' | 'camera' | 'microphone' | 'cpu'>;
+export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'dockSerial' | 'crypto' | 'native' | 'storage' | 'sdCard' | 'camera' | 'microphone' | 'cpu'>;
 
 export interface HardwareReply {
   result?: unknown;
@@ -36,9 +36,10 @@ const CALLS: Record<string, Call> = {
   'i2c.write': (hw, t, h, bytes) => (hw.i2c.write(t, h.handle, bytes), none),
   'i2c.read': (hw, t, h) => ({ bytes: hw.i2c.read(t, h.handle, h.count) }),
   'i2c.close': (hw, _t, h) => (hw.i2c.close(h.handle), none),
-  // The driver's transmit FIFO: 128 bytes free after open.
-  'serial.open': (hw, _t, h) => (hw.uart.open(h.port, h.baud), { result: 128 }),
-  'serial.write': (hw, t, h, bytes) => (hw.uart.write(t, h.port, bytes), none),
+  // Moddable's embedded:io/serial: the UART's 128-byte TX FIFO, draining at the baud rate.
+  'serial.open': (hw, t, h) => (hw.uart.open(h.port, h.baud), { result: hw.uart.fifo(t, h.port) }),
+  'serial.write': (hw, t, h, bytes) => (hw.uart.write(t, h.port, bytes), { result: hw.uart.fifo(t, h.port) }),
+  'serial.fifo': (hw, t, h) => ({ result: hw.uart.fifo(t, h.port) }),
   'serial.close': (hw, _t, h) => (hw.uart.close(h.port), none),
   // The hardware RNG (drivers/hardware-entropy): 1 to 1024 bytes a draw, as hardware-entropy.c.
   'entropy.fill': (hw, _t, h) => ({ bytes: hw.crypto.port.randomBytes(entropyDraw(h.length)) }),
@@ -52,6 +53,7 @@ const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>,
   camera: (hw, h) => hw.camera.handle(h),
   audio: (hw, h) => hw.microphone.handle(h),
   native: (hw, h, bytes) => hw.native.handle(h, bytes),
+  dockserial: (hw, h, bytes, t) => hw.dockSerial.handle(h, bytes, t),
 };
 
 function entropyDraw(length: unknown): number {

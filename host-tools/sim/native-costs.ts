@@ -18,4 +18,6 @@ export const NATIVE_COSTS: Readonly<Record<string, readonly [NativeKind, Cost]>>
   // The dock link's framing (drivers/crc32, drivers/cobs; host-tools/sim/hardware/native-primitives.ts).
   'native.crc32': ['crc32', (_h, bytes) => bytes.length],
   'native.cobs': ['cobs', (_h, bytes) => bytes.length],
+  // uart_write_bytes / usb_serial_jtag_write_bytes copying a frame into the driver's TX ring (drivers/dock-uart, drivers/dock-usb).
+  'dockserial.write': ['serial-copy', (_h, bytes) => bytes.length],
 });

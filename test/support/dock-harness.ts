@@ -66,8 +66,14 @@ export function attachDock(board: SimulatedBoard, options: { timeoutMs?: number 
   // the dock request that sent it at once, with the fault's own message, rather than leaving it
   // to time out as if a cable were pulled (after the test closed the board, nothing waits).
   // A test that awaits inject() sees the failure itself; the fault also stays in board.faults.
+  // The dock answers what it has received, and the camera's bytes reach it at the line's rate:
+  // before a delivery, the board runs until its dock port's TX ring has sent what was written.
   const inject = (bytes: Uint8Array) => {
-    const delivery = enqueue(() => board.serialReceive(uartPort, bytes));
+    const delivery = enqueue(async () => {
+      const drained = board.dockSerial.drainedAt(uartPort);
+      if (drained !== undefined && drained > board.now) await board.advanceTo(drained);
+      await board.serialReceive(uartPort, bytes);
+    });
     delivery.catch((error: Error) => client.fail(error));
     return delivery;
   };

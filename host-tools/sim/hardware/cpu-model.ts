@@ -26,6 +26,11 @@ export const NATIVE_BYTE_RATES = Object.freeze({
   cobs: 30_000_000,
   /** Copying a frame out of the camera's PSRAM frame buffer into an XS ArrayBuffer. */
   'camera-copy': 40_000_000,
+  /**
+   * A frame copied into a serial driver's TX ring buffer in PSRAM (uart_write_bytes,
+   * usb_serial_jtag_write_bytes: a memcpy), at the camera copy's rate.
+   */
+  'serial-copy': 40_000_000,
   /** File writes through the store's file system to the card. */
   'file-write': 2_000_000,
   /** File reads (the dock reading segments back). */
