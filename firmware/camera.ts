@@ -1,9 +1,12 @@
 // Assembles the camera from the board's IO and the configuration: drivers,
 // notice channels, the recorder and the officer's button. One place where
 // the parts meet, so main stays a few lines and tests can build the same camera.
+import Modules from 'modules';
+import type AudioOut from 'pins/audioout';
 import Time from 'time';
 import Timer from 'timer';
 import { BitmapFont } from '../drivers/bitmap-font.js';
+import I2sSpeaker from '../drivers/i2s-speaker.js';
 import IndicatorLED from '../drivers/indicator-led.js';
 import PushButton from '../drivers/push-button.js';
 import PwmBuzzer from '../drivers/pwm-buzzer.js';
@@ -52,6 +55,17 @@ export function buildSign(board: typeof device, settings: ChaincamConfig, onErro
   return open && new SignageDisplay({ open, renderer: new TextRenderer(new BitmapFont(SIGN_FONT)), onError, journal });
 }
 
+/**
+ * The notice tones' hardware: the board's I2S speaker (config.board.speaker) through Moddable's
+ * pins/audioout, which only that platform's build includes, or a PWM buzzer on a pin.
+ */
+function noticeSound(board: typeof device, settings: ChaincamConfig, buzzerPin: number | undefined, ticks: () => number, onError: (error: Error) => void): I2sSpeaker | PwmBuzzer {
+  const speaker = settings.board.speaker;
+  if (!speaker) return new PwmBuzzer({ buzzer: { io: board.io.PWM, pin: buzzerPin! } });
+  if (!Modules.has('pins/audioout')) throw new Error(`board "${settings.board.name}" has config.board.speaker, but this build has no pins/audioout: include "$(MODULES)/pins/i2s/manifest.json" in this platform's section of manifest.json`);
+  return new I2sSpeaker({ speaker: { io: Modules.importNow('pins/audioout') as typeof AudioOut, sampleRate: speaker.sampleRate }, ticks, timers: Timer, onError });
+}
+
 export function buildCamera(board: typeof device, parts: CameraParts): Camera {
   const { settings } = parts;
   const ticks = () => Time.ticks;
@@ -63,7 +77,7 @@ export function buildCamera(board: typeof device, parts: CameraParts): Camera {
   const signage = parts.sign ? undefined : buildSign(board, settings, (error) => notice.channelFailed('display', error), journal);
   const sign: (NoticeSign & Partial<GroundChoiceDisplay>) | undefined = parts.sign ?? signage;
   const led = journaledLed(new IndicatorLED({ led: { io: board.io.Digital, pin: pins.led, activeLow: pins.ledActiveLow } }), journal);
-  const buzzer = journaledBuzzer(new PwmBuzzer({ buzzer: { io: board.io.PWM, pin: pins.buzzer } }), journal);
+  const buzzer = journaledBuzzer(noticeSound(board, settings, pins.buzzer, ticks, (error) => notice.channelFailed('tone', error)), journal);
   // The recorder records channel failures; the controller needs it before it exists.
   let recorder: Recorder | undefined;
   const notice: NoticeController = new NoticeController({

@@ -102,7 +102,7 @@ export class SimulatedBenchCamera implements BenchCamera {
   }
 
   toneOnsets(from: number): { t: number; hz: number }[] {
-    return this.board.timeline.entries.filter((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0 && e.t >= from).map((e) => ({ t: e.t, hz: (e as { hz: number }).hz }));
+    return this.board.timeline.toneOnsets(from);
   }
 
   signDraws(): number[] {
@@ -147,9 +147,13 @@ export async function runIndicatorBench(options: { target?: string; reminderMinu
 /** A dead channel at a start: detected and on the record before capture may keep a frame. */
 async function failureRows(target: string): Promise<Requirement[]> {
   const rows: Requirement[] = [];
-  const cases: { id: string; channel: string; bit: number; inject: (b: SimulatedBoard) => boolean; cannot?: string }[] = [
+  const speaker = (boardTarget(target).config.board as { speaker?: unknown } | undefined)?.speaker !== undefined;
+  const cases: { id: string; channel: string; bit: number; inject: (b: SimulatedBoard) => boolean; cannot?: string; why?: string }[] = [
     { id: 'fail.led', channel: 'LED', bit: 1, inject: (b) => (b.gpio.injectFault(b.channelPin('led'), 'output driver fault'), true) },
-    { id: 'fail.tone', channel: 'buzzer', bit: 2, inject: (b) => (b.pwm.injectFault(b.channelPin('buzzer'), 'LEDC channel unavailable'), true) },
+    speaker
+      // An I2S amplifier has no status: the driver sees only whether the output takes samples.
+      ? { id: 'fail.tone', channel: 'speaker (stalled I2S output)', bit: 2, inject: (b) => (b.injectSoundFault(), true), why: "the speaker driver's probe tone was not clocked out by its deadline (pipeline + 20 ms), and the notice controller recorded it; a dead amplifier or speaker on a running I2S clock cannot be detected: listen" }
+      : { id: 'fail.tone', channel: 'buzzer', bit: 2, inject: (b) => (b.injectSoundFault(), true) },
     {
       id: 'fail.sign',
       channel: 'sign',
@@ -185,7 +189,7 @@ async function failureRows(target: string): Promise<Requirement[]> {
         measured: failure ? `notice-failure at +${failure.t - start.t} ms: ${String(failure.text)}` : 'not recorded',
         limit: 'recorded at the start, reason 1',
         pass: !!failure && !!ordered && failure.t - start.t <= LIMITS.ledMs && failure.noticeReason === 1,
-        why: 'the driver error reached the notice controller, which recorded it before capture got its token',
+        why: c.why ?? 'the driver error reached the notice controller, which recorded it before capture got its token',
       });
     } finally {
       await board.close();

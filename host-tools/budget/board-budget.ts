@@ -162,7 +162,7 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
 function noticeLatency(board: SimulatedBoard, from: number): number {
   const lit = (board.target.config.board as { ledActiveLow?: boolean }).ledActiveLow ? 0 : 1;
   const led = board.timeline.entries.find((e) => e.kind === 'gpio' && e.channel === 'led' && e.direction === 'out' && e.t >= from && e.level === lit)?.t;
-  const tone = board.timeline.entries.find((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0 && e.t >= from)?.t;
+  const tone = board.timeline.toneOnsets(from)[0]?.t;
   const sign = board.timeline.entries.find((e) => (e.kind === 'spi' || e.kind === 'i2c') && e.t >= from)?.t;
   if (led === undefined || tone === undefined || sign === undefined) {
     const missing = [led === undefined && 'LED', tone === undefined && 'tone', sign === undefined && 'sign'].filter(Boolean).join(', ');

@@ -184,7 +184,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
       case 'notice-failure':
         log(`${stamp(sceneNow())}  hardware: the ${step.channel} dies`);
         if (step.channel === 'led') b.gpio.injectFault(b.channelPin('led'), 'output driver fault');
-        else if (step.channel === 'buzzer') b.pwm.injectFault(b.channelPin('buzzer'), 'LEDC channel unavailable');
+        else if (step.channel === 'buzzer') b.injectSoundFault();
         else {
           const panel = signPanel(b);
           if (panel) panel.answering = false;
@@ -207,7 +207,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
   const noticeLine = (b: SimulatedBoard) => {
     const since = b.now - 2000;
     const led = b.timeline.levels('led').filter((e) => e.t >= since).length;
-    const tones = b.timeline.entries.filter((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0 && e.t >= since).map((e) => (e as { hz: number }).hz);
+    const tones = b.timeline.toneOnsets(since).map((e) => e.hz);
     const sign = (signPanel(b)?.writes ?? []).some((w) => w.t >= since);
     log(`${stamp(sceneNow())}  notice  LED ${led ? 'blinking' : 'DARK'}, tones ${tones.length ? tones.join('→') + ' Hz' : 'SILENT'}, sign ${sign ? 'says 녹화 중 / RECORDING' : 'NOT UPDATED'}`);
   };

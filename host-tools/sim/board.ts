@@ -10,6 +10,7 @@ import { callHardware } from './hardware-calls.js';
 import { I2cModel, SpiModel } from './hardware/buses.js';
 import { GpioModel } from './hardware/gpio.js';
 import { PwmModel } from './hardware/pwm.js';
+import { I2sAmplifier } from './hardware/i2s-amplifier.js';
 import { UartModel } from './hardware/uart.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
 import { SeededCryptoPort } from '../crypto/seeded-crypto-port.js';
@@ -114,6 +115,8 @@ export class SimulatedBoard {
   readonly modules: FirmwareModules;
   readonly gpio: GpioModel;
   readonly pwm: PwmModel;
+  /** The I2S amplifier and speaker behind pins/audioout (a target whose build includes it). */
+  readonly speaker: I2sAmplifier;
   readonly spi: SpiModel;
   readonly i2c: I2cModel;
   readonly uart: UartModel;
@@ -150,7 +153,7 @@ export class SimulatedBoard {
     if (options.sdCard) boardConfig.sdCard ??= DEFAULT_CARD_SLOT;
     else delete boardConfig.sdCard;
     this.target.config.board = boardConfig;
-    this.modules = new FirmwareModules(this.target.config);
+    this.modules = new FirmwareModules(this.target.config, this.target.includes);
     this.#onTrace = options.onTrace;
     this.#channels = channelNames(this.target);
     const channelOf = (pin: number) => this.#channels.get(pin) ?? `gpio${pin}`;
@@ -163,6 +166,7 @@ export class SimulatedBoard {
     const pins = { timeline: this.timeline, validPins: ESP32S3_PINS, channelOf, claim, release };
     this.gpio = new GpioModel(pins);
     this.pwm = new PwmModel(pins);
+    this.speaker = new I2sAmplifier({ timeline: this.timeline });
     this.spi = new SpiModel(this.timeline);
     this.i2c = new I2cModel(this.timeline);
     this.uart = new UartModel(this.timeline);
@@ -229,6 +233,15 @@ export class SimulatedBoard {
   channelPin(channel: string): number {
     for (const [pin, name] of this.#channels) if (name === channel) return pin;
     throw new Error(`the ${this.target.name} board has no pin named "${channel}"`);
+  }
+
+  /**
+   * A dead notice sound, as the board's part fails: the I2S speaker's clock stalls (a target with
+   * config.board.speaker), or the PWM buzzer's LEDC channel cannot be opened.
+   */
+  injectSoundFault(): void {
+    if ((this.target.config.board as { speaker?: unknown } | undefined)?.speaker) this.speaker.injectFault('stalled');
+    else this.pwm.injectFault(this.channelPin('buzzer'), 'LEDC channel unavailable');
   }
 
   /** Runs the firmware for `ms` of virtual time. */
@@ -442,6 +455,8 @@ export class SimulatedBoard {
         return { result: this.modules.load(h.specifier) };
       case 'board.describe':
         return { result: this.target.provider };
+      case 'modules.has':
+        return { result: this.modules.built(String(h.name)) };
       default: {
         const reply = callHardware(this, t, h, bytes);
         if (!reply) throw new Error(`the simulated board has no operation "${h.op}"`);

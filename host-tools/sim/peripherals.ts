@@ -5,9 +5,10 @@ import type { SimulatedBoard } from './board.js';
 import { Ssd1306Panel } from './hardware/ssd1306-panel.js';
 import { St7789Panel } from './hardware/st7789-panel.js';
 
-// Moddable's lilygo_t_camera_plus_s3 target (defines.ili9341 and config.backlight)
-// when the manifest does not say otherwise.
-const LILYGO_DISPLAY = { select: 21, dc: 45, reset: 33, backlight: 46 };
+// LILYGO's pin_config.h for the T-Camera Plus S3 V1.0/V1.1 (the revision Moddable's target
+// matches) when the manifest does not say otherwise: LCD_CS 34 (Moddable's defines.ili9341 says
+// 21, which is the SD card's select), LCD_DC 45, LCD_RST 33, LCD_BL 46.
+const LILYGO_DISPLAY = { select: 34, dc: 45, reset: 33, backlight: 46 };
 
 const panels = new WeakMap<SimulatedBoard, St7789Panel | Ssd1306Panel>();
 

@@ -3,6 +3,8 @@
 export type TimelineEntry =
   | { t: number; kind: 'gpio'; pin: number; channel: string; level: 0 | 1; direction: 'out' | 'in' }
   | { t: number; kind: 'pwm'; pin: number; channel: string; hz: number; duty: number }
+  /** What an I2S speaker sounds from then on (hz 0: silent). */
+  | { t: number; kind: 'tone'; channel: string; hz: number }
   | { t: number; kind: 'spi'; port: number | undefined; select: number | undefined; bytes: Uint8Array }
   | { t: number; kind: 'i2c'; address: number; direction: 'write' | 'read'; bytes: Uint8Array }
   | { t: number; kind: 'serial'; port: number; direction: 'tx' | 'rx'; bytes: Uint8Array }
@@ -19,6 +21,28 @@ export class Timeline {
 
   onRecord(listener: (entry: TimelineEntry) => void): void {
     this.#listeners.push(listener);
+  }
+
+  /**
+   * The notice tones as the board sounded them, whichever part makes them: a PWM buzzer (the
+   * "buzzer" pin at a duty above 0) or an I2S speaker. [t, hz] at each change; hz 0 is silence.
+   */
+  sound(): { t: number; hz: number }[] {
+    const out: { t: number; hz: number }[] = [];
+    for (const entry of this.entries) {
+      let hz: number;
+      if (entry.kind === 'pwm' && entry.channel === 'buzzer') hz = entry.duty > 0 ? entry.hz : 0;
+      else if (entry.kind === 'tone') hz = entry.hz;
+      else continue;
+      if (out.length ? out[out.length - 1]!.hz === hz : hz === 0) continue;
+      out.push({ t: entry.t, hz });
+    }
+    return out;
+  }
+
+  /** Onsets of each tone from `from` on. */
+  toneOnsets(from = 0): { t: number; hz: number }[] {
+    return this.sound().filter((s) => s.hz > 0 && s.t >= from);
   }
 
   /** Level changes of one named output (e.g. "led"), as [t, level] pairs. */

@@ -28,7 +28,7 @@ describe('chaincam bench --sim (the indicator bench)', function () {
   });
 
   it('fails the requirements a silent buzzer breaks, and only those', async () => {
-    const run = await runIndicatorBench({ reminderMinutes: 4, prepare: (board) => board.pwm.injectFault(board.channelPin('buzzer'), 'LEDC channel unavailable') });
+    const run = await runIndicatorBench({ reminderMinutes: 4, prepare: (board) => board.injectSoundFault() });
     try {
       const failed = run.requirements.filter((r) => r.pass === false).map((r) => r.id).sort();
       assert.deepEqual(failed, ['reminder.interval', 'selftest.clean', 'selftest.tone', 'start.tone', 'stop.tone']);

@@ -94,7 +94,7 @@ describe('chaincam bench --port (a camera over its dock link, on a real pty)', f
   });
 
   it('exits 1 naming the failed requirements when the camera\'s buzzer is dead', async () => {
-    camera = await bootBenchBoard({ prepare: (b) => b.pwm.injectFault(b.channelPin('buzzer'), 'LEDC channel unavailable') });
+    camera = await bootBenchBoard({ prepare: (b) => b.injectSoundFault() });
     const port = await bridged(camera.board);
     const run = await chaincam(['bench', '--port', port, '--dock-key', camera.keyFile, '--reminder-minutes', '4', '--out', out]);
     assert.equal(run.status, 1, run.stderr + run.stdout);

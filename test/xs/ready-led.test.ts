@@ -26,8 +26,9 @@ describe('firmware boot, self-test and the ready indicator (XS)', function () {
     const led = board.timeline.levels('led').map((e) => [e.t, e.level]);
     assert.deepEqual(led.slice(0, 3), [[0, 0], [0, 1], [0, 0]], 'driver starts dark; self-test lights it once');
     assert.deepEqual(led.slice(3), [[ready, 1], [ready + 100, 0], [ready + 2000, 1], [ready + 2100, 0], [ready + 4000, 1], [ready + 4100, 0]]);
-    const chirp = board.timeline.entries.find((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0);
-    assert.deepEqual(chirp && [chirp.t, (chirp as { hz: number }).hz], [0, 2000], 'self-test chirp at power-on');
+    const chirp = board.timeline.toneOnsets()[0];
+    assert.deepEqual(chirp && [chirp.t, chirp.hz], [0, 2000], 'self-test chirp at power-on, on the I2S speaker');
+    assert.ok(board.timeline.entries.some((e) => e.kind === 'tone' && e.channel === 'speaker'), 'the LILYGO sounds its tones through the MAX98357A, not a PWM pin');
     assert.equal(board.channelPin('led'), 16);
     assert.ok(board.computeTotal > 0, 'xsnap reported computrons: the code ran in XS');
     assert.equal(board.traces.filter((l) => l.text.includes('notice-failure')).length, 0, 'every channel passed its self-test');
