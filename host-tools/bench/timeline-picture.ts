@@ -35,7 +35,7 @@ const PURPLE: Rgb = [120, 40, 160];
 const GREY: Rgb = [90, 90, 90];
 
 const LEGEND: readonly [Rgb, string][] = [
-  [RED, 'LED lit'],
+  [RED, 'LED or lamp lit'],
   [BLUE, 'tone sounding, buzzer or speaker (bar height = pitch)'],
   [GREEN, 'sign redrawn (e.g. the elapsed time, each second)'],
   [PURPLE, 'recorder event'],

@@ -15,7 +15,7 @@ import { initKeys } from '../keys/keys-command.js';
 import { timelinePicture } from '../bench/timeline-picture.js';
 import { SimulatedBoard } from '../sim/board.js';
 import { IDENTITY_FILE } from '../../firmware/format/provisioning-layout.js';
-import { signPanel } from '../sim/peripherals.js';
+import { signPanel, signWrites } from '../sim/peripherals.js';
 import { projectRoot } from '../sim/project-root.js';
 import { SerialBridge } from '../sim/serial-bridge.js';
 import { boardTarget } from '../sim/targets.js';
@@ -176,14 +176,14 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
           result.pictures.push(save(path.join(paths.pictures, `shift-${shift}-indicators.png`), timelinePicture({
             title: `chaincam shift ${shift}: the first recording's notice (LED, buzzer, sign) on the ${b.target.name} board`,
             from: Math.max(0, pictureOf.from!), to: b.now, timeline: b.timeline, clock: (t) => pictureOf.epochMs! + t,
-            signWrites: (signPanel(b)?.writes ?? []).map((w) => w.t),
+            signWrites: signWrites(b),
             events: events.filter((e) => e.t >= pictureOf.from! && e.t <= b.now && e.type !== 'power-on').map((e) => ({ t: e.t, label: describeEvent(e)?.split(':')[0] ?? e.type })),
           })));
         }
         break;
       case 'notice-failure':
         log(`${stamp(sceneNow())}  hardware: the ${step.channel} dies`);
-        if (step.channel === 'led') b.gpio.injectFault(b.channelPin('led'), 'output driver fault');
+        if (step.channel === 'led') b.injectLightFault();
         else if (step.channel === 'buzzer') b.injectSoundFault();
         else {
           const panel = signPanel(b);
@@ -208,7 +208,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
     const since = b.now - 2000;
     const led = b.timeline.levels('led').filter((e) => e.t >= since).length;
     const tones = b.timeline.toneOnsets(since).map((e) => e.hz);
-    const sign = (signPanel(b)?.writes ?? []).some((w) => w.t >= since);
+    const sign = signWrites(b).some((t) => t >= since);
     log(`${stamp(sceneNow())}  notice  LED ${led ? 'blinking' : 'DARK'}, tones ${tones.length ? tones.join('→') + ' Hz' : 'SILENT'}, sign ${sign ? 'says 녹화 중 / RECORDING' : 'NOT UPDATED'}`);
   };
 

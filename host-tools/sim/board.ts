@@ -244,6 +244,14 @@ export class SimulatedBoard {
     else this.pwm.injectFault(this.channelPin('buzzer'), 'LEDC channel unavailable');
   }
 
+  /** A dead LED output stage; a board whose light is a lamp on its sign has no such part (fail the sign). */
+  injectLightFault(): void {
+    if ((this.target.config.board as { lamp?: unknown } | undefined)?.lamp) {
+      throw new Error(`the ${this.target.name} board's recording light is a lamp drawn on its sign: a dead light is a dead sign, so inject a sign failure`);
+    }
+    this.gpio.injectFault(this.channelPin('led'), 'output driver fault');
+  }
+
   /** Runs the firmware for `ms` of virtual time. */
   advance(ms: number): Promise<void> {
     return this.advanceTo(this.#now + ms);

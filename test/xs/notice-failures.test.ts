@@ -9,9 +9,9 @@ describe('notice failures are detected and recorded (XS)', () => {
   let board: SimulatedBoard | undefined;
   afterEach(async () => board?.close());
 
-  async function boot(): Promise<SimulatedBoard> {
+  async function boot(target?: string): Promise<SimulatedBoard> {
     // Exact to the millisecond: an ideal CPU (the CPU's budgets: cpu-budget, board-budget tests).
-    board = await SimulatedBoard.boot({ main: FIXTURE, cpu: IDEAL_CPU });
+    board = await SimulatedBoard.boot({ main: FIXTURE, cpu: IDEAL_CPU, target });
     await board.advance(1000);
     return board;
   }
@@ -21,13 +21,13 @@ describe('notice failures are detected and recorded (XS)', () => {
   }
 
   it('a dead LED driver: the failure is recorded before capture gets its token, and recording goes on', async () => {
-    const b = await boot();
+    const b = await boot('xiao_esp32s3_sense'); // an LED on a pin (the LILYGO's light is its sign's lamp)
     b.gpio.injectFault(b.channelPin('led'), 'output driver fault');
     await b.command('start', { ground: 1 });
     await b.advance(5000);
     const [failure] = events(b, 'notice-failure');
     assert.deepEqual([failure!.recording, failure!.failedIndicators, failure!.noticeReason], [1, 1, 1]);
-    assert.match(failure!.text, /^led: GPIO 16: output driver fault/);
+    assert.match(failure!.text, /^led: GPIO 2: output driver fault/);
     assert.deepEqual(orderOf(b), ['recording-start', 'notice-failure', 'capture']);
     assert.match(traced(b, 'capture begin')[0]!.text, /token channels 6 reason 1/);
     assert.equal(traced(b, 'frame kept').length, 1);
@@ -111,7 +111,7 @@ describe('notice failures are detected and recorded (XS)', () => {
   });
 
   it('a failed LED at boot is recorded by the power-on self-test', async () => {
-    board = await SimulatedBoard.boot({ main: FIXTURE, cpu: IDEAL_CPU, prepare: (b) => b.gpio.injectFault(16, 'output driver fault') });
+    board = await SimulatedBoard.boot({ main: FIXTURE, cpu: IDEAL_CPU, target: 'xiao_esp32s3_sense', prepare: (b) => b.gpio.injectFault(2, 'output driver fault') });
     const [failure] = events(board, 'notice-failure');
     assert.deepEqual([failure!.recording, failure!.failedIndicators, failure!.noticeReason], [0, 1, 1]);
   });
