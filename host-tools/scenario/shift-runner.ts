@@ -174,7 +174,7 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
         if (pictureOf.board === b && !pictureOf.done) {
           pictureOf.done = true;
           result.pictures.push(save(path.join(paths.pictures, `shift-${shift}-indicators.png`), timelinePicture({
-            title: `chaincam shift ${shift}: the first recording's notice (LED, buzzer, sign) on the ${b.target.name} board`,
+            title: `chaincam shift ${shift}: the first recording's notice (light, tones, sign) on the ${b.target.name} board`,
             from: Math.max(0, pictureOf.from!), to: b.now, timeline: b.timeline, clock: (t) => pictureOf.epochMs! + t,
             signWrites: signWrites(b),
             events: events.filter((e) => e.t >= pictureOf.from! && e.t <= b.now && e.type !== 'power-on').map((e) => ({ t: e.t, label: describeEvent(e)?.split(':')[0] ?? e.type })),
