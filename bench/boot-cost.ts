@@ -3,7 +3,8 @@
 import { SimulatedBoard } from '../host-tools/sim/board.js';
 
 export async function bootCost(): Promise<Record<string, number>> {
-  const board = await SimulatedBoard.boot({ meterCalls: true });
+  // The XIAO's LED is on a pin (the LILYGO's light is a lamp drawn on its sign).
+  const board = await SimulatedBoard.boot({ meterCalls: true, target: 'xiao_esp32s3_sense' });
   try {
     const [bootstrap, boot] = board.meters;
     const firstLed = board.firstCallCompute.get(`digital.write:${board.channelPin('led')}`);

@@ -3,9 +3,11 @@
 import type { ChaincamConfig } from './config.js';
 
 export interface BoardPins {
-  led: number;
+  /** The LED's pin; undefined when the recording light is a lamp on the sign (config.board.lamp). */
+  led: number | undefined;
   ledActiveLow: boolean;
-  buzzer: number;
+  /** The PWM buzzer's pin; undefined when the tones go to an I2S speaker (config.board.speaker). */
+  buzzer: number | undefined;
   button: number;
 }
 
@@ -15,5 +17,5 @@ export function boardPins(pinMap: Record<string, unknown>, config: ChaincamConfi
     if (typeof value !== 'number') throw new Error(`board "${config.board.name}" has no ${name} pin: set config.board.${name} for this platform in manifest.json`);
     return value;
   };
-  return { led: pin('led', config.board.led), ledActiveLow: config.board.ledActiveLow, buzzer: pin('buzzer', config.board.buzzer), button: pin('button', undefined) };
+  return { led: config.board.lamp ? undefined : pin('led', config.board.led), ledActiveLow: config.board.ledActiveLow, buzzer: config.board.speaker ? undefined : pin('buzzer', config.board.buzzer), button: pin('button', undefined) };
 }

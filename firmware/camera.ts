@@ -1,15 +1,18 @@
 // Assembles the camera from the board's IO and the configuration: drivers,
 // notice channels, the recorder and the officer's button. One place where
 // the parts meet, so main stays a few lines and tests can build the same camera.
+import Modules from 'modules';
+import type AudioOut from 'pins/audioout';
 import Time from 'time';
 import Timer from 'timer';
 import { BitmapFont } from '../drivers/bitmap-font.js';
+import I2sSpeaker from '../drivers/i2s-speaker.js';
 import IndicatorLED from '../drivers/indicator-led.js';
 import PushButton from '../drivers/push-button.js';
 import PwmBuzzer from '../drivers/pwm-buzzer.js';
 import { SIGN_FONT } from '../drivers/sign-font.js';
 import { TextRenderer } from '../drivers/text-renderer.js';
-import { boardPins } from './board-pins.js';
+import { boardPins, type BoardPins } from './board-pins.js';
 import type { ChaincamConfig } from './config.js';
 import { IndicatorJournal, journaledBuzzer, journaledEvents, journaledLed } from './notice/indicator-journal.js';
 import { LedPatternPlayer } from './notice/led-pattern-player.js';
@@ -35,7 +38,7 @@ export interface CameraParts {
   settings: ChaincamConfig;
   events: EventSink;
   /** Replaces the board's own sign display (a test that reads the sign from the trace). */
-  sign?: NoticeSign & Partial<GroundChoiceDisplay>;
+  sign?: NoticeSign & Partial<GroundChoiceDisplay> & Partial<Pick<SignageDisplay, 'light'>>;
   capture?: CaptureSink;
   /** The next recording number, from the store (numbers never repeat across power cycles). */
   nextRecording?: number;
@@ -49,7 +52,32 @@ export interface CameraParts {
  */
 export function buildSign(board: typeof device, settings: ChaincamConfig, onError: (error: Error) => void, journal?: IndicatorJournal): SignageDisplay | undefined {
   const open = signPanelOpener(settings.board.display, board);
-  return open && new SignageDisplay({ open, renderer: new TextRenderer(new BitmapFont(SIGN_FONT)), onError, journal });
+  return open && new SignageDisplay({ open, renderer: new TextRenderer(new BitmapFont(SIGN_FONT)), onError, journal, lampHeight: settings.board.lamp?.height });
+}
+
+/**
+ * The notice tones' hardware: the board's I2S speaker (config.board.speaker) through Moddable's
+ * pins/audioout, which only that platform's build includes, or a PWM buzzer on a pin.
+ */
+function noticeSound(board: typeof device, settings: ChaincamConfig, buzzerPin: number | undefined, ticks: () => number, onError: (error: Error) => void): I2sSpeaker | PwmBuzzer {
+  const speaker = settings.board.speaker;
+  if (!speaker) return new PwmBuzzer({ buzzer: { io: board.io.PWM, pin: buzzerPin! } });
+  if (!Modules.has('pins/audioout')) throw new Error(`board "${settings.board.name}" has config.board.speaker, but this build has no pins/audioout: include "$(MODULES)/pins/i2s/manifest.json" in this platform's section of manifest.json`);
+  return new I2sSpeaker({ speaker: { io: Modules.importNow('pins/audioout') as typeof AudioOut, sampleRate: speaker.sampleRate }, ticks, timers: Timer, onError });
+}
+
+/**
+ * The recording light: an LED on its pin, or, on a board with no GPIO free for one
+ * (config.board.lamp), the red lamp strip the sign draws along its bottom edge.
+ */
+function recordingLight(board: typeof device, settings: ChaincamConfig, pins: BoardPins, sign: Partial<Pick<SignageDisplay, 'light'>> | undefined): Pick<IndicatorLED, 'write'> {
+  if (!settings.board.lamp) return new IndicatorLED({ led: { io: board.io.Digital, pin: pins.led!, activeLow: pins.ledActiveLow } });
+  return {
+    write(lit: boolean): void {
+      if (!sign?.light) throw new Error(`board "${settings.board.name}": the recording lamp is drawn on the sign, and this board has no sign display`);
+      sign.light(lit);
+    },
+  };
 }
 
 export function buildCamera(board: typeof device, parts: CameraParts): Camera {
@@ -61,9 +89,9 @@ export function buildCamera(board: typeof device, parts: CameraParts): Camera {
   const events = journaledEvents(parts.events, journal);
   const pins = boardPins(board.pin, settings);
   const signage = parts.sign ? undefined : buildSign(board, settings, (error) => notice.channelFailed('display', error), journal);
-  const sign: (NoticeSign & Partial<GroundChoiceDisplay>) | undefined = parts.sign ?? signage;
-  const led = journaledLed(new IndicatorLED({ led: { io: board.io.Digital, pin: pins.led, activeLow: pins.ledActiveLow } }), journal);
-  const buzzer = journaledBuzzer(new PwmBuzzer({ buzzer: { io: board.io.PWM, pin: pins.buzzer } }), journal);
+  const sign: (NoticeSign & Partial<GroundChoiceDisplay> & Partial<Pick<SignageDisplay, 'light'>>) | undefined = parts.sign ?? signage;
+  const led = journaledLed(recordingLight(board, settings, pins, sign), journal);
+  const buzzer = journaledBuzzer(noticeSound(board, settings, pins.buzzer, ticks, (error) => notice.channelFailed('tone', error)), journal);
   // The recorder records channel failures; the controller needs it before it exists.
   let recorder: Recorder | undefined;
   const notice: NoticeController = new NoticeController({

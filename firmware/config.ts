@@ -12,7 +12,13 @@ export interface ChaincamConfig {
   ledPatterns: { ready: LedPattern; recording: LedPattern; fault: LedPattern };
   tones: { start: ToneSequence; stop: ToneSequence; reminder: ToneSequence; selfTest: ToneSequence; lowStorage?: ToneSequence };
   button: { debounceMs: number; longMs: number; holdMs: number; choiceTimeoutMs: number };
-  board: { name: string; led: number | undefined; ledActiveLow: boolean; buzzer: number | undefined; display: unknown };
+  board: { name: string; led: number | undefined; ledActiveLow: boolean; buzzer: number | undefined; speaker: SpeakerConfig | undefined; lamp: { height: number } | undefined; display: unknown };
+}
+
+/** An I2S amplifier and speaker for the notice tones in place of a PWM buzzer (manifest config.board.speaker). */
+export interface SpeakerConfig {
+  kind: 'max98357a';
+  sampleRate: number;
 }
 
 function fail(what: string): never {
@@ -41,6 +47,23 @@ function milliseconds(value: unknown, fallback: number, name: string): number {
   return value;
 }
 
+function speakerConfig(value: unknown): SpeakerConfig {
+  const speaker = value as Record<string, unknown>;
+  if (!speaker || typeof speaker !== 'object' || speaker.kind !== 'max98357a') fail('board.speaker.kind must be "max98357a" (an I2S amplifier through pins/audioout)');
+  const sampleRate = speaker.sampleRate ?? 44100;
+  if (typeof sampleRate !== 'number' || !(sampleRate >= 8000 && sampleRate <= 48000)) fail('board.speaker.sampleRate must be 8000-48000 Hz');
+  return { kind: 'max98357a', sampleRate };
+}
+
+/** The recording light drawn on a colour sign (no GPIO free for an LED): a red strip along its bottom. */
+function lampConfig(value: unknown, board: Record<string, any>): { height: number } {
+  const lamp = value as Record<string, unknown>;
+  if (!lamp || typeof lamp !== 'object' || typeof lamp.height !== 'number' || !(lamp.height >= 4 && lamp.height <= 32)) fail('board.lamp.height must be 4-32 pixels');
+  if (board.led !== undefined) fail('board.led and board.lamp are both set: the recording light is one of them');
+  if (board.display?.kind !== 'st7789') fail('board.lamp needs a colour sign display (board.display.kind "st7789")');
+  return { height: lamp.height };
+}
+
 export function readChaincamConfig(config: Record<string, any>): ChaincamConfig {
   const chaincam = config.chaincam;
   if (!chaincam || typeof chaincam !== 'object') fail('the "chaincam" object is missing');
@@ -58,6 +81,9 @@ export function readChaincamConfig(config: Record<string, any>): ChaincamConfig 
   for (const pin of ['led', 'buzzer'] as const) {
     if (board[pin] !== undefined && typeof board[pin] !== 'number') fail(`board.${pin} must be a GPIO number`);
   }
+  const speaker = board.speaker === undefined ? undefined : speakerConfig(board.speaker);
+  const lamp = board.lamp === undefined ? undefined : lampConfig(board.lamp, board);
+  if (speaker && board.buzzer !== undefined) fail('board.buzzer and board.speaker are both set: the notice tones take one of them');
   const longMs = milliseconds(button.longMs, 1000, 'chaincam.button.longMs');
   const holdMs = milliseconds(button.holdMs, 3000, 'chaincam.button.holdMs');
   if (!(longMs < holdMs)) fail('chaincam.button.longMs must be shorter than holdMs');
@@ -67,6 +93,6 @@ export function readChaincamConfig(config: Record<string, any>): ChaincamConfig 
     ledPatterns: { ready: ledPattern(patterns.ready, 'ready'), recording: ledPattern(patterns.recording, 'recording'), fault: ledPattern(patterns.fault, 'fault') },
     tones: { start: toneSequence(tones.start, 'start'), stop: toneSequence(tones.stop, 'stop'), reminder: toneSequence(tones.reminder, 'reminder'), selfTest: toneSequence(tones.selfTest, 'selfTest'), lowStorage: tones.lowStorage === undefined ? undefined : toneSequence(tones.lowStorage, 'lowStorage') },
     button: { debounceMs: milliseconds(button.debounceMs, 30, 'chaincam.button.debounceMs'), longMs, holdMs, choiceTimeoutMs: milliseconds(button.choiceTimeoutMs, 10_000, 'chaincam.button.choiceTimeoutMs') },
-    board: { name: typeof board.name === 'string' ? board.name : 'unnamed board', led: board.led, ledActiveLow: board.ledActiveLow === true, buzzer: board.buzzer, display: board.display },
+    board: { name: typeof board.name === 'string' ? board.name : 'unnamed board', led: board.led, ledActiveLow: board.ledActiveLow === true, buzzer: board.buzzer, speaker, lamp, display: board.display },
   };
 }

@@ -73,12 +73,13 @@ export class NoticeController {
   /** Exercises each channel the way the hardware allows; returns the failed bits. */
   selfTest(): number {
     this.#failed = 0; // each self-test retests every channel, like each start
+    // The tone first: a light drawn on the sign (config.board.lamp) waits for the panel's start-up.
+    this.#attempt('tone', () => {
+      if (!this.#o.tones.play(this.#o.sounds.selfTest)) throw new Error('the buzzer did not sound');
+    });
     this.#attempt('led', () => {
       this.#o.led.write(true);
       this.#o.led.write(false);
-    });
-    this.#attempt('tone', () => {
-      if (!this.#o.tones.play(this.#o.sounds.selfTest)) throw new Error('the buzzer did not sound');
     });
     this.#attempt('display', () => {
       if (!this.#o.sign) throw new Error('this board has no sign display');

@@ -29,23 +29,34 @@ export interface SignageDisplayOptions {
   onError: (error: Error) => void;
   /** Where each screen drawn (or failed) goes, for the bench. */
   journal?: IndicatorJournal;
+  /**
+   * The recording lamp: a strip this many pixels high along the panel's bottom edge, lit red by
+   * light(); the screens are laid out above it and never draw into it (config.board.lamp).
+   */
+  lampHeight?: number;
 }
+
+const LAMP_LIT = 0xf800; // SignColor.red
+const LAMP_DARK = 0x0000;
 
 export class SignageDisplay implements NoticeSign {
   readonly #open: () => SignPanel;
   readonly #renderer: TextRenderer;
   readonly #onError: (error: Error) => void;
   readonly #journal: IndicatorJournal | undefined;
+  readonly #lampHeight: number;
   #panel: SignPanel | undefined;
   #screen: SignScreen | undefined;
   #elapsed: { slot: ElapsedSlot; text: string } | undefined;
   #beforeChoice: SignScreen | undefined;
+  #opened = false;
 
   constructor(options: SignageDisplayOptions) {
     this.#open = options.open;
     this.#renderer = options.renderer;
     this.#onError = options.onError;
     this.#journal = options.journal;
+    this.#lampHeight = options.lampHeight ?? 0;
   }
 
   /** The screen last asked for (shown, unless the display failed). */
@@ -74,7 +85,7 @@ export class SignageDisplay implements NoticeSign {
       return false;
     }
     try {
-      const layout = layoutSign(screen, panel, this.#renderer);
+      const layout = layoutSign(screen, { width: panel.width, height: panel.height - this.#lampHeight }, this.#renderer);
       for (const op of layout.ops) {
         if (op.op === 'fill') panel.fill(op.x, op.y, op.width, op.height, op.color);
         else panel.drawMask(op.x, op.y, this.#renderer.mask(op.text), op.scale, op.fg, op.bg);
@@ -116,6 +127,24 @@ export class SignageDisplay implements NoticeSign {
     } catch (error) {
       this.#journal?.failed(entry);
       this.#fail(error);
+    }
+  }
+
+  /**
+   * Lights or darkens the recording lamp strip (the board's recording light when no GPIO is free
+   * for an LED). Throws when the display is not working: the lamp is on the same glass.
+   */
+  light(lit: boolean): void {
+    if (!this.#lampHeight) throw new Error('this sign has no recording lamp (config.board.lamp)');
+    // The first lamp write may open the panel (the power-on self-test); a failed panel is reopened
+    // by the next full screen, not by every blink (its start-up waits would stall each one).
+    const panel = this.#panel ?? (this.#opened ? undefined : this.#reopen());
+    if (!panel) throw new Error('sign lamp: the sign display is not working');
+    try {
+      panel.fill(0, panel.height - this.#lampHeight, panel.width, this.#lampHeight, lit ? LAMP_LIT : LAMP_DARK);
+    } catch (error) {
+      this.#fail(error);
+      throw error;
     }
   }
 
@@ -177,6 +206,7 @@ export class SignageDisplay implements NoticeSign {
   }
 
   #reopen(): SignPanel | undefined {
+    this.#opened = true;
     try {
       this.#panel = this.#open();
     } catch (error) {

@@ -55,7 +55,7 @@ export function openStoreWithCard(options: Omit<EvidenceStoreOptions, 'card'>, s
 /**
  * The card's pins that the board config also gives to the LED, buzzer or sign (each is a
  * sentence for the boot trace). Published pin maps put the XIAO ESP32S3 Sense's card select on
- * its user LED (GPIO21) and the LILYGO T-Camera Plus S3's on the display's select; see
+ * its user LED (GPIO21) (the LILYGO T-Camera Plus S3 once had the display select there); see
  * drivers/sd-card/README.md for what was decided.
  */
 export function cardPinConflicts(card: SdCardConfig, board: Record<string, unknown>): string[] {

@@ -75,6 +75,8 @@ export interface BenchCamera {
   readyShownAt(from: number): number;
   /** Whether the sign shows `screen` now. */
   signShows(screen: SignScreen): SignCheck;
+  /** A light drawn on the sign cannot light before the panel's start-up waits end: how long they took from `from`. */
+  lightStartupMs?(from: number): number | undefined;
   /** The sign now, as a PNG. */
   signFrame(): Buffer | undefined;
   /** The dead-channel rows: injected faults, or what the tester must do by hand. */

@@ -4,7 +4,7 @@
 import type { CpuModelOptions } from '../sim/hardware/cpu-model.js';
 import type { SignScreen } from '../../firmware/notice/sign-layout.js';
 import { SimulatedBoard } from '../sim/board.js';
-import { signPanel } from '../sim/peripherals.js';
+import { signPanel, signWrites } from '../sim/peripherals.js';
 import { expectedLit, expectedPixels, firstDifference } from '../sim/sign-render.js';
 import { Ssd1306Panel } from '../sim/hardware/ssd1306-panel.js';
 import { boardTarget } from '../sim/targets.js';
@@ -46,7 +46,9 @@ export function eventsOf(board: SimulatedBoard): BenchEvent[] {
 export function signShows(board: SimulatedBoard, screen: SignScreen): string | undefined {
   const panel = signPanel(board);
   if (!panel) return 'this board has no sign panel';
-  const size = { width: panel.width, height: panel.height };
+  // The screens are laid out above a recording lamp strip (config.board.lamp); the strip is the light's, not the sign's.
+  const lamp = (board.target.config.board as { lamp?: { height?: number } } | undefined)?.lamp?.height ?? 0;
+  const size = { width: panel.width, height: panel.height - lamp };
   if (panel instanceof Ssd1306Panel) return firstDifference(panel.visible(), expectedLit(screen, size), panel.width);
   return firstDifference(panel.visible(), expectedPixels(screen, size), panel.width);
 }
@@ -105,15 +107,21 @@ export class SimulatedBenchCamera implements BenchCamera {
   ledOnAt(from: number): number | undefined {
     const lit = (this.board.target.config.board as { ledActiveLow?: boolean }).ledActiveLow ? 0 : 1;
     // Driven lit: a write of the lit level, even onto an LED already lit by the pattern before.
-    return this.board.timeline.entries.find((e) => e.kind === 'gpio' && e.channel === 'led' && e.direction === 'out' && e.t >= from && e.level === lit)?.t;
+    return this.board.timeline.drivenAt('led', from, lit);
   }
 
   toneOnsets(from: number): { t: number; hz: number }[] {
-    return this.board.timeline.entries.filter((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0 && e.t >= from).map((e) => ({ t: e.t, hz: (e as { hz: number }).hz }));
+    return this.board.timeline.toneOnsets(from);
+  }
+
+  lightStartupMs(from: number): number | undefined {
+    if (!(this.board.target.config.board as { lamp?: unknown } | undefined)?.lamp) return undefined;
+    const first = signPanel(this.board)?.writes.find((w) => w.t >= from);
+    return first && first.t - from;
   }
 
   signDraws(): number[] {
-    return (signPanel(this.board)?.writes ?? []).map((w) => w.t);
+    return signWrites(this.board);
   }
 
   /** When main finished booting: the sign's start-up waits come first. */
@@ -154,9 +162,16 @@ export async function runIndicatorBench(options: { target?: string; reminderMinu
 /** A dead channel at a start: detected and on the record before capture may keep a frame. */
 async function failureRows(target: string): Promise<Requirement[]> {
   const rows: Requirement[] = [];
-  const cases: { id: string; channel: string; bit: number; inject: (b: SimulatedBoard) => boolean; cannot?: string }[] = [
-    { id: 'fail.led', channel: 'LED', bit: 1, inject: (b) => (b.gpio.injectFault(b.channelPin('led'), 'output driver fault'), true) },
-    { id: 'fail.tone', channel: 'buzzer', bit: 2, inject: (b) => (b.pwm.injectFault(b.channelPin('buzzer'), 'LEDC channel unavailable'), true) },
+  const parts = boardTarget(target).config.board as { speaker?: unknown; lamp?: unknown } | undefined;
+  const speaker = parts?.speaker !== undefined;
+  const cases: { id: string; channel: string; bit: number; inject: (b: SimulatedBoard) => boolean; cannot?: string; why?: string }[] = [
+    parts?.lamp !== undefined
+      ? { id: 'fail.led', channel: 'recording lamp', bit: 1, inject: () => false, cannot: 'the recording light is a lamp drawn on the ST7789 sign, which has no MISO line: a dead panel (lamp and sign alike) cannot be heard; the bench tester must look at it' }
+      : { id: 'fail.led', channel: 'LED', bit: 1, inject: (b) => (b.injectLightFault(), true) },
+    speaker
+      // An I2S amplifier has no status: the driver sees only whether the output takes samples.
+      ? { id: 'fail.tone', channel: 'speaker (stalled I2S output)', bit: 2, inject: (b) => (b.injectSoundFault(), true), why: "the speaker driver's probe tone was not clocked out by its deadline (pipeline + 20 ms), and the notice controller recorded it; a dead amplifier or speaker on a running I2S clock cannot be detected: listen" }
+      : { id: 'fail.tone', channel: 'buzzer', bit: 2, inject: (b) => (b.injectSoundFault(), true) },
     {
       id: 'fail.sign',
       channel: 'sign',
@@ -178,6 +193,8 @@ async function failureRows(target: string): Promise<Requirement[]> {
       const camera = new SimulatedBenchCamera(board);
       const before = camera.events().length;
       await startOnGround(camera, 1);
+      // A failure found after the start (an I2S speaker's overdue probe) still has the limit's time.
+      await board.advance(LIMITS.ledMs);
       const fresh = camera.events().slice(before);
       const start = fresh.find((e) => e.type === 'recording-start')!;
       const failure = fresh.find((e) => e.type === 'notice-failure' && e.recording === start.recording && ((e.failedIndicators as number) & c.bit) !== 0);
@@ -192,7 +209,7 @@ async function failureRows(target: string): Promise<Requirement[]> {
         measured: failure ? `notice-failure at +${failure.t - start.t} ms: ${String(failure.text)}` : 'not recorded',
         limit: 'recorded at the start, reason 1',
         pass: !!failure && !!ordered && failure.t - start.t <= LIMITS.ledMs && failure.noticeReason === 1,
-        why: 'the driver error reached the notice controller, which recorded it before capture got its token',
+        why: c.why ?? 'the driver error reached the notice controller, which recorded it before capture got its token',
       });
     } finally {
       await board.close();

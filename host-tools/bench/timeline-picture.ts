@@ -35,15 +35,15 @@ const PURPLE: Rgb = [120, 40, 160];
 const GREY: Rgb = [90, 90, 90];
 
 const LEGEND: readonly [Rgb, string][] = [
-  [RED, 'LED lit'],
-  [BLUE, 'buzzer sounding (bar height = pitch)'],
+  [RED, 'LED or lamp lit'],
+  [BLUE, 'tone sounding, buzzer or speaker (bar height = pitch)'],
   [GREEN, 'sign redrawn (e.g. the elapsed time, each second)'],
   [PURPLE, 'recorder event'],
 ];
 
 export function timelinePicture(o: TimelinePictureOptions): Buffer {
   const width = o.width ?? 1200;
-  const lanes = ['LED', 'buzzer', 'sign'];
+  const lanes = ['LED', 'tones', 'sign'];
   const eventsTop = TOP + lanes.length * LANE;
   const axisTop = eventsTop + EVENTS_LANE;
   const legendTop = axisTop + 6 + FONT_HEIGHT + 8;
@@ -67,11 +67,11 @@ export function timelinePicture(o: TimelinePictureOptions): Buffer {
     if (entry.level && end > o.from && entry.t < o.to) r.rect(x(Math.max(entry.t, o.from)), TOP + 6, Math.max(1, x(Math.min(end, o.to)) - x(Math.max(entry.t, o.from))), LANE - 12, RED);
   });
 
-  // Buzzer: bar height follows the pitch, so rising and falling tones read at a glance.
-  const pwm = o.timeline.entries.filter((e) => e.kind === 'pwm' && e.channel === 'buzzer') as { t: number; hz: number; duty: number }[];
-  pwm.forEach((entry, i) => {
-    if (!(entry.duty > 0)) return;
-    const end = pwm[i + 1]?.t ?? o.to;
+  // Tones (a PWM buzzer or an I2S speaker): bar height follows the pitch, so rising and falling tones read at a glance.
+  const sound = o.timeline.sound();
+  sound.forEach((entry, i) => {
+    if (!(entry.hz > 0)) return;
+    const end = sound[i + 1]?.t ?? o.to;
     if (end < o.from || entry.t > o.to) return;
     const h = Math.min(LANE - 8, 6 + ((entry.hz - 500) / 1500) * (LANE - 14));
     r.rect(x(Math.max(entry.t, o.from)), TOP + 2 * LANE - 4 - h, Math.max(2, x(Math.min(end, o.to)) - x(Math.max(entry.t, o.from))), h, BLUE);

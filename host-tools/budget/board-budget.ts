@@ -8,6 +8,7 @@ import type { CameraSensorOptions } from '../sim/hardware/camera-sensor.js';
 import type { FlashStorageOptions } from '../sim/hardware/flash-storage.js';
 import type { SdBus } from '../sim/hardware/sd-card.js';
 import type { Partition } from '../sim/partition-table.js';
+import { signWrites } from '../sim/peripherals.js';
 import { boardTarget } from '../sim/targets.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -161,9 +162,9 @@ export async function measureBudget(options: BudgetOptions): Promise<BudgetDetai
 /** The last of the three notice channels (LED lit, first tone, sign redrawn) after `from`. */
 function noticeLatency(board: SimulatedBoard, from: number): number {
   const lit = (board.target.config.board as { ledActiveLow?: boolean }).ledActiveLow ? 0 : 1;
-  const led = board.timeline.entries.find((e) => e.kind === 'gpio' && e.channel === 'led' && e.direction === 'out' && e.t >= from && e.level === lit)?.t;
-  const tone = board.timeline.entries.find((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0 && e.t >= from)?.t;
-  const sign = board.timeline.entries.find((e) => (e.kind === 'spi' || e.kind === 'i2c') && e.t >= from)?.t;
+  const led = board.timeline.drivenAt('led', from, lit);
+  const tone = board.timeline.toneOnsets(from)[0]?.t;
+  const sign = signWrites(board).find((t) => t >= from);
   if (led === undefined || tone === undefined || sign === undefined) {
     const missing = [led === undefined && 'LED', tone === undefined && 'tone', sign === undefined && 'sign'].filter(Boolean).join(', ');
     throw new Error(`no notice on ${missing} within 2 s of the button that started the recording`);

@@ -15,7 +15,7 @@ import { initKeys } from '../keys/keys-command.js';
 import { timelinePicture } from '../bench/timeline-picture.js';
 import { SimulatedBoard } from '../sim/board.js';
 import { IDENTITY_FILE } from '../../firmware/format/provisioning-layout.js';
-import { signPanel } from '../sim/peripherals.js';
+import { signPanel, signWrites } from '../sim/peripherals.js';
 import { projectRoot } from '../sim/project-root.js';
 import { SerialBridge } from '../sim/serial-bridge.js';
 import { boardTarget } from '../sim/targets.js';
@@ -174,17 +174,17 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
         if (pictureOf.board === b && !pictureOf.done) {
           pictureOf.done = true;
           result.pictures.push(save(path.join(paths.pictures, `shift-${shift}-indicators.png`), timelinePicture({
-            title: `chaincam shift ${shift}: the first recording's notice (LED, buzzer, sign) on the ${b.target.name} board`,
+            title: `chaincam shift ${shift}: the first recording's notice (light, tones, sign) on the ${b.target.name} board`,
             from: Math.max(0, pictureOf.from!), to: b.now, timeline: b.timeline, clock: (t) => pictureOf.epochMs! + t,
-            signWrites: (signPanel(b)?.writes ?? []).map((w) => w.t),
+            signWrites: signWrites(b),
             events: events.filter((e) => e.t >= pictureOf.from! && e.t <= b.now && e.type !== 'power-on').map((e) => ({ t: e.t, label: describeEvent(e)?.split(':')[0] ?? e.type })),
           })));
         }
         break;
       case 'notice-failure':
         log(`${stamp(sceneNow())}  hardware: the ${step.channel} dies`);
-        if (step.channel === 'led') b.gpio.injectFault(b.channelPin('led'), 'output driver fault');
-        else if (step.channel === 'buzzer') b.pwm.injectFault(b.channelPin('buzzer'), 'LEDC channel unavailable');
+        if (step.channel === 'led') b.injectLightFault();
+        else if (step.channel === 'buzzer') b.injectSoundFault();
         else {
           const panel = signPanel(b);
           if (panel) panel.answering = false;
@@ -207,8 +207,8 @@ export async function runShift(scenario: Scenario, dataDir: string, log: (line: 
   const noticeLine = (b: SimulatedBoard) => {
     const since = b.now - 2000;
     const led = b.timeline.levels('led').filter((e) => e.t >= since).length;
-    const tones = b.timeline.entries.filter((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0 && e.t >= since).map((e) => (e as { hz: number }).hz);
-    const sign = (signPanel(b)?.writes ?? []).some((w) => w.t >= since);
+    const tones = b.timeline.toneOnsets(since).map((e) => e.hz);
+    const sign = signWrites(b).some((t) => t >= since);
     log(`${stamp(sceneNow())}  notice  LED ${led ? 'blinking' : 'DARK'}, tones ${tones.length ? tones.join('→') + ' Hz' : 'SILENT'}, sign ${sign ? 'says 녹화 중 / RECORDING' : 'NOT UPDATED'}`);
   };
 

@@ -10,6 +10,7 @@ import { callHardware } from './hardware-calls.js';
 import { I2cModel, SpiModel } from './hardware/buses.js';
 import { GpioModel } from './hardware/gpio.js';
 import { PwmModel } from './hardware/pwm.js';
+import { I2sAmplifier } from './hardware/i2s-amplifier.js';
 import { UartModel } from './hardware/uart.js';
 import { DockSerialPorts, type UsbSerialJtagHolder } from './hardware/dock-serial.js';
 import { NodeCryptoPort } from '../crypto/node-crypto-port.js';
@@ -121,6 +122,8 @@ export class SimulatedBoard {
   readonly modules: FirmwareModules;
   readonly gpio: GpioModel;
   readonly pwm: PwmModel;
+  /** The I2S amplifier and speaker behind pins/audioout (a target whose build includes it). */
+  readonly speaker: I2sAmplifier;
   readonly spi: SpiModel;
   readonly i2c: I2cModel;
   readonly uart: UartModel;
@@ -159,7 +162,7 @@ export class SimulatedBoard {
     if (options.sdCard) boardConfig.sdCard ??= DEFAULT_CARD_SLOT;
     else delete boardConfig.sdCard;
     this.target.config.board = boardConfig;
-    this.modules = new FirmwareModules(this.target.config);
+    this.modules = new FirmwareModules(this.target.config, this.target.includes);
     this.#onTrace = options.onTrace;
     this.#channels = channelNames(this.target);
     const channelOf = (pin: number) => this.#channels.get(pin) ?? `gpio${pin}`;
@@ -172,6 +175,7 @@ export class SimulatedBoard {
     const pins = { timeline: this.timeline, validPins: ESP32S3_PINS, channelOf, claim, release };
     this.gpio = new GpioModel(pins);
     this.pwm = new PwmModel(pins);
+    this.speaker = new I2sAmplifier({ timeline: this.timeline });
     this.spi = new SpiModel(this.timeline);
     this.i2c = new I2cModel(this.timeline);
     this.uart = new UartModel(this.timeline);
@@ -239,6 +243,23 @@ export class SimulatedBoard {
   channelPin(channel: string): number {
     for (const [pin, name] of this.#channels) if (name === channel) return pin;
     throw new Error(`the ${this.target.name} board has no pin named "${channel}"`);
+  }
+
+  /**
+   * A dead notice sound, as the board's part fails: the I2S speaker's clock stalls (a target with
+   * config.board.speaker), or the PWM buzzer's LEDC channel cannot be opened.
+   */
+  injectSoundFault(): void {
+    if ((this.target.config.board as { speaker?: unknown } | undefined)?.speaker) this.speaker.injectFault('stalled');
+    else this.pwm.injectFault(this.channelPin('buzzer'), 'LEDC channel unavailable');
+  }
+
+  /** A dead LED output stage; a board whose light is a lamp on its sign has no such part (fail the sign). */
+  injectLightFault(): void {
+    if ((this.target.config.board as { lamp?: unknown } | undefined)?.lamp) {
+      throw new Error(`the ${this.target.name} board's recording light is a lamp drawn on its sign: a dead light is a dead sign, so inject a sign failure`);
+    }
+    this.gpio.injectFault(this.channelPin('led'), 'output driver fault');
   }
 
   /** Runs the firmware for `ms` of virtual time. */
@@ -469,6 +490,8 @@ export class SimulatedBoard {
       case 'mutant.covered':
         coverMutant(String(h.id));
         return {};
+      case 'modules.has':
+        return { result: this.modules.built(String(h.name)) };
       default: {
         const reply = callHardware(this, t, h, bytes);
         if (!reply) throw new Error(`the simulated board has no operation "${h.op}"`);

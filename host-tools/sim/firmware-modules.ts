@@ -9,7 +9,8 @@ import { originalLines } from './source-map.js';
 import { projectRoot } from './project-root.js';
 
 /** Moddable modules the simulated board provides, by specifier. */
-const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures' }> = {
+// `include`: the manifest a target's platform section must include for its firmware to import it.
+const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures'; include?: string }> = {
   timer: { file: 'host-tools/sim/moddable/timer.ts', public: true },
   time: { file: 'host-tools/sim/moddable/time.ts', public: true },
   'embedded:io/digital': { file: 'host-tools/sim/moddable/io/digital.ts', public: true },
@@ -37,6 +38,9 @@ const BOARD_MODULES: Record<string, { file: string; public: boolean | 'fixtures'
   'drivers/sd-card/sd-card': { file: 'host-tools/sim/moddable/sd-card.ts', public: true },
   'embedded:io/image/in/camera': { file: 'host-tools/sim/moddable/camera.ts', public: true },
   'embedded:io/audio/in': { file: 'host-tools/sim/moddable/audio-in.ts', public: true },
+  modules: { file: 'host-tools/sim/moddable/modules.ts', public: true },
+  // Moddable's I2S audio output (modules/pins/i2s), over the amplifier model.
+  'pins/audioout': { file: 'host-tools/sim/moddable/audio-out.ts', public: true, include: '$(MODULES)/pins/i2s/manifest.json' },
 };
 
 /** Folders whose modules run in the firmware's compartment, named by their path. */
@@ -55,10 +59,19 @@ interface Compiled {
 
 export class FirmwareModules {
   readonly #config: Record<string, unknown>;
+  readonly #includes: readonly string[];
   readonly #compiled = new Map<string, Compiled>();
 
-  constructor(config: Record<string, unknown>) {
+  /** `includes`: the manifests the target's platform section adds to the build (optional modules). */
+  constructor(config: Record<string, unknown>, includes: readonly string[] = []) {
     this.#config = config;
+    this.#includes = includes;
+  }
+
+  /** Whether this target's build has a Moddable module that only some platforms include. */
+  built(key: string): boolean {
+    const board = BOARD_MODULES[key];
+    return board !== undefined && (board.include === undefined || this.#includes.includes(board.include));
   }
 
   /** Mirrors XS on the device: relative to the referrer's name, ".js" stripped. */
@@ -73,6 +86,7 @@ export class FirmwareModules {
     if (board) {
       if (fromFirmware && !board.public) throw new Error(`module "${referrer}" imports "${specifier}", which only the simulated board's own modules may use`);
       if (fromFirmware && board.public === 'fixtures' && !referrer.startsWith('test/fixtures/')) throw new Error(`module "${referrer}" imports "${specifier}", which only test fixtures may use`);
+      if (fromFirmware && !this.built(key)) throw new Error(`module "${referrer}" imports "${specifier}", which this target's build does not include (its platform section in manifest.json does not include ${board.include})`);
       return key;
     }
     if (this.isFirmware(key) && this.#exists(`${key}.ts`)) return key;

@@ -7,7 +7,7 @@ import { SD_BUS_SPEED } from './hardware/sd-card.js';
 import { NATIVE_COSTS } from './native-costs.js';
 
 /** The board's hardware models, as SimulatedBoard holds them. */
-export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'spi' | 'i2c' | 'uart' | 'dockSerial' | 'crypto' | 'native' | 'storage' | 'sdCard' | 'camera' | 'microphone' | 'cpu'>;
+export type BoardHardware = Pick<SimulatedBoard, 'timeline' | 'gpio' | 'pwm' | 'speaker' | 'spi' | 'i2c' | 'uart' | 'dockSerial' | 'crypto' | 'native' | 'storage' | 'sdCard' | 'camera' | 'microphone' | 'cpu'>;
 
 export interface HardwareReply {
   result?: unknown;
@@ -52,6 +52,7 @@ const WHOLE_FAMILIES: Record<string, (hw: BoardHardware, h: Record<string, any>,
   sdcard: sdCardCall,
   camera: (hw, h) => hw.camera.handle(h),
   audio: (hw, h) => hw.microphone.handle(h),
+  speaker: (hw, h, _bytes, t) => hw.speaker.handle(t, h),
   native: (hw, h, bytes) => hw.native.handle(h, bytes),
   dockserial: (hw, h, bytes, t) => hw.dockSerial.handle(h, bytes, t),
 };

@@ -44,6 +44,10 @@ export function describeEntry(entry: TimelineEntry): string | undefined {
       return 'sign     updated';
     case 'pwm':
       return `${entry.channel.padEnd(8)} ${entry.duty > 0 ? `${entry.hz} Hz, duty ${(entry.duty * 100).toFixed(0)}%` : 'silent'}`;
+    case 'tone':
+      return `${entry.channel.padEnd(8)} ${entry.hz > 0 ? `${entry.hz} Hz` : 'silent'}`;
+    case 'lamp':
+      return `${'lamp'.padEnd(8)} ${entry.level ? 'lit' : 'dark'} (the sign's recording strip)`;
     case 'time':
       return `clock    set from ${new Date(entry.before).toISOString()} to ${new Date(entry.after).toISOString()}`;
     default:

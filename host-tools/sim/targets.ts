@@ -22,6 +22,8 @@ export interface BoardTarget {
   partitions: Partition[] | undefined;
   partitionsFile: string | undefined;
   storageBytes: number;
+  /** Manifests the platform section includes (optional Moddable modules such as pins/audioout). */
+  includes: string[];
 }
 
 const PROVIDERS: Record<string, BoardTarget['provider']> = {
@@ -45,7 +47,7 @@ export const SUPPORTED_TARGETS = Object.keys(PROVIDERS);
 interface Manifest {
   config?: Record<string, unknown>;
   preload?: string[];
-  platforms?: Record<string, { config?: Record<string, unknown>; build?: Record<string, unknown>; error?: string }>;
+  platforms?: Record<string, { config?: Record<string, unknown>; build?: Record<string, unknown>; include?: string | string[]; error?: string }>;
 }
 
 export function readManifest(file = path.join(projectRoot, 'manifest.json')): Manifest {
@@ -67,5 +69,6 @@ export function boardTarget(name = DEFAULT_TARGET, overrides: Record<string, unk
   // mcconfig merges the platform's config over the common config, key by key.
   const config = { ...manifest.config, ...section.config, ...overrides };
   const table = targetPartitions(section.build);
-  return { name, platform, provider, config, partitions: table?.partitions, partitionsFile: table?.file, storageBytes: storagePartitionBytes(table) };
+  const includes = section.include === undefined ? [] : ([] as string[]).concat(section.include);
+  return { name, platform, provider, config, partitions: table?.partitions, partitionsFile: table?.file, storageBytes: storagePartitionBytes(table), includes };
 }

@@ -15,12 +15,15 @@ describe('chaincam bench --sim (the indicator bench)', function () {
     const report = JSON.parse(run.stdout) as { passed: boolean; requirements: { id: string; pass: boolean | null; measured: string; why: string }[]; files: string[] };
     assert.equal(report.passed, true);
     const byId = Object.fromEntries(report.requirements.map((r) => [r.id, r]));
-    for (const id of ['selftest.led', 'selftest.tone', 'selftest.sign', 'start.grounds', 'start.led', 'start.tone', 'start.sign', 'start.sign-content', 'stop.tone', 'stop.sign', 'reminder.interval', 'emergency.deadline', 'fail.led', 'fail.tone']) {
+    for (const id of ['selftest.led', 'selftest.tone', 'selftest.sign', 'start.grounds', 'start.led', 'start.tone', 'start.sign', 'start.sign-content', 'stop.tone', 'stop.sign', 'reminder.interval', 'emergency.deadline', 'fail.tone']) {
       assert.equal(byId[id]?.pass, true, `${id}: ${byId[id]?.measured}`);
       assert.ok(byId[id]!.why.length > 10, `${id} says why`);
     }
     assert.equal(byId['reminder.interval']!.measured.startsWith('3 reminders, intervals 120000-120000 ms'), true, byId['reminder.interval']!.measured);
     assert.equal(byId['fail.sign']!.pass, null, 'a dead ST7789 without MISO cannot be detected, and the bench says so');
+    assert.equal(byId['fail.led']!.pass, null, 'nor can the recording lamp drawn on it');
+    assert.match(byId['fail.led']!.why, /lamp drawn on the ST7789 sign/);
+    assert.match(byId['fail.tone']!.measured, /speaker: the I2S output did not play/, 'a stalled I2S output is detected');
     for (const name of ['timeline-start-stop.png', 'timeline-reminders.png', 'sign-ready.png', 'sign-recording-ground-9.png']) {
       const file = report.files.find((f) => f.endsWith(name));
       assert.ok(file, name);
@@ -29,7 +32,7 @@ describe('chaincam bench --sim (the indicator bench)', function () {
   });
 
   it('fails the requirements a silent buzzer breaks, and only those', async () => {
-    const run = await runIndicatorBench({ reminderMinutes: 4, prepare: (board) => board.pwm.injectFault(board.channelPin('buzzer'), 'LEDC channel unavailable') });
+    const run = await runIndicatorBench({ reminderMinutes: 4, prepare: (board) => board.injectSoundFault() });
     try {
       const failed = run.requirements.filter((r) => r.pass === false).map((r) => r.id).sort();
       assert.deepEqual(failed, ['reminder.interval', 'selftest.clean', 'selftest.tone', 'start.tone', 'stop.tone']);

@@ -26,7 +26,7 @@ describe('the simulated board as the firmware sees it (XS)', () => {
   it('a pin claimed twice fails as on the device, naming the pin and its owner; close frees it', async () => {
     board = await SimulatedBoard.boot({ main: 'test/fixtures/firmware/pin-conflict' });
     assert.deepEqual(board.traces.map((t) => t.text.trim()), [
-      'pin 16 refused: pin 16 (led) is in use by Digital',
+      'pin 16 refused: pin 16 (gpio16) is in use by Digital', // the LILYGO's IR-cut filter line: no chaincam channel
       'pin 23 refused: invalid pin 23: this board has no GPIO 23',
       'pin 16 reopened after close',
     ]);

@@ -14,9 +14,9 @@ export function traced(board: SimulatedBoard, prefix: string): { t: number; text
   return board.traces.filter((line) => line.text.startsWith(prefix)).map((line) => ({ t: line.t, text: line.text.trim() }));
 }
 
-/** Onsets of each tone on the buzzer: [t, hz] for every PWM write with duty > 0. */
+/** Onsets of each tone the board sounded (PWM buzzer or I2S speaker): [t, hz]. */
 export function tones(board: SimulatedBoard): [number, number][] {
-  return board.timeline.entries.filter((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0).map((e) => [e.t, (e as { hz: number }).hz]);
+  return board.timeline.toneOnsets().map((e) => [e.t, e.hz]);
 }
 
 export const FIXTURE = 'test/fixtures/firmware/camera-under-test';

@@ -11,8 +11,8 @@ describe('policy profiles kr-2024 and generic differ exactly as documented (XS)'
   let board: SimulatedBoard | undefined;
   afterEach(async () => board?.close());
 
-  async function boot(profile: string, policy: Record<string, unknown> = {}): Promise<SimulatedBoard> {
-    board = await SimulatedBoard.boot({ main: FIXTURE, config: { chaincam: { ...chaincam, profile, policy } } });
+  async function boot(profile: string, policy: Record<string, unknown> = {}, target?: string): Promise<SimulatedBoard> {
+    board = await SimulatedBoard.boot({ main: FIXTURE, target, config: { chaincam: { ...chaincam, profile, policy } } });
     await board.advance(1000);
     return board;
   }
@@ -23,7 +23,7 @@ describe('policy profiles kr-2024 and generic differ exactly as documented (XS)'
     assert.equal(events(kr, 'recording-start').length, 0);
     await kr.close();
 
-    const generic = await boot('generic');
+    const generic = await boot('generic', {}, 'xiao_esp32s3_sense'); // an LED on a pin
     const toneCount = tones(generic).length;
     await generic.command('start', { ground: 1, stealth: true });
     await generic.advance(10_000);

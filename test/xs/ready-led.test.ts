@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
 import { IDEAL_CPU } from '../../host-tools/sim/hardware/cpu-model.js';
+import { signPanel } from '../../host-tools/sim/peripherals.js';
 import { boardTarget } from '../../host-tools/sim/targets.js';
 
 // firmware/main, unchanged, inside xsnap-worker on the simulated board. The datasheet waits and
@@ -16,19 +17,26 @@ describe('firmware boot, self-test and the ready indicator (XS)', function () {
     return line.t;
   }
 
-  it('boots, self-tests the LED and buzzer, then blinks the ready pattern on the LILYGO LED pin', async () => {
+  it('boots, self-tests the recording lamp and the speaker, then blinks the ready pattern on the LILYGO sign\'s lamp', async () => {
     board = await SimulatedBoard.boot({ target: 'lilygo_t_camera_plus_s3', cpu: IDEAL_CPU });
     assert.match(board.traces.map((t) => t.text).join(''), /chaincam: LILYGO T-Camera Plus S3 ready \(profile kr-2024\)/);
     await board.advanceTo(6000);
     const ready = readyAt(board);
     // The ST7789's datasheet waits (reset, sleep-out) are the 241 ms before ready.
     assert.equal(ready, 241);
+    // No GPIO is free for an LED on this board: the light is the red strip along the sign's bottom
+    // edge, read from the glass. The self-test's first lamp write opens the panel, so it is at 241 too.
     const led = board.timeline.levels('led').map((e) => [e.t, e.level]);
-    assert.deepEqual(led.slice(0, 3), [[0, 0], [0, 1], [0, 0]], 'driver starts dark; self-test lights it once');
-    assert.deepEqual(led.slice(3), [[ready, 1], [ready + 100, 0], [ready + 2000, 1], [ready + 2100, 0], [ready + 4000, 1], [ready + 4100, 0]]);
-    const chirp = board.timeline.entries.find((e) => e.kind === 'pwm' && e.channel === 'buzzer' && e.duty > 0);
-    assert.deepEqual(chirp && [chirp.t, (chirp as { hz: number }).hz], [0, 2000], 'self-test chirp at power-on');
-    assert.equal(board.channelPin('led'), 16);
+    assert.deepEqual(led.slice(0, 2), [[ready, 1], [ready, 0]], 'the self-test lights the lamp once');
+    assert.deepEqual(led.slice(2), [[ready, 1], [ready + 100, 0], [ready + 2000, 1], [ready + 2100, 0], [ready + 4000, 1], [ready + 4100, 0]]);
+    assert.ok(board.timeline.entries.every((e) => e.kind !== 'gpio' || e.pin !== 16), 'GPIO 16 (the AP1511B IR-cut filter) is never driven');
+    assert.throws(() => board!.channelPin('led'), /no pin named "led"/);
+    const panel = signPanel(board)!;
+    const strip = panel.visible().subarray(228 * 240);
+    assert.ok(strip.every((p) => p === 0), 'the lamp is dark between blinks');
+    const chirp = board.timeline.toneOnsets()[0];
+    assert.deepEqual(chirp && [chirp.t, chirp.hz], [0, 2000], 'self-test chirp at power-on, on the I2S speaker (before the lamp, which waits for the panel)');
+    assert.ok(board.timeline.entries.some((e) => e.kind === 'tone' && e.channel === 'speaker'), 'the LILYGO sounds its tones through the MAX98357A, not a PWM pin');
     assert.ok(board.computeTotal > 0, 'xsnap reported computrons: the code ran in XS');
     assert.equal(board.traces.filter((l) => l.text.includes('notice-failure')).length, 0, 'every channel passed its self-test');
   });
@@ -56,7 +64,7 @@ describe('firmware boot, self-test and the ready indicator (XS)', function () {
     board = await SimulatedBoard.boot({ cpu: IDEAL_CPU, config: { chaincam: { ...base.chaincam, ledPatterns: { ...base.chaincam.ledPatterns, ready: [[1, 300], [0, 700]] } } } });
     await board.advanceTo(2000);
     const ready = readyAt(board);
-    assert.deepEqual(board.timeline.levels('led').slice(3).map((e) => e.t - ready), [0, 300, 1000, 1300]);
+    assert.deepEqual(board.timeline.levels('led').slice(2).map((e) => e.t - ready), [0, 300, 1000, 1300], 'after the self-test\'s blink of the LILYGO\'s lamp');
   });
 
   it('fails to boot with the config module named when the config is invalid', async () => {

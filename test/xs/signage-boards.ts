@@ -8,7 +8,7 @@ import { St7789Panel } from '../../host-tools/sim/hardware/st7789-panel.js';
 import { boardTarget } from '../../host-tools/sim/targets.js';
 
 export const SIGN_DISPLAYS = {
-  lilygo_t_camera_plus_s3: { kind: 'st7789', width: 240, height: 240, select: 21, dc: 45, reset: 33, backlight: 46 },
+  lilygo_t_camera_plus_s3: { kind: 'st7789', width: 240, height: 240, select: 34, dc: 45, reset: 33, backlight: 46 },
   xiao_esp32s3_sense: { kind: 'ssd1306', width: 128, height: 64, address: 0x3c },
 } as const;
 

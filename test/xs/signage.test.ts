@@ -171,7 +171,7 @@ describe('a sign display that does not answer (XS)', function () {
     st7789Of(board).sdoWired = true;
     st7789Of(board).answering = false;
     await board.advance(0);
-    assert.match(errors(board)[0]!, /^sign error at \d+: ST7789 display \(SPI select 21, D\/C 45\) did not answer its ID read \(RDDID gave 0x000000\): check the display cable and power/);
+    assert.match(errors(board)[0]!, /^sign error at \d+: ST7789 display \(SPI select 34, D\/C 45\) did not answer its ID read \(RDDID gave 0x000000\): check the display cable and power/);
   });
 
   it('lilygo: a wired panel that answers RDDID passes identification and shows the sign', async () => {

@@ -23,6 +23,8 @@ export interface St7789PanelOptions {
   height?: number;
   /** Whether the panel's serial data out reaches the controller's MISO. */
   sdoWired?: boolean;
+  /** Called after each transfer of data bytes has reached the panel's RAM. */
+  onData?: (t: number) => void;
 }
 
 export interface RamWrite {
@@ -94,7 +96,14 @@ export class St7789Panel implements SpiDevice {
     }
     if (this.#command === 0x04) return this.sdoWired ? this.#readId(bytes.length) : undefined;
     this.#data(bytes);
+    this.#o.onData?.(t);
     return undefined;
+  }
+
+  /** One pixel as the glass shows it (RGB565). */
+  glassAt(x: number, y: number): number {
+    if (!this.displayOn || this.sleeping || !this.backlightOn) return 0;
+    return this.ram[y * RAM_WIDTH + x]! ^ (this.inverted ? 0 : 0xffff);
   }
 
   /** The visible pixels as the glass shows them (RGB565), row-major. */
