@@ -152,6 +152,8 @@ export class DockSession {
       type: 'hello-reply', version: DOCK_PROTOCOL_VERSION, deviceId: identity.deviceId, cameraPublicKey: identity.publicKey,
       cameraNonce: this.#cameraNonce, cameraTime: Math.max(0, Math.floor(this.#o.clock.now())), maxData: this.#maxData,
       window: this.#window, label: identity.label,
+      // A dock that offers a frame size reads the echo: a late reply to an earlier HELLO is not taken for this one.
+      ...(offer === undefined ? {} : { dockNonce }),
     });
   }
 

@@ -56,12 +56,12 @@ export class ProvisioningSession {
       return this.#error(DOCK_ERROR.malformed, code, `malformed request: ${(error as Error).message}`);
     }
     if (this.#done) return this.#error(DOCK_ERROR.alreadyProvisioned, code, 'this camera has just been provisioned; send HELLO again');
-    if (m.type === 'hello') return this.#hello(m.version, m.dockNonce, code);
+    if (m.type === 'hello') return this.#hello(m.version, m.dockNonce, m.maxData, code);
     if (m.type === 'provision') return this.#provision(m.agencyPublicKey, m.dockPublicKeys, code);
     this.#error(DOCK_ERROR.notProvisioned, code, 'this camera is not provisioned: give it its keys first (chaincam provision --port PATH)');
   }
 
-  #hello(version: number, dockNonce: Uint8Array, code: number): void {
+  #hello(version: number, dockNonce: Uint8Array, offer: number | undefined, code: number): void {
     this.#dockNonce = undefined;
     if (version !== DOCK_PROTOCOL_VERSION) return this.#error(DOCK_ERROR.version, code, `camera speaks dock protocol version ${DOCK_PROTOCOL_VERSION}, not ${version}`);
     this.#dockNonce = dockNonce;
@@ -69,7 +69,7 @@ export class ProvisioningSession {
     this.#send({
       type: 'hello-reply', version: DOCK_PROTOCOL_VERSION, deviceId: new Uint8Array(16), cameraPublicKey: new Uint8Array(PUBLIC_KEY_LENGTH),
       cameraNonce: this.#cameraNonce, cameraTime: Math.max(0, Math.floor(this.#o.clock.now())), maxData: MAX_DATA, window: DEFAULT_WINDOW,
-      label: UNPROVISIONED_LABEL,
+      label: UNPROVISIONED_LABEL, ...(offer === undefined ? {} : { dockNonce }),
     });
   }
 

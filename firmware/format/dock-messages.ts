@@ -54,7 +54,7 @@ export interface ListEntry {
 
 export type DockMessage =
   | { type: 'hello'; version: number; dockNonce: Uint8Array; maxData?: number }
-  | { type: 'hello-reply'; version: number; deviceId: Uint8Array; cameraPublicKey: Uint8Array; cameraNonce: Uint8Array; cameraTime: number; maxData: number; window: number; label: string }
+  | { type: 'hello-reply'; version: number; deviceId: Uint8Array; cameraPublicKey: Uint8Array; cameraNonce: Uint8Array; cameraTime: number; maxData: number; window: number; label: string; dockNonce?: Uint8Array }
   | { type: 'auth'; dockPublicKey: Uint8Array; proof: Uint8Array }
   | { type: 'auth-reply'; proof: Uint8Array }
   | { type: 'list'; fromSequence: number }
@@ -122,6 +122,9 @@ export function encodeDockMessage(m: DockMessage): Uint8Array {
     case 'hello-reply':
       w.u8(m.version).bytes(m.deviceId, 16).bytes(m.cameraPublicKey, PUBLIC_KEY_LENGTH).bytes(m.cameraNonce, NONCE_LENGTH)
         .u64(m.cameraTime).u16(m.maxData).u8(m.window).text(m.label);
+      // To a HELLO that offered a frame size (a dock of 2027 on), the dock's nonce echoed: the
+      // dock takes only the reply to its latest HELLO (section 4).
+      if (m.dockNonce !== undefined) w.bytes(m.dockNonce, NONCE_LENGTH);
       break;
     case 'auth': w.bytes(m.dockPublicKey, PUBLIC_KEY_LENGTH).bytes(m.proof, SIGNATURE_LENGTH); break;
     case 'auth-reply': w.bytes(m.proof, SIGNATURE_LENGTH); break;
@@ -178,6 +181,7 @@ export function decodeDockMessage(payload: Uint8Array): DockMessage {
         cameraPublicKey: r.take(PUBLIC_KEY_LENGTH, 'camera public key'), cameraNonce: r.take(NONCE_LENGTH, 'camera nonce'),
         cameraTime: r.u64('camera time'), maxData: r.u16('max data'), window: r.u8('window'), label: r.text('label'),
       };
+      if (r.remaining) m.dockNonce = r.take(NONCE_LENGTH, 'dock nonce echo');
       break;
     case 0x02: m = { type: 'auth', dockPublicKey: r.take(PUBLIC_KEY_LENGTH, 'dock public key'), proof: r.take(SIGNATURE_LENGTH, 'dock proof') }; break;
     case 0x82: m = { type: 'auth-reply', proof: r.take(SIGNATURE_LENGTH, 'camera proof') }; break;

@@ -37,7 +37,7 @@ const HOST_TIMERS: DockTimers = {
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-type Waiter = { expect: DockMessageType; resolve: (m: DockMessage) => void; reject: (e: Error) => void; timer: unknown };
+type Waiter = { expect: DockMessageType; accept?: (m: DockMessage) => boolean; resolve: (m: DockMessage) => void; reject: (e: Error) => void; timer: unknown };
 
 interface ReadSink {
   object: number;
@@ -95,8 +95,11 @@ export class DockClient {
     this.#write(encodeDockFrame(encodeDockMessage(message)));
   }
 
-  /** Sends a request and resolves with its reply; ERROR replies reject with DockError. */
-  request<T extends DockMessageType>(message: DockMessage, expect: T, timeoutMs = this.#timeoutMs): Promise<Extract<DockMessage, { type: T }>> {
+  /**
+   * Sends a request and resolves with its reply; ERROR replies reject with DockError. `accept`
+   * passes over a reply of the expected type that answers an earlier request (a late HELLO-REPLY).
+   */
+  request<T extends DockMessageType>(message: DockMessage, expect: T, timeoutMs = this.#timeoutMs, accept?: (m: Extract<DockMessage, { type: T }>) => boolean): Promise<Extract<DockMessage, { type: T }>> {
     if (this.#closed) return Promise.reject(this.#closed);
     if (this.#waiter) return Promise.reject(new Error(`${this.where}: a ${this.#waiter.expect} is still awaited`));
     return new Promise((resolve, reject) => {
@@ -104,7 +107,7 @@ export class DockClient {
         this.#waiter = undefined;
         reject(new Error(`${this.where}: no ${expect} from the camera within ${timeoutMs} ms (is a camera docked on this port?)`));
       }, timeoutMs);
-      this.#waiter = { expect, resolve: resolve as (m: DockMessage) => void, reject, timer };
+      this.#waiter = { expect, accept: accept as Waiter['accept'], resolve: resolve as (m: DockMessage) => void, reject, timer };
       this.send(message);
     });
   }
@@ -163,7 +166,7 @@ export class DockClient {
       }
       return;
     }
-    if (waiter && m.type === waiter.expect) {
+    if (waiter && m.type === waiter.expect && (!waiter.accept || waiter.accept(m))) {
       this.#timers.clear(waiter.timer);
       this.#waiter = undefined;
       waiter.resolve(m);

@@ -28,7 +28,10 @@ export async function sayHello(client: DockClient, port: CryptoPort, timeoutMs?:
   const dockNonce = port.randomBytes(NONCE_LENGTH);
   let hello: CameraHello;
   try {
-    hello = await client.request({ type: 'hello', version: DOCK_PROTOCOL_VERSION, dockNonce, ...(maxData === null ? {} : { maxData }) }, 'hello-reply', timeoutMs);
+    // A camera that echoes the nonce lets a late reply to an earlier HELLO be passed over (a HELLO
+    // that timed out on a slow link is answered after the next one went out).
+    const answersThis = (m: CameraHello) => m.dockNonce === undefined || bytesEqual(m.dockNonce, dockNonce);
+    hello = await client.request({ type: 'hello', version: DOCK_PROTOCOL_VERSION, dockNonce, ...(maxData === null ? {} : { maxData }) }, 'hello-reply', timeoutMs, answersThis);
   } catch (error) {
     if (!(maxData !== null && error instanceof DockError && error.code === DOCK_ERROR.malformed && error.requestType === DOCK_MESSAGE.hello)) throw error;
     hello = await client.request({ type: 'hello', version: DOCK_PROTOCOL_VERSION, dockNonce }, 'hello-reply', timeoutMs);

@@ -26,6 +26,7 @@ export function writeAgencyKey(file: string): void {
 export function bootCapture(dir: string, capture: Record<string, unknown>, options: Partial<BootOptions> = {}, chaincamOverrides: Record<string, unknown> = {}): Promise<SimulatedBoard> {
   return SimulatedBoard.boot({
     main: options.main ?? CAPTURE_FIXTURE,
+    target: options.target,
     storage: { dir, ...options.storage },
     camera: options.camera,
     sdCard: options.sdCard,

@@ -35,6 +35,20 @@ describe('dock link: camera side in XS', function () {
     await assert.rejects(promise, (e: unknown) => e instanceof DockError && e.code === code && text.test(e.message));
   };
 
+  it('a late reply to an earlier HELLO is passed over: the camera echoes the dock nonce, and AUTH uses the reply to the latest HELLO', async () => {
+    cam = await dockedCamera();
+    // A HELLO whose reply the dock stopped waiting for (it timed out on a slow host): the reply
+    // still comes, after the next HELLO went out.
+    cam.client.send({ type: 'hello', version: 1, dockNonce: new Uint8Array(32).fill(7), maxData: 32768 });
+    const { hello } = await authenticateCamera(cam.client, hostPort, cam.dock, () => undefined);
+    assert.equal(hello.dockNonce?.length, 32, 'the camera echoed the dock nonce');
+    assert.notDeepEqual(Array.from(hello.dockNonce!), new Array(32).fill(7), 'the reply taken answers the latest HELLO');
+    // A 2026 dock's HELLO (no max data offered) gets the 2026 reply: no echo.
+    const { hello: old } = await sayHello(cam.reconnect(), hostPort, undefined, null);
+    assert.equal(old.dockNonce, undefined);
+    cam.board.throwIfFaulted();
+  });
+
   it('answers nothing but HELLO to an unauthenticated peer', async () => {
     cam = await dockedCamera();
     await cam.record(1, [3000]);
