@@ -59,7 +59,7 @@ export const BOARD_WIRING: Readonly<Record<string, BoardWiring>> = {
       25: 'camera VSYNC', 26: 'camera SDA', 27: 'camera SCL', 32: 'camera PWDN', 33: 'red LED', 34: 'camera D6', 35: 'camera D7', 36: 'camera D4', 39: 'camera D5',
     },
     provider: {
-      led: { pin: 33, net: 'red LED' }, button: { pin: 14, net: 'button' }, buzzer: { pin: 13, net: 'buzzer' },
+      led: { pin: 33, net: 'red LED' }, button: { pin: 12, net: 'button' }, buzzer: { pin: 13, net: 'buzzer' },
       'I2C data': { pin: 26, net: 'camera SDA' }, 'I2C clock': { pin: 27, net: 'camera SCL' },
       'Serial transmit': { pin: 1, net: 'UART TX' }, 'Serial receive': { pin: 3, net: 'UART RX' },
     },
@@ -77,12 +77,13 @@ export interface PinClaim {
 /**
  * A claim's net that is what the board wires there under another name: an LED on the board's own
  * LED, the card's select on the XIAO's SD CS (which also lights its user LED), a buzzer on the
- * DAT3 line a 1-line SD card leaves unused (drivers/sd-card/README.md).
+ * DAT3 line and a button on the DAT2 line a 1-line SD card leaves unused (drivers/sd-card/README.md).
  */
 const SAME_AS: Readonly<Record<string, readonly string[]>> = {
   LED: ['red LED'],
   'SD CS': ['SD CS (and the user LED)'],
   buzzer: ['SD DAT3'],
+  button: ['SD DAT2'],
 };
 
 /** Every claim on a pin for a platform: the board's wiring, the provider, the manifest's config. */

@@ -22,7 +22,7 @@ const device = {
 	pin: {
 		led: 33,          // small red LED on the back, active low
 		flash: 4,         // bright white "flash" LED (through a transistor), active high
-		button: 14,       // no user button on the board: wire one from GPIO 14 to GND (internal pull-up)
+		button: 12,       // no user button on the board: wire one from GPIO 12 to GND (internal pull-up; no external pull-up: 12 is a strapping pin)
 		buzzer: 13        // passive buzzer (through a transistor) on GPIO 13
 	}
 };
