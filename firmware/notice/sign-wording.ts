@@ -25,11 +25,11 @@ export const SIGN_WORDING = Object.freeze({
   provisionHint: Object.freeze({ ko: '', en: 'chaincam provision' }),
   // The microSD card's conditions (record-codes.ts CARD_CONDITIONS 2-7): why nothing can be recorded.
   cardAbsent: Object.freeze({ ko: '카드 없음', en: 'NO SD CARD' }),
-  cardUnformatted: Object.freeze({ ko: '카드 포맷 필요', en: 'CARD NOT FORMATTED' }),
+  cardUnformatted: Object.freeze({ ko: '카드 포맷 필요', en: 'UNFORMATTED CARD' }),
   cardFailing: Object.freeze({ ko: '카드 오류', en: 'CARD FAILING' }),
   cardFull: Object.freeze({ ko: '카드 가득 참', en: 'CARD FULL' }),
   cardRemoved: Object.freeze({ ko: '카드 분리됨', en: 'CARD REMOVED' }),
-  cardForeign: Object.freeze({ ko: '다른 카메라 카드', en: "OTHER CAMERA'S CARD" }),
+  cardForeign: Object.freeze({ ko: '타 카메라 카드', en: "OTHER CAM'S CARD" }),
 } satisfies Record<string, SignWords>);
 
 /** Printable ASCII: reasons, codes and elapsed time ("12:34") are written in it. */

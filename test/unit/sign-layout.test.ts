@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { BitmapFont } from '../../drivers/bitmap-font.js';
 import { SIGN_FONT } from '../../drivers/sign-font.js';
 import { TextRenderer } from '../../drivers/text-renderer.js';
-import { elapsedText, layoutSign, type SignScreen } from '../../firmware/notice/sign-layout.js';
+import { CARD_WORDS, elapsedText, layoutSign, type SignScreen } from '../../firmware/notice/sign-layout.js';
+import { ELLIPSIS } from '../../firmware/notice/sign-wording.js';
 import { LEGAL_GROUNDS } from '../../firmware/policy/legal-grounds.js';
 
 describe('sign layouts (240x240 colour, 128x64 monochrome)', () => {
@@ -23,6 +24,17 @@ describe('sign layouts (240x240 colour, 128x64 monochrome)', () => {
           const height = op.op === 'fill' ? op.height : renderer.height * op.scale;
           assert.ok(op.x >= 0 && op.y >= 0 && op.x + width <= size.width && op.y + height <= size.height, `${screen.kind}: ${JSON.stringify(op)} leaves the panel`);
         }
+      }
+    });
+  }
+
+  // A card screen's heading is what the officer must read: it is never cut to fit (issue 13).
+  for (const size of [{ width: 240, height: 240 }, { width: 128, height: 64 }]) {
+    it(`${size.width}x${size.height}: every card screen and the unprovisioned screen show their words whole`, () => {
+      const whole: SignScreen[] = [{ kind: 'unprovisioned' }, ...Object.keys(CARD_WORDS).map((condition) => ({ kind: 'card' as const, condition: Number(condition) }))];
+      for (const screen of whole) {
+        const texts = layoutSign(screen, size, renderer).ops.flatMap((op) => (op.op === 'text' ? [op.text] : []));
+        assert.deepEqual(texts.filter((t) => t.includes(ELLIPSIS)), [], `${JSON.stringify(screen)} on ${size.width}x${size.height}`);
       }
     });
   }
