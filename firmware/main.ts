@@ -56,7 +56,8 @@ function startCamera(keys: CameraKeys, link?: SerialLink): void {
     preEventSeconds: settings.policy.preEventSeconds,
     store,
     recorder: () => camera?.recorder,
-    onLowSpace: (free) => camera?.notice.lowStorage(Math.floor((100 * free) / Math.max(1, store.totalBytes))),
+    // The last segment's commit at a stop warns after the stop tones, not over them.
+    onLowSpace: (free) => camera?.notice.lowStorage(Math.floor((100 * free) / Math.max(1, store.totalBytes)), camera.recorder.state === 'stopping'),
     onError: (error) => {
       trace(`capture error: ${error.message}\n`);
       showCardProblem();

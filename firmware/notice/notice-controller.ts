@@ -9,6 +9,9 @@ import type { LedPatternPlayer } from './led-pattern-player.js';
 import { ALL_NOTICE_CHANNELS, NOTICE_CHANNELS, NoticeToken } from './notice-token.js';
 import type { ToneSequence, TonePlayer } from './tone-player.js';
 
+/** The rest between the stop tones and a low-storage warning that follows them. */
+const LOW_STORAGE_AFTER_STOP_MS = 400;
+
 export type NoticeChannel = keyof typeof NOTICE_CHANNELS;
 
 /** The sign (display) as the controller needs it; drivers report errors through onError. */
@@ -48,6 +51,8 @@ export class NoticeController {
   #token: NoticeToken | undefined;
   /** The SD card's condition while it cannot keep footage: the sign shows it in place of "ready". */
   #cardCondition: number | undefined;
+  /** The last segment's commit at a stop found storage low: warn after the stop tones. */
+  #lowStorageAfterStop = false;
 
   constructor(options: NoticeControllerOptions) {
     this.#o = options;
@@ -135,8 +140,17 @@ export class NoticeController {
     });
   }
 
-  /** Storage is running out: warn the officer by tone and sign (the recording goes on). */
-  lowStorage(percentFree: number): void {
+  /**
+   * Storage is running out: warn the officer by tone and sign (the recording goes on). Found
+   * while a recording stops (its last segment's commit), the warning follows the stop tones
+   * instead: they are the bystanders' notice that recording ended and must sound whole, and
+   * the ready screen replaces a warning screen at once.
+   */
+  lowStorage(percentFree: number, whileStopping = false): void {
+    if (whileStopping) {
+      this.#lowStorageAfterStop = true;
+      return;
+    }
     this.#attempt('tone', () => {
       if (!this.#o.tones.play(this.#o.sounds.lowStorage ?? this.#o.sounds.reminder)) throw new Error('the low-storage tone did not sound');
     });
@@ -158,8 +172,11 @@ export class NoticeController {
   end(): void {
     NoticeToken.revoke(this.#token);
     this.#token = undefined;
+    const lowStorage = this.#lowStorageAfterStop ? this.#o.sounds.lowStorage ?? this.#o.sounds.reminder : undefined;
+    this.#lowStorageAfterStop = false;
     this.#attempt('tone', () => {
-      if (!this.#o.tones.play(this.#o.sounds.stop)) throw new Error('the stop tone did not sound');
+      const tones = lowStorage ? [...this.#o.sounds.stop, [0, LOW_STORAGE_AFTER_STOP_MS] as const, ...lowStorage] : this.#o.sounds.stop;
+      if (!this.#o.tones.play(tones)) throw new Error('the stop tone did not sound');
     });
     this.showReady();
   }
