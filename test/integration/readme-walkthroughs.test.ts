@@ -64,6 +64,15 @@ describe("README's walkthroughs, run as written", function () {
     });
   }
 
+  it("leaves nothing in the folder that the repository's .gitignore would let be committed", () => {
+    // README's examples run in the repository folder: their keys, flash, store and pty links must never be committed.
+    const made = fs.readdirSync(dir).filter((name) => name !== '.bin');
+    assert.ok(made.length >= 7, made.join(', '));
+    const ignored = spawnSync('git', ['check-ignore', '--no-index', '--stdin'], { cwd: projectRoot, input: made.map((n) => (fs.statSync(path.join(dir, n)).isDirectory() ? `${n}/` : n)).join('\n'), encoding: 'utf8' });
+    const kept = new Set(ignored.stdout.split('\n').map((n) => n.replace(/\/$/, '')).filter(Boolean));
+    assert.deepEqual(made.filter((n) => !kept.has(n)), [], `not in .gitignore: ${ignored.stderr}`);
+  });
+
   it('leaves the files README says, and the store export plays', () => {
     for (const file of ['keys/agency.key', 'dock.key', 'bench.key', 'flash', 'store/evidence.sqlite', 'bench-camera', 'out/bench']) assert.ok(fs.existsSync(path.join(dir, file)), file);
     const camera = fs.readdirSync(path.join(dir, 'out/store-export')).find((name) => /^[0-9a-f]{32}$/.test(name));
