@@ -11,6 +11,9 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
+/** Only a hung socat takes this long to make its links. */
+const PTY_HANG_STOP_MS = 60_000;
+
 /** Pairs still open: a process that exits (Ctrl-C included) ends their socat and removes their folder. */
 const open = new Set<{ socat: ChildProcess; dir?: string }>();
 let cleanupHooked = false;
@@ -28,9 +31,15 @@ export async function ptyPair(linkDir?: string): Promise<PtyPair> {
   const dock = path.join(dir, 'dock');
   const socat: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${camera}`, `pty,raw,echo=0,link=${dock}`], { stdio: 'ignore' });
   const spawnError = new Promise<never>((_, reject) => socat.once('error', (e) => reject(new Error(`cannot run socat (apt-get install -y socat): ${e.message}`))));
+  // socat makes the links as soon as it runs; a busy machine can take seconds to run it, so
+  // the wait ends when they appear or socat exits, and only a hang (a minute) fails it.
   const ready = (async () => {
-    for (let i = 0; i < 200 && !(fs.existsSync(camera) && fs.existsSync(dock)); i++) await new Promise((r) => setTimeout(r, 10));
-    if (!fs.existsSync(dock)) throw new Error('socat did not create the pty pair within 2 s');
+    const until = performance.now() + PTY_HANG_STOP_MS;
+    while (!(fs.existsSync(camera) && fs.existsSync(dock))) {
+      if (socat.exitCode !== null) throw new Error(`socat exited (${socat.exitCode}) before it made the pty pair ${camera} / ${dock}`);
+      if (performance.now() > until) throw new Error(`socat did not make the pty pair within ${PTY_HANG_STOP_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   })();
   await Promise.race([ready, spawnError]);
   const entry = { socat, dir: linkDir ? undefined : dir };
