@@ -113,7 +113,11 @@ class CablePullRig {
 
   /** Docks once through a new pty pair and a new station on the store; pulls the cable as `plan` says. */
   async dock(plan: PullPlan | undefined): Promise<DockingOutcome> {
+    // CHAINCAM_PULL_TRACE=1 prints each step of each docking with the wall time: where a hung run stopped.
+    const T = (step: string) => { if (process.env.CHAINCAM_PULL_TRACE) process.stderr.write(`      pull rig ${new Date().toISOString()} ${step}\n`); };
+    T(`dock ${JSON.stringify(plan)}`);
     const pair = await ptyPair();
+    T('pair');
     let unplugged: Promise<void> | undefined;
     let pulled!: () => void;
     const pulledEvent = new Promise<void>((resolve) => { pulled = resolve; });
@@ -134,21 +138,29 @@ class CablePullRig {
       const run = station.run().then((result) => { outcome.result = result; }, (error: Error) => { outcome.error = error; });
       // The station finishes, or (pulled before the camera answered HELLO) waits for its port to come back.
       await Promise.race([run, pulledEvent.then(() => log.until(/waiting for it to come back/))]);
+      T('raced');
       await station.stop();
+      T('stopped');
       await run;
+      T('run');
       if (unplugged) await outcome.bridgeGone;
+      T('gone');
     } finally {
       await bridge.close(); // The camera stops here: it sent into the dead line until its bridge saw the pull.
+      T('bridge closed');
       // Out of the dock for a while, as a camera is: what its TX ring held, and the rest of the
       // window it was granted, go out on the dead line now, not onto the next dock's cable.
       await this.board.advance(OUT_OF_DOCK_MS);
+      T('advanced');
       this.#docking = undefined;
       // A finished offload keeps everything (and clears its staging).
       if (!outcome.result) outcome.lost = lostBytes(outcome.docking.sentEnd, this.#stagedLengths(store));
       store.close();
       await (unplugged ?? pair.close());
+      T('pair closed');
     }
     await bridge.done;
+    T('done');
     return outcome;
   }
 
