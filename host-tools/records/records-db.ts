@@ -1,0 +1,231 @@
+// The records system's PostgreSQL side (node-postgres): the schema, the records log's append
+// (every change is an entry, applied to the tables and appended to records_log in ONE transaction,
+// then signed into a checkpoint), and the reads the server, the lifecycle commands and verify need.
+// Writers are serialised by a transaction-scoped advisory lock, so two servers on one database
+// cannot interleave log entries; each keeps the Merkle tree's right edge and reloads it when
+// another writer moved the log on.
+import pg from 'pg';
+import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { encodeRecordsEntry, decodeRecordsEntry, type AccessAction, type RecordsEntry, type Role } from './records-log-entries.js';
+import { MerklePeaks, signRecordsCheckpoint, type RecordsKey } from './records-log.js';
+import { applyRecordsEntry, type Tables } from './records-replay.js';
+import { RECORDS_SCHEMA, RECORDS_TABLES, tableShape, type Row } from './records-schema.js';
+
+// bigint columns hold ms times and counts, all below 2^53: read them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+/** Any object that runs SQL: the pool or a client inside a transaction. */
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+const LOG_LOCK = 17_0017; // pg_advisory_xact_lock key of the records log's single writer
+
+/** The tables through a client inside the append transaction. */
+export class PgTables implements Tables {
+  constructor(readonly db: Queryable) {}
+
+  async get(table: string, key: readonly (string | number)[]): Promise<Row | undefined> {
+    const shape = tableShape(table);
+    const result = await this.db.query(`SELECT ${shape.columns.join(', ')} FROM ${table} WHERE ${shape.key.map((k, i) => `${k} = $${i + 1}`).join(' AND ')}`, [...key]);
+    return result.rows[0] as Row | undefined;
+  }
+
+  async insert(table: string, row: Row): Promise<void> {
+    const shape = tableShape(table);
+    await this.db.query(`INSERT INTO ${table} (${shape.columns.join(', ')}) VALUES (${shape.columns.map((_, i) => `$${i + 1}`).join(', ')})`, shape.columns.map((c) => row[c] ?? null));
+  }
+
+  async update(table: string, key: readonly (string | number)[], changes: Row): Promise<void> {
+    const shape = tableShape(table);
+    const names = Object.keys(changes);
+    const result = await this.db.query(`UPDATE ${table} SET ${names.map((n, i) => `${n} = $${i + 1}`).join(', ')} WHERE ${shape.key.map((k, i) => `${k} = $${names.length + i + 1}`).join(' AND ')}`,
+      [...names.map((n) => changes[n]), ...key]);
+    if (result.rowCount !== 1) throw new Error(`no row ${key.join('/')} in ${table}`);
+  }
+}
+
+export interface Committed { first: number; size: number; checkpoint: string }
+
+export interface RecordsDbOptions {
+  port: CryptoPort;
+  /** Signs the log; without it the database is opened to read (verify, the web page's reads). */
+  key?: RecordsKey;
+  /** Called with each new checkpoint after its commit (the server writes it to the Object Lock bucket). */
+  onCheckpoint?: (size: number, checkpoint: string) => Promise<void>;
+  now?: () => number;
+}
+
+export class RecordsDb {
+  readonly pool: pg.Pool;
+  readonly #options: RecordsDbOptions;
+  #peaks?: MerklePeaks;
+  /** One append at a time in this process (the advisory lock serialises processes). */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(pool: pg.Pool, options: RecordsDbOptions) {
+    this.pool = pool;
+    this.#options = options;
+  }
+
+  /** Connects and makes sure the schema is there (idempotent). */
+  static async open(url: string, options: RecordsDbOptions): Promise<RecordsDb> {
+    const pool = new pg.Pool({ connectionString: url, max: 20 });
+    pool.on('error', () => undefined); // an idle client's lost connection: the next query reports it
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
+        await client.query(RECORDS_SCHEMA);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw new Error(`cannot open the records database at ${redact(url)}: ${(error as Error).message} (start it with npm run services, or set CHAINCAM_PG_URL / --db)`);
+    }
+    return new RecordsDb(pool, options);
+  }
+
+  now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.catch(() => undefined);
+    await this.pool.end();
+  }
+
+  /**
+   * Appends entries to the log in one transaction: each is applied to the tables first (an entry
+   * that would not apply never reaches the log), then the log grows and a new checkpoint is
+   * signed. `build` runs inside the transaction, under the log lock, so what it reads stays true.
+   */
+  commit(build: RecordsEntry[] | ((db: Queryable) => Promise<RecordsEntry[]>)): Promise<Committed | undefined> {
+    const run = this.#queue.then(() => this.#commit(build));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #commit(build: RecordsEntry[] | ((db: Queryable) => Promise<RecordsEntry[]>)): Promise<Committed | undefined> {
+    const key = this.#options.key;
+    if (!key) throw new Error('the records database was opened without the records key, which signs the log: nothing was changed');
+    const port = this.#options.port;
+    const client = await this.pool.connect();
+    let committed: Committed | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
+      const state = (await client.query('SELECT records_public_key, entries FROM records_state WHERE id = 1')).rows[0] as { records_public_key: string; entries: number } | undefined;
+      if (state && state.records_public_key !== Buffer.from(key.publicKey).toString('hex')) {
+        throw new Error(`this records database is kept by the records key ${state.records_public_key.slice(0, 16)}…, not by the key given`);
+      }
+      const size = state?.entries ?? 0;
+      if (!this.#peaks || this.#peaks.size !== size) this.#peaks = await this.#loadPeaks(client, size);
+      const entries = Array.isArray(build) ? build : await build(client);
+      if (!entries.length) {
+        await client.query('ROLLBACK');
+        return undefined;
+      }
+      if (size === 0) entries.unshift({ type: 'records-opened', time: this.now(), recordsPublicKey: key.publicKey });
+      const peaks = this.#peaks.clone();
+      const tables = new PgTables(client);
+      for (const entry of entries) {
+        const index = peaks.size;
+        try {
+          await applyRecordsEntry(tables, port, entry, index);
+        } catch (error) {
+          throw new Error(`${entry.type} refused: it ${(error as Error).message}; nothing was changed`);
+        }
+        const bytes = encodeRecordsEntry(entry);
+        await client.query('INSERT INTO records_log (seq, entry) VALUES ($1, $2)', [index, Buffer.from(bytes)]);
+        peaks.appendEntry(bytes);
+      }
+      const checkpoint = signRecordsCheckpoint(port, key, peaks.size, peaks.root);
+      await client.query('INSERT INTO records_checkpoints (size, checkpoint) VALUES ($1, $2)', [peaks.size, checkpoint]);
+      await client.query('COMMIT');
+      this.#peaks = peaks;
+      committed = { first: size === 0 ? 1 : size, size: peaks.size, checkpoint };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      this.#peaks = undefined; // reload next time: what the database holds is the truth
+      throw error;
+    } finally {
+      client.release();
+    }
+    await this.#options.onCheckpoint?.(committed.size, committed.checkpoint);
+    return committed;
+  }
+
+  async #loadPeaks(db: Queryable, size: number): Promise<MerklePeaks> {
+    const peaks = new MerklePeaks(this.#options.port);
+    for await (const entry of this.logEntries(db)) {
+      if (entry.seq !== peaks.size) throw new Error(`records_log has entry #${entry.seq} where #${peaks.size} belongs: run chaincam verify --records and keep the database as it is`);
+      peaks.appendEntry(entry.bytes);
+    }
+    if (peaks.size !== size) throw new Error(`records_log holds ${peaks.size} entries but the tables were built from ${size}: run chaincam verify --records and keep the database as it is`);
+    return peaks;
+  }
+
+  /** The log's entries in order, read in pages (the log can be long). */
+  async *logEntries(db: Queryable = this.pool): AsyncGenerator<{ seq: number; bytes: Uint8Array }> {
+    let from = -1;
+    for (;;) {
+      const page = (await db.query('SELECT seq, entry FROM records_log WHERE seq > $1 ORDER BY seq LIMIT 5000', [from])).rows as { seq: number; entry: Buffer }[];
+      for (const row of page) yield { seq: row.seq, bytes: new Uint8Array(row.entry) };
+      if (page.length < 5000) return;
+      from = page.at(-1)!.seq;
+    }
+  }
+
+  async decodedLog(): Promise<RecordsEntry[]> {
+    const entries: RecordsEntry[] = [];
+    for await (const e of this.logEntries()) entries.push(decodeRecordsEntry(e.bytes));
+    return entries;
+  }
+
+  async one<T>(sql: string, args: unknown[] = []): Promise<T | undefined> {
+    return (await this.pool.query(sql, args)).rows[0] as T | undefined;
+  }
+
+  async all<T>(sql: string, args: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, args)).rows as T[];
+  }
+
+  async tableRows(table: string): Promise<Row[]> {
+    const shape = tableShape(table);
+    return this.all<Row>(`SELECT ${shape.columns.join(', ')} FROM ${table} ORDER BY ${shape.key.join(', ')}`);
+  }
+
+  /** The records public key the log was opened with (entry #0), if any. */
+  async recordsPublicKey(): Promise<string | undefined> {
+    return (await this.one<{ records_public_key: string }>('SELECT records_public_key FROM records_state WHERE id = 1'))?.records_public_key;
+  }
+
+  async enrolDock(dockPublicKey: Uint8Array, station: string, by: string): Promise<Committed | undefined> {
+    return this.commit([{ type: 'dock-enrolled', time: this.now(), dockPublicKey, station, by }]);
+  }
+
+  async addPerson(name: string, role: Role, by: string): Promise<Committed | undefined> {
+    return this.commit([{ type: 'person-added', time: this.now(), name, role, by }]);
+  }
+
+  /**
+   * Logs one access by a person (search, view, export, retention, legal-hold) in the signed log,
+   * with why: an auditor sees it, and deleting or editing it is as detectable as deleting footage.
+   */
+  async logAccess(person: string, action: AccessAction, target: string, reason: string): Promise<number> {
+    const committed = await this.commit([{ type: 'access', time: this.now(), person, action, target, reason }]);
+    return committed!.size - 1;
+  }
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+export const RECORDS_TABLE_NAMES = RECORDS_TABLES.map((t) => t.name);
