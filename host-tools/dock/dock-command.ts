@@ -13,8 +13,6 @@ import { ProgressLines } from './progress-lines.js';
 import { collect, wholeNumber } from '../cli-options.js';
 import { readRecordsPublicKey } from '../records/records-key.js';
 import { RecordsForwarder, forwardUnreleased } from './records-forwarder.js';
-import type { DockKey } from './dock-handshake.js';
-import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 
 
 export interface DockCommandOptions {
@@ -49,12 +47,13 @@ export function registerDockCommand(program: Command): void {
 export async function runDock(options: DockCommandOptions): Promise<void> {
   const port = new NodeCryptoPort();
   checkStoreFolder(options.store); // Before anything is written: a bad --store changes nothing.
+  const records = forwardSettings(options); // and neither does a bad --forward or --records-key
   if (options.newKey && !fs.existsSync(options.key)) {
     const key = createDockKeyFile(port, options.key);
     process.stdout.write(`dock key ${options.key} created; enrol this public key on the cameras:\n${toHex(key.publicKey)}\n`);
   }
   const dockKey = readDockKeyFile(port, options.key);
-  const forwarder = recordsForwarder(options, dockKey, port);
+  const forwarder = records && new RecordsForwarder(records.url, dockKey, records.recordsPublicKey, port);
   const cameras = options.cameras === undefined ? undefined : new CameraRegistry(options.cameras, port);
   const store = EvidenceStore.open(options.store, { capacityBytes: options.capacity, dockKey, port });
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -86,8 +85,8 @@ export async function runDock(options: DockCommandOptions): Promise<void> {
   }
 }
 
-/** --forward and --records-key go together; a bad URL or key file is refused before anything is read. */
-function recordsForwarder(options: DockCommandOptions, dockKey: DockKey, port: CryptoPort): RecordsForwarder | undefined {
+/** --forward and --records-key go together; a bad URL or key file is refused before anything is written. */
+function forwardSettings(options: DockCommandOptions): { url: string; recordsPublicKey: Uint8Array } | undefined {
   if (options.forward === undefined && options.recordsKey === undefined) return undefined;
   if (options.forward === undefined || options.recordsKey === undefined) throw new Error('--forward URL and --records-key RECORDS.pub go together: the dock checks every ack with the records key');
   let url: URL;
@@ -97,5 +96,5 @@ function recordsForwarder(options: DockCommandOptions, dockKey: DockKey, port: C
     throw new Error(`--forward ${options.forward} is not a URL (give the records server's, e.g. http://records.example:8443)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--forward ${options.forward}: only http: and https: URLs`);
-  return new RecordsForwarder(url.toString(), dockKey, readRecordsPublicKey(options.recordsKey), port);
+  return { url: url.toString(), recordsPublicKey: readRecordsPublicKey(options.recordsKey) };
 }
