@@ -16,7 +16,8 @@ import { RecordsServer } from '../../host-tools/records/records-server.js';
 import { openRecordsBucket } from '../../host-tools/records/records-bucket.js';
 import type { RecordsSettings } from '../../host-tools/records/records-settings.js';
 import { hostPort } from './dock-harness.js';
-import { freshRecordsServices } from './records-services.js';
+import { freshRecordsServices, recordsServers } from './records-services.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 export interface TestClock { offsetMs: number; now(): number }
 
@@ -38,13 +39,38 @@ export interface RecordsSystem {
   close(): Promise<void>;
 }
 
-export async function startRecordsSystem(label = 'records'): Promise<RecordsSystem> {
+export interface RecordsSystemOptions {
+  /** PostgreSQL's and the RADOS Gateway's connections go through these relays (a test cuts them). */
+  dbProxy?: TcpProxy;
+  s3Proxy?: TcpProxy;
+  /** Wraps the bucket (a test acts at a chosen step of the ingest). */
+  wrapObjects?: (objects: RecordsObjectStore) => RecordsObjectStore;
+}
+
+/** Loopback relays in front of the records services' PostgreSQL and S3 endpoint. */
+export async function recordsProxies(): Promise<{ db: TcpProxy; s3: TcpProxy }> {
+  const servers = recordsServers();
+  const db = new URL(servers.CHAINCAM_PG_URL!);
+  const s3 = new URL(servers.CHAINCAM_S3_ENDPOINT!);
+  return { db: await TcpProxy.start(db.hostname, Number(db.port || 5432)), s3: await TcpProxy.start(s3.hostname, Number(s3.port || 80)) };
+}
+
+export async function startRecordsSystem(label = 'records', options: RecordsSystemOptions = {}): Promise<RecordsSystem> {
   const services = await freshRecordsServices(label);
   const settings: RecordsSettings = services.settings;
+  const via = (url: string, proxy?: TcpProxy) => {
+    if (!proxy) return url;
+    const relayed = new URL(url);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(proxy.port);
+    return relayed.toString().replace(/\/$/, '');
+  };
+  const connected: RecordsSettings = { dbUrl: via(settings.dbUrl, options.dbProxy), s3: { ...settings.s3, endpoint: via(settings.s3.endpoint, options.s3Proxy) } };
   const key = generateP256KeyPair(hostPort);
   const clock: TestClock = { offsetMs: 0, now() { return Date.now() + this.offsetMs; } };
-  const objects = await openRecordsBucket(settings.s3);
-  const db = await RecordsDb.open(settings.dbUrl, {
+  const bucket = await openRecordsBucket(connected.s3);
+  const objects = options.wrapObjects ? options.wrapObjects(bucket) : bucket;
+  const db = await RecordsDb.open(connected.dbUrl, {
     port: hostPort, key, now: () => clock.now(),
     onCheckpoint: (size, checkpoint) => objects.putLogObject(checkpointObjectName(size), new TextEncoder().encode(checkpoint), new Date(Date.now() + LOG_OBJECT_RETENTION_MS)).then(() => undefined),
   });
@@ -73,7 +99,7 @@ export async function startRecordsSystem(label = 'records'): Promise<RecordsSyst
     async close() {
       await system.stopServer();
       await db.close();
-      objects.close?.();
+      bucket.close?.();
       await services.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
