@@ -57,6 +57,15 @@ export async function recordsProxies(): Promise<{ db: TcpProxy; s3: TcpProxy }> 
 
 export async function startRecordsSystem(label = 'records', options: RecordsSystemOptions = {}): Promise<RecordsSystem> {
   const services = await freshRecordsServices(label);
+  try {
+    return await recordsSystemOn(services, options);
+  } catch (error) {
+    await services.drop(); // a test whose setup failed leaves no database behind
+    throw error;
+  }
+}
+
+async function recordsSystemOn(services: Awaited<ReturnType<typeof freshRecordsServices>>, options: RecordsSystemOptions): Promise<RecordsSystem> {
   const settings: RecordsSettings = services.settings;
   const via = (url: string, proxy?: TcpProxy) => {
     if (!proxy) return url;
