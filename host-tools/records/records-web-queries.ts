@@ -1,0 +1,140 @@
+// What the web page reads from the records tables: the filtered, paginated listing, one
+// recording with its segments, chain and history, and the access log. Reads only: every change
+// goes through the signed log (records-db.ts commit).
+import { decodeRecordsEntry, type RecordsEntry } from './records-log-entries.js';
+import type { RecordsDb } from './records-db.js';
+import { DAY_MS } from './records-schema.js';
+
+export const PAGE_SIZE = 50;
+
+export interface RecordingFilters {
+  camera?: string;
+  station?: string;
+  from?: string;
+  to?: string;
+  ground?: number;
+  notice?: 'given' | 'not-given';
+  review?: 'yes' | 'no';
+  page: number;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads the filters from a query string; throws saying which one is wrong (nothing is searched). */
+export function parseFilters(query: URLSearchParams): RecordingFilters {
+  const text = (name: string) => {
+    const value = (query.get(name) ?? '').trim();
+    if (value.length > 100) throw new Error(`the ${name} filter is longer than 100 characters`);
+    return value || undefined;
+  };
+  const filters: RecordingFilters = { page: 1, camera: text('camera'), station: text('station') };
+  for (const name of ['from', 'to'] as const) {
+    const value = text(name);
+    if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) throw new Error(`the ${name} date "${value}" is not a date as YYYY-MM-DD`);
+    filters[name] = value;
+  }
+  const ground = text('ground');
+  if (ground !== undefined) {
+    if (!/^\d$/.test(ground)) throw new Error(`the ground filter "${ground}" is not a legal ground code 0-9`);
+    filters.ground = Number(ground);
+  }
+  const notice = text('notice');
+  if (notice !== undefined && notice !== 'given' && notice !== 'not-given') throw new Error('the notice filter is "given" or "not-given"');
+  filters.notice = notice as RecordingFilters['notice'];
+  const review = text('review');
+  if (review !== undefined && review !== 'yes' && review !== 'no') throw new Error('the review filter is "yes" or "no"');
+  filters.review = review as RecordingFilters['review'];
+  const pageText = text('page');
+  if (pageText !== undefined) {
+    if (!/^[1-9]\d{0,5}$/.test(pageText)) throw new Error(`page "${pageText}" is not a page number`);
+    filters.page = Number(pageText);
+  }
+  return filters;
+}
+
+/** The filters as a query string, in a fixed order (also the search's target in the access log). */
+export function filterQuery(filters: RecordingFilters, page = filters.page): string {
+  const query = new URLSearchParams();
+  for (const name of ['camera', 'station', 'from', 'to', 'ground', 'notice', 'review'] as const) {
+    const value = filters[name];
+    if (value !== undefined) query.set(name, String(value));
+  }
+  if (page !== 1) query.set('page', String(page));
+  return query.toString();
+}
+
+export interface RecordingRow {
+  device_id: string; recording: number; label: string; station: string; station_name: string;
+  legal_ground: number; notice_indicators: number; notice_reason: number; notice_text: string;
+  start_time: number; end_time: number; first_stored_at: number; retain_until: number; legal_hold: boolean;
+  review: boolean; review_why: string | null; segments: number;
+}
+
+const RECORDING_COLUMNS = `r.device_id, r.recording, c.label, r.station, s.station AS station_name, r.legal_ground, r.notice_indicators,
+  r.notice_reason, r.notice_text, r.start_time, r.end_time, r.first_stored_at, r.retain_until, r.legal_hold, r.review, r.review_why,
+  (SELECT count(*) FROM segments g WHERE g.device_id = r.device_id AND g.recording = r.recording)::int AS segments`;
+
+export async function listRecordings(db: RecordsDb, f: RecordingFilters): Promise<{ rows: RecordingRow[]; more: boolean }> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const arg = (value: unknown) => `$${args.push(value)}`;
+  if (f.camera) where.push(`(r.device_id LIKE ${arg(`${f.camera.toLowerCase()}%`)} OR c.label ILIKE ${arg(`%${f.camera}%`)})`);
+  if (f.station) where.push(`(r.station LIKE ${arg(`${f.station.toLowerCase()}%`)} OR s.station ILIKE ${arg(`%${f.station}%`)})`);
+  if (f.from) where.push(`r.start_time >= ${arg(Date.parse(`${f.from}T00:00:00Z`))}`);
+  if (f.to) where.push(`r.start_time < ${arg(Date.parse(`${f.to}T00:00:00Z`) + DAY_MS)}`);
+  if (f.ground !== undefined) where.push(`r.legal_ground = ${arg(f.ground)}`);
+  if (f.notice) where.push(f.notice === 'given' ? 'r.notice_reason = 0' : 'r.notice_reason <> 0');
+  if (f.review) where.push(f.review === 'yes' ? 'r.review' : 'NOT r.review');
+  const rows = await db.all<RecordingRow>(`SELECT ${RECORDING_COLUMNS} FROM recordings r JOIN cameras c ON c.device_id = r.device_id
+    JOIN stations s ON s.dock_id = r.station ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY r.start_time DESC, r.device_id, r.recording LIMIT ${PAGE_SIZE + 1} OFFSET ${(f.page - 1) * PAGE_SIZE}`, args);
+  return { rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE };
+}
+
+export async function recording(db: RecordsDb, deviceId: string, n: number): Promise<RecordingRow | undefined> {
+  return db.one<RecordingRow>(`SELECT ${RECORDING_COLUMNS} FROM recordings r JOIN cameras c ON c.device_id = r.device_id
+    JOIN stations s ON s.dock_id = r.station WHERE r.device_id = $1 AND r.recording = $2`, [deviceId, n]);
+}
+
+export interface SegmentRow { sealed_digest: string; segment_index: number; record_sequence: number; sealed_length: number; dock_id: string; stored_entry: number; stored_at: number; ended_at: number | null; end_rule: string | null }
+
+export const segmentsOf = (db: RecordsDb, deviceId: string, n: number) => db.all<SegmentRow>(
+  `SELECT sealed_digest, segment_index, record_sequence, sealed_length, dock_id, stored_entry, stored_at, ended_at, end_rule
+   FROM segments WHERE device_id = $1 AND recording = $2 ORDER BY segment_index`, [deviceId, n]);
+
+export interface ChainRow { chain_length: number; records: number; head_link: string; chain_digest: string; committed_at: number }
+export const chainOf = (db: RecordsDb, deviceId: string) => db.one<ChainRow>('SELECT chain_length, records, head_link, chain_digest, committed_at FROM chains WHERE device_id = $1', [deviceId]);
+
+export interface AccessRow { log_entry: number; person: string; action: string; target: string; reason: string; at: number }
+export const accessTo = (db: RecordsDb, target: string) => db.all<AccessRow>('SELECT log_entry, person, action, target, reason, at FROM access WHERE target = $1 ORDER BY log_entry', [target]);
+
+export async function accessLog(db: RecordsDb, person: string | undefined, page: number): Promise<{ rows: AccessRow[]; more: boolean }> {
+  const rows = await db.all<AccessRow>(`SELECT log_entry, person, action, target, reason, at FROM access ${person ? 'WHERE person = $1' : ''}
+    ORDER BY log_entry DESC LIMIT ${PAGE_SIZE + 1} OFFSET ${(page - 1) * PAGE_SIZE}`, person ? [person] : []);
+  return { rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE };
+}
+
+export const latestCheckpoint = (db: RecordsDb) => db.one<{ size: number; checkpoint: string }>('SELECT size, checkpoint FROM records_checkpoints ORDER BY size DESC LIMIT 1');
+
+export type LifecycleEntry = Extract<RecordsEntry, { type: 'retention' | 'legal-hold' | 'flagged-for-review' | 'segment-ended' }> & { index: number };
+
+/**
+ * A recording's retention, legal-hold, review and end history, read from the signed log itself
+ * (the tables keep only the current state). It reads the whole log: fine for an agency's first
+ * years; an index table replayed from the log is the next step at fleet scale.
+ */
+export async function lifecycleOf(db: RecordsDb, deviceId: string, n: number, digests: ReadonlySet<string>): Promise<LifecycleEntry[]> {
+  const found: LifecycleEntry[] = [];
+  const id = Buffer.from(deviceId, 'hex');
+  for await (const { seq, bytes } of db.logEntries()) {
+    const type = bytes[0];
+    if (type !== 6 && type !== 7 && type !== 8 && type !== 9) continue; // RECORDS_ENTRY_TYPE retention..flagged-for-review
+    const entry = decodeRecordsEntry(bytes);
+    if (entry.type === 'segment-ended') {
+      if (digests.has(Buffer.from(entry.sealedDigest).toString('hex'))) found.push({ ...entry, index: seq });
+    } else if ((entry.type === 'retention' || entry.type === 'legal-hold' || entry.type === 'flagged-for-review') && entry.recording === n && id.equals(entry.deviceId)) {
+      found.push({ ...entry, index: seq });
+    }
+  }
+  return found;
+}
