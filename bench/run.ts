@@ -16,6 +16,7 @@ import { shiftOnCard } from './shift-on-card.js';
 import { cardBandwidth } from './card-bandwidth.js';
 import { boardBudget } from './board-budget.js';
 import { heapFlat } from './heap-flat.js';
+import { recordsS3Put } from './records-s3-put.js';
 
 type Figures = Record<string, number>;
 
@@ -34,6 +35,7 @@ const benches: [key: string, name: string, run: () => Promise<Figures>][] = [
   ['storeVerify', 'evidence store: verify STORE against sha256sum over the same bytes', () => storeVerifyThroughput({ sizeMb: 256 })],
   ['boardBudget', 'board budgets (XS): memory, CPU, frames, notice, boot in device time', boardBudget],
   ['heapFlat', 'XS heap flat over 10,000 frames (XS, both targets, no dock)', heapFlat],
+  ['recordsS3Put', 'records object store: S3 PUT of 100-700 KB locked objects on the RADOS Gateway, the ingest baseline (npm run services)', () => recordsS3Put()],
 ];
 
 const json = process.argv.includes('--json');

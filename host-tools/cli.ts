@@ -9,6 +9,7 @@ import { registerFontCommand } from './font/font-command.js';
 import { registerKeysCommand } from './keys/keys-command.js';
 import { registerLogCommand } from './log/log-command.js';
 import { registerProvisionCommand } from './provision/provision-command.js';
+import { registerRecordsCommand } from './records/records-command.js';
 import { registerSimCommand } from './sim/sim-command.js';
 import { registerStoreCommand } from './store/store-command.js';
 import { registerVerifyCommand } from './verify/verify-command.js';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   registerProvisionCommand(program);
   registerExportCommand(program);
   registerStoreCommand(program);
+  registerRecordsCommand(program);
   registerFlashCommand(program);
   registerLogCommand(program);
   registerFontCommand(program);

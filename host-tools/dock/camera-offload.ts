@@ -22,6 +22,7 @@ import { readChainLog } from '../../firmware/format/chain-log.js';
 import { genesisLink, nextLink } from '../../firmware/format/chain.js';
 import type { DockClient } from './dock-client.js';
 import { authenticateCamera, type DockKey } from './dock-handshake.js';
+import type { RecordsForwarder } from './records-forwarder.js';
 
 export interface OffloadProgress {
   deviceId: string;
@@ -41,6 +42,11 @@ export interface OffloadOptions {
   now?: () => number;
   /** The agency's provisioned cameras: when given, no other camera (or key) is offloaded. */
   cameras?: CameraRegistry;
+  /**
+   * The records system (chaincam dock --forward): each stored segment is forwarded, and the
+   * camera may release it only after the records system's signed ack for its digest.
+   */
+  forward?: RecordsForwarder;
   /** The largest DATA this dock offers at HELLO (docs/PROTOCOL.md 5.1; default 32768); null: the HELLO of a 2026 dock. */
   maxData?: number | null;
 }
@@ -160,6 +166,16 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
     if (!store.segment(digest)) {
       store.storeSegment(deviceId, record, path.join(staging, SEGMENTS_DIR, stagedName(entry)));
       stored++;
+    }
+    if (o.forward) {
+      // The records system holds it durably (locked object, logged) before the camera may free it.
+      const acked = await o.forward.forward({
+        label: hello.label, cameraPublicKey: hello.cameraPublicKey, chain: new Uint8Array(fs.readFileSync(path.join(staging, CHAIN_LOG_FILE))),
+        recordSequence: entry.sequence, sealed: new Uint8Array(fs.readFileSync(store.objectPath(digest))),
+      }).catch((error: Error) => {
+        throw new Error(`${client.where}: segment record #${entry.sequence} of camera ${deviceId} is stored at the dock but not released: ${error.message}`);
+      });
+      log(`${client.where}: segment record #${entry.sequence} of camera ${deviceId} acked by the records system (its log entry #${acked})`);
     }
     const { fields, signature } = signReceipt(port, o.dockKey.privateKey, {
       deviceId: hello.deviceId, dockId: auth.dockId, segmentSequence: entry.sequence, sealedLength: entry.sealedLength,

@@ -9,6 +9,7 @@ import type { DockClient } from './dock-client.js';
 import { openDockPort, type OpenDockPort } from './dock-port.js';
 import type { DockKey } from './dock-handshake.js';
 import { sayHello } from './dock-handshake.js';
+import type { RecordsForwarder } from './records-forwarder.js';
 import { offloadCamera, type OffloadProgress, type OffloadResult } from './camera-offload.js';
 
 export interface DockStationOptions {
@@ -26,6 +27,8 @@ export interface DockStationOptions {
   timeoutMs?: number;
   /** Take evidence only from these provisioned cameras (offloadCamera). */
   cameras?: CameraRegistry;
+  /** Forward each stored segment to the records system and release it only after its signed ack. */
+  forward?: RecordsForwarder;
   /** The largest DATA offered at HELLO (docs/PROTOCOL.md 5.1; default 32768); null: a 2026 dock's HELLO. */
   maxData?: number | null;
 }
@@ -84,7 +87,7 @@ export class DockStation {
       }
       try {
         last = await offloadCamera({
-          client, store: this.#o.store, dockKey: this.#o.dockKey, port, log, cameras: this.#o.cameras, maxData: this.#o.maxData,
+          client, store: this.#o.store, dockKey: this.#o.dockKey, port, log, cameras: this.#o.cameras, maxData: this.#o.maxData, forward: this.#o.forward,
           progress: (p) => this.#o.progress?.(this.#o.path, p),
         });
         if (this.#o.once) return last;

@@ -52,6 +52,8 @@ export interface RecordsDbOptions {
   /** Called with each new checkpoint after its commit (the server writes it to the Object Lock bucket). */
   onCheckpoint?: (size: number, checkpoint: string) => Promise<void>;
   now?: () => number;
+  /** Verify's connection: every transaction read-only, and the schema is not touched. */
+  readOnly?: boolean;
 }
 
 export class RecordsDb {
@@ -68,11 +70,16 @@ export class RecordsDb {
 
   /** Connects and makes sure the schema is there (idempotent). */
   static async open(url: string, options: RecordsDbOptions): Promise<RecordsDb> {
-    const pool = new pg.Pool({ connectionString: url, max: 20 });
+    const pool = new pg.Pool({ connectionString: url, max: 20, ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}) });
     pool.on('error', () => undefined); // an idle client's lost connection: the next query reports it
     try {
       const client = await pool.connect();
       try {
+        if (options.readOnly) {
+          const found = await client.query("SELECT to_regclass('records_log') AS log");
+          if (!found.rows[0].log) throw new Error('it holds no records tables (chaincam records init makes them)');
+          return new RecordsDb(pool, options);
+        }
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
         await client.query(RECORDS_SCHEMA);
@@ -126,7 +133,7 @@ export class RecordsDb {
       const size = state?.entries ?? 0;
       if (!this.#peaks || this.#peaks.size !== size) this.#peaks = await this.#loadPeaks(client, size);
       const entries = Array.isArray(build) ? build : await build(client);
-      if (!entries.length) {
+      if (!entries.length && size !== 0) {
         await client.query('ROLLBACK');
         return undefined;
       }
@@ -203,6 +210,11 @@ export class RecordsDb {
   /** The records public key the log was opened with (entry #0), if any. */
   async recordsPublicKey(): Promise<string | undefined> {
     return (await this.one<{ records_public_key: string }>('SELECT records_public_key FROM records_state WHERE id = 1'))?.records_public_key;
+  }
+
+  /** Starts the log (entry #0, records-opened, with the records key) if it is empty. */
+  async openLog(): Promise<void> {
+    await this.commit([]);
   }
 
   async enrolDock(dockPublicKey: Uint8Array, station: string, by: string): Promise<Committed | undefined> {

@@ -13,6 +13,9 @@ export function recordsId(port: CryptoPort, publicKey: Uint8Array): Uint8Array {
   return port.sha256(concatBytes(new TextEncoder().encode('chaincam/records-id\0'), publicKey)).slice(0, 16);
 }
 
+/** A committed camera chain's log object name (the bucket key is log/chains/<device id>/<records>.log). */
+export const chainObjectName = (deviceId: string, records: number) => `chains/${deviceId}/${String(records).padStart(10, '0')}.log`;
+
 export const recordsOrigin = (port: CryptoPort, publicKey: Uint8Array) => `chaincam.records/${toHex(recordsId(port, publicKey))}`;
 
 function keyId(port: CryptoPort, origin: string, publicKey: Uint8Array): Uint8Array {
@@ -83,10 +86,11 @@ export class MerklePeaks {
   }
 }
 
-/** The name of a checkpoint object in the bucket: log/checkpoint-<size>, size zero-padded so names sort. */
-export const checkpointObjectName = (size: number) => `log/checkpoint-${String(size).padStart(12, '0')}`;
+/** A checkpoint's log object name (the bucket key is log/checkpoint-<size>), size zero-padded so names sort. */
+export const CHECKPOINT_PREFIX = 'checkpoint-';
+export const checkpointObjectName = (size: number) => `${CHECKPOINT_PREFIX}${String(size).padStart(12, '0')}`;
 export const parseCheckpointObjectName = (name: string): number | undefined => {
-  const match = /^log\/checkpoint-(\d{12})$/.exec(name);
+  const match = /^checkpoint-(\d{12})$/.exec(name);
   return match ? Number(match[1]) : undefined;
 };
 

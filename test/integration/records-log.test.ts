@@ -8,18 +8,18 @@ import { decodeRecordsEntry, encodeRecordsEntry, type RecordsEntry } from '../..
 import { openRecordsCheckpoint } from '../../host-tools/records/records-log.js';
 import { leafHash, treeHash } from '../../host-tools/store/store-log.js';
 import { hostPort } from '../support/dock-harness.js';
-import { freshDatabase } from '../support/records-pg-dev.js';
+import { freshRecordsServices } from '../support/records-services.js';
 
 describe('the records log on PostgreSQL', function () {
   this.timeout(60_000);
   const key = generateP256KeyPair(hostPort);
   const dock = generateP256KeyPair(hostPort);
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let database: Awaited<ReturnType<typeof freshRecordsServices>>;
   let db: RecordsDb;
 
   before(async () => {
-    database = await freshDatabase();
-    db = await RecordsDb.open(database.url, { port: hostPort, key });
+    database = await freshRecordsServices('records-log');
+    db = await RecordsDb.open(database.settings.dbUrl, { port: hostPort, key });
   });
   after(async () => {
     await db?.close();
@@ -76,7 +76,7 @@ describe('the records log on PostgreSQL', function () {
   });
 
   it('a second writer on the same database continues the same log', async () => {
-    const other = await RecordsDb.open(database.url, { port: hostPort, key });
+    const other = await RecordsDb.open(database.settings.dbUrl, { port: hostPort, key });
     try {
       await other.logAccess('auditor park', 'view', 'recording y', 'audit');
     } finally {

@@ -1,0 +1,127 @@
+// Storing one segment a dock forwards (docs/RECORDS.md section 5.2): check the camera (its key
+// hashes to its device id, and is the key pinned), its chain (records-chain-check.ts) and that
+// the chain extends the one the records system holds, the sealed bytes against their record;
+// PUT the object with its COMPLIANCE lock and read it back; then, in one PostgreSQL transaction,
+// the log entries and their rows; only then the signed ack. Idempotent by digest: a retry after a
+// crash finds the segment (or its object) and stores nothing twice.
+import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
+import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import { deriveDeviceId } from '../../firmware/format/chain.js';
+import { encodeRecord } from '../../firmware/format/chain-records.js';
+import { checkCameraChain, checkForwardedSegment } from './records-chain-check.js';
+import type { RecordsDb } from './records-db.js';
+import type { RecordsEntry } from './records-log-entries.js';
+import { chainObjectName, signAck, type RecordsKey } from './records-log.js';
+import type { RecordsObjectStore } from './records-objects.js';
+import { decodeForwardedSegment } from './records-protocol.js';
+import { reviewReason } from './records-replay.js';
+import { DAY_MS, DEFAULT_RETENTION_DAYS } from './records-schema.js';
+
+/** A request the records system refuses, with the HTTP status that says whether a retry can help. */
+export class IngestRefusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export interface Ack { ack: string; signature: string }
+
+export class RecordsIngest {
+  readonly #inFlight = new Map<string, Promise<Ack>>();
+
+  constructor(readonly db: RecordsDb, readonly objects: RecordsObjectStore, readonly key: RecordsKey, readonly port: CryptoPort) {}
+
+  /** One segment from an enrolled dock (the request's signature already checked). */
+  storeForwarded(dockId: string, body: Uint8Array): Promise<Ack> {
+    let forwarded;
+    try {
+      forwarded = decodeForwardedSegment(body);
+    } catch (error) {
+      throw new IngestRefusal(400, `the forwarded segment does not decode: ${(error as Error).message}`);
+    }
+    const digest = toHex(this.port.sha256(forwarded.sealed));
+    // Two docks forwarding the same segment at once: the second waits for the first, then finds it stored.
+    const earlier = this.#inFlight.get(digest);
+    const run = (earlier ?? Promise.resolve()).catch(() => undefined).then(() => this.#store(dockId, digest, forwarded));
+    this.#inFlight.set(digest, run);
+    return run.finally(() => {
+      if (this.#inFlight.get(digest) === run) this.#inFlight.delete(digest);
+    });
+  }
+
+  async #store(dockId: string, digest: string, f: ReturnType<typeof decodeForwardedSegment>): Promise<Ack> {
+    const stored = await this.db.one<{ stored_entry: number }>('SELECT stored_entry FROM segments WHERE sealed_digest = $1', [digest]);
+    if (stored) return signAck(this.port, this.key, dockId, digest, stored.stored_entry);
+
+    const deviceIdBytes = deriveDeviceId(this.port, f.cameraPublicKey);
+    const deviceId = toHex(deviceIdBytes);
+    const pinned = await this.db.one<{ public_key: string }>('SELECT public_key FROM cameras WHERE device_id = $1', [deviceId]);
+    if (pinned && pinned.public_key !== toHex(f.cameraPublicKey)) throw new IngestRefusal(409, `camera ${deviceId} is pinned with another key`);
+    let chain;
+    let record;
+    try {
+      chain = checkCameraChain(this.port, deviceIdBytes, f.cameraPublicKey, f.chain);
+      record = checkForwardedSegment(this.port, deviceIdBytes, chain.records[f.recordSequence], f.recordSequence, f.sealed);
+    } catch (error) {
+      throw new IngestRefusal(422, `camera ${deviceId}: ${(error as Error).message}; nothing was stored`);
+    }
+    await this.#checkExtends(deviceId, chain.links);
+
+    const time = this.db.now();
+    const recording = await this.db.one<{ retain_until: number; legal_hold: boolean }>('SELECT retain_until, legal_hold FROM recordings WHERE device_id = $1 AND recording = $2', [deviceId, record.recording]);
+    const lockUntil = Math.max(time + DEFAULT_RETENTION_DAYS * DAY_MS, recording?.retain_until ?? 0);
+    await this.#putLocked(digest, f.sealed, lockUntil);
+
+    const chainDigest = this.port.sha256(f.chain);
+    const heldChain = await this.db.one<{ records: number }>('SELECT records FROM chains WHERE device_id = $1', [deviceId]);
+    if (!heldChain || chain.records.length > heldChain.records) {
+      // The chain, kept beside the segments before the log commits it, so verify --records can check it again.
+      await this.objects.putLogObject(chainObjectName(deviceId, chain.records.length), f.chain, new Date(lockUntil));
+    }
+    await this.db.commit(async (tx) => {
+      if ((await tx.query('SELECT 1 FROM segments WHERE sealed_digest = $1', [digest])).rowCount) return [];
+      await this.#checkExtends(deviceId, chain.links, tx);
+      const entries: RecordsEntry[] = [];
+      if (!(await tx.query('SELECT 1 FROM cameras WHERE device_id = $1', [deviceId])).rowCount) {
+        entries.push({ type: 'camera-pinned', time, deviceId: deviceIdBytes, publicKey: f.cameraPublicKey, label: f.label });
+      }
+      entries.push({ type: 'segment-stored', time, dockId: Buffer.from(dockId, 'hex'), deviceId: deviceIdBytes, recordBody: encodeRecord(record) });
+      const held = (await tx.query('SELECT records FROM chains WHERE device_id = $1', [deviceId])).rows[0] as { records: number } | undefined;
+      if (!held || chain.records.length > held.records) {
+        entries.push({ type: 'chain-committed', time, deviceId: deviceIdBytes, chainLength: f.chain.length, records: chain.records.length, headLink: chain.headLink, chainDigest });
+      }
+      const now = (await tx.query('SELECT legal_ground, notice_reason, review FROM recordings WHERE device_id = $1 AND recording = $2', [deviceId, record.recording])).rows[0] as { notice_reason: number; review: boolean } | undefined;
+      const why = reviewReason({ legal_ground: record.legalGround, notice_reason: record.noticeReason !== 0 ? record.noticeReason : now?.notice_reason ?? 0 });
+      if (why && !now?.review) entries.push({ type: 'flagged-for-review', time, deviceId: deviceIdBytes, recording: record.recording, why });
+      return entries;
+    });
+    // A retention or hold set while this segment was on its way applies to it too.
+    const after = (await this.db.one<{ retain_until: number; legal_hold: boolean }>('SELECT retain_until, legal_hold FROM recordings WHERE device_id = $1 AND recording = $2', [deviceId, record.recording]))!;
+    if (after.retain_until > lockUntil) await this.objects.extendRetention(digest, new Date(after.retain_until));
+    if (after.legal_hold) await this.objects.setLegalHold(digest, true);
+    const row = (await this.db.one<{ stored_entry: number }>('SELECT stored_entry FROM segments WHERE sealed_digest = $1', [digest]))!;
+    return signAck(this.port, this.key, dockId, digest, row.stored_entry);
+  }
+
+  /** The forwarded chain must extend the chain held for the camera: same link after as many records. */
+  async #checkExtends(deviceId: string, links: Uint8Array[], tx?: { query: RecordsDb['pool']['query'] }): Promise<void> {
+    const sql = 'SELECT records, head_link FROM chains WHERE device_id = $1';
+    const held = (tx ? (await tx.query(sql, [deviceId])).rows[0] : await this.db.one(sql, [deviceId])) as { records: number; head_link: string } | undefined;
+    if (!held) return;
+    if (links.length < held.records) {
+      throw new IngestRefusal(409, `camera ${deviceId}: the records system holds its chain to ${held.records} records and this one has ${links.length}; forward with the camera's newest chain`);
+    }
+    if (!bytesEqual(links[held.records - 1]!, Buffer.from(held.head_link, 'hex'))) {
+      throw new IngestRefusal(409, `camera ${deviceId}: this chain does not extend the chain the records system holds (record ${held.records - 1} differs): a rollback or fork; nothing was stored`);
+    }
+  }
+
+  /** PUT with a COMPLIANCE lock (the bucket finds a segment already there after a crash, and extends its lock if need be). */
+  async #putLocked(digest: string, sealed: Uint8Array, lockUntil: number): Promise<void> {
+    try {
+      await this.objects.putSegment(digest, sealed, new Date(lockUntil));
+    } catch (error) {
+      throw new IngestRefusal(503, `the object store did not take segment ${digest}: ${(error as Error).message}; nothing was stored, forward it again`);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// `chaincam records serve`: the records system's HTTP server (node:http). Docks POST the segments
+// they store to /v1/segments, each request signed with the dock's P-256 key (records-protocol.ts);
+// only enrolled docks are heard, a request's time must be within five minutes of the server's and
+// its nonce new (a replay is refused). The answer is the records system's signed ack, which the
+// dock waits for before it lets the camera release the segment.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toHex } from '../../firmware/format/bytes.js';
+import type { CryptoPort } from '../../firmware/format/crypto-port.js';
+import type { RecordsDb } from './records-db.js';
+import { IngestRefusal, RecordsIngest } from './records-ingest.js';
+import type { RecordsKey } from './records-log.js';
+import { recordsId } from './records-log.js';
+import type { RecordsObjectStore } from './records-objects.js';
+import { REQUEST_WINDOW_MS, SEGMENTS_PATH, requestMessage } from './records-protocol.js';
+
+/** A sealed segment is at most a few tens of MB (FORMAT.md); a larger body is refused unread. */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+export interface RecordsServerOptions {
+  db: RecordsDb;
+  objects: RecordsObjectStore;
+  key: RecordsKey;
+  port: CryptoPort;
+  log?: (line: string) => void;
+}
+
+export class RecordsServer {
+  readonly server: http.Server;
+  readonly ingest: RecordsIngest;
+  readonly #o: RecordsServerOptions;
+
+  constructor(o: RecordsServerOptions) {
+    this.#o = o;
+    this.ingest = new RecordsIngest(o.db, o.objects, o.key, o.port);
+    this.server = http.createServer((req, res) => void this.#handle(req, res));
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    return `http://${host}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const reply = (status: number, body: object) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(`${JSON.stringify(body)}\n`);
+    };
+    try {
+      if (req.method === 'GET' && req.url === '/v1/health') {
+        reply(200, { records: toHex(recordsId(this.#o.port, this.#o.key.publicKey)) });
+        return;
+      }
+      if (req.method !== 'POST' || req.url !== SEGMENTS_PATH) throw new IngestRefusal(404, `no ${req.method} ${req.url} here (docks POST ${SEGMENTS_PATH})`);
+      const body = await readBody(req);
+      const dockId = await this.#authenticate(req, body);
+      const ack = await this.ingest.storeForwarded(dockId, body);
+      reply(200, ack);
+    } catch (error) {
+      const status = error instanceof IngestRefusal ? error.status : 503;
+      const message = error instanceof Error ? error.message : String(error);
+      this.#o.log?.(`refused ${req.method} ${req.url} (${status}): ${message}`);
+      if (!res.headersSent) reply(status, { error: message });
+      else res.destroy();
+    }
+  }
+
+  /** The dock's signature over method, path, body digest, time and nonce; an enrolled dock; a new nonce. */
+  async #authenticate(req: http.IncomingMessage, body: Uint8Array): Promise<string> {
+    const header = (name: string) => {
+      const value = req.headers[name];
+      if (typeof value !== 'string') throw new IngestRefusal(401, `the request has no ${name} header: it must be signed by an enrolled dock`);
+      return value;
+    };
+    const dockId = header('x-chaincam-dock');
+    const timeText = header('x-chaincam-time');
+    const nonce = header('x-chaincam-nonce');
+    const signature = header('x-chaincam-signature');
+    if (!/^[0-9a-f]{32}$/.test(dockId) || !/^[0-9a-f]{32}$/.test(nonce) || !/^[0-9a-f]{128}$/.test(signature) || !/^[0-9]{1,16}$/.test(timeText)) {
+      throw new IngestRefusal(401, 'the request signature headers are malformed');
+    }
+    const station = await this.#o.db.one<{ dock_public_key: string }>('SELECT dock_public_key FROM stations WHERE dock_id = $1', [dockId]);
+    if (!station) throw new IngestRefusal(403, `dock ${dockId} is not enrolled with this records system (chaincam records enrol-dock)`);
+    const time = Number(timeText);
+    const message = requestMessage(req.method!, req.url!, toHex(this.#o.port.sha256(body)), time, nonce);
+    if (!this.#o.port.p256Verify(Buffer.from(station.dock_public_key, 'hex'), message, Buffer.from(signature, 'hex'))) {
+      throw new IngestRefusal(401, `the request signature does not verify with dock ${dockId}'s enrolled key`);
+    }
+    const now = this.#o.db.now();
+    if (Math.abs(now - time) > REQUEST_WINDOW_MS) throw new IngestRefusal(401, `the request time is ${Math.round((time - now) / 1000)} s from the records system's clock (at most ${REQUEST_WINDOW_MS / 1000} s): set the dock's clock`);
+    await this.#o.db.pool.query('DELETE FROM ingest_nonces WHERE seen_at < $1', [now - 2 * REQUEST_WINDOW_MS]);
+    const fresh = await this.#o.db.pool.query('INSERT INTO ingest_nonces (dock_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [dockId, nonce, now]);
+    if (fresh.rowCount !== 1) throw new IngestRefusal(409, `a replayed request (dock ${dockId} nonce ${nonce} was used before)`);
+    return dockId;
+  }
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Uint8Array> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > MAX_BODY_BYTES) throw new IngestRefusal(413, `a body of ${declared} bytes is larger than ${MAX_BODY_BYTES}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new IngestRefusal(413, `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
