@@ -10,15 +10,17 @@ import { ROLES, type Role } from './records-log-entries.js';
 
 const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, length: number, options: crypto.ScryptOptions) => Promise<Buffer>;
 
+// Every row here hangs off a person: a people row removed behind the log's back (which
+// verify --records reports) takes the person's password and sessions with it.
 export const PEOPLE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS person_passwords (
   -- deferred: the hash goes in inside the transaction that appends the person-added entry
-  name text PRIMARY KEY REFERENCES people(name) DEFERRABLE INITIALLY DEFERRED,
+  name text PRIMARY KEY REFERENCES people(name) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
   hash text NOT NULL
 );
 CREATE TABLE IF NOT EXISTS web_sessions (
   token_hash text PRIMARY KEY,
-  name text NOT NULL REFERENCES people(name),
+  name text NOT NULL REFERENCES people(name) ON DELETE CASCADE,
   csrf text NOT NULL,
   created_at bigint NOT NULL,
   expires_at bigint NOT NULL
@@ -26,7 +28,7 @@ CREATE TABLE IF NOT EXISTS web_sessions (
 CREATE INDEX IF NOT EXISTS web_sessions_by_expiry ON web_sessions (expires_at);
 CREATE TABLE IF NOT EXISTS web_exports (
   id text PRIMARY KEY,
-  name text NOT NULL REFERENCES people(name),
+  name text NOT NULL REFERENCES people(name) ON DELETE CASCADE,
   target text NOT NULL,
   log_entry bigint NOT NULL,
   created_at bigint NOT NULL
