@@ -260,6 +260,7 @@ describe('the records web page in Chromium', function () {
   it('an investigator exports the decrypted AVI with its sidecar and proof, with a reason, logged first', async () => {
     const page = await signIn('lee');
     await openRecording(page, footage, 'case 2026-4471: the arrest at Jongno');
+    await page.screenshot({ path: path.join(temp, 'recording-investigator.png'), fullPage: true });
     await page.fill('#export-reason', 'for prosecutor choi, case 2026-4471');
     await Promise.all([page.waitForLoadState('load'), page.click('#export-form button')]);
     assert.match(await page.textContent('#message') ?? '', /Export logged as access entry #\d+/);
