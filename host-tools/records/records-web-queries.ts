@@ -120,19 +120,19 @@ export type LifecycleEntry = Extract<RecordsEntry, { type: 'retention' | 'legal-
 
 /**
  * A recording's retention, legal-hold, review and end history, read from the signed log itself
- * (the tables keep only the current state). It reads the whole log: fine for an agency's first
- * years; an index table replayed from the log is the next step at fleet scale.
+ * (the tables keep only the current state), through the partial indexes records-people.ts makes
+ * over those rare entry types: the entries' own bytes, decoded here, are what is shown.
  */
 export async function lifecycleOf(db: RecordsDb, deviceId: string, n: number, digests: ReadonlySet<string>): Promise<LifecycleEntry[]> {
+  const rows = await db.all<{ seq: number; entry: Buffer }>(`
+    SELECT seq, entry FROM records_log WHERE get_byte(entry, 0) IN (6, 7, 9) AND substring(entry from 10 for 16) = $1
+    UNION ALL
+    SELECT seq, entry FROM records_log WHERE get_byte(entry, 0) = 8 AND substring(entry from 10 for 32) = ANY($2::bytea[])
+    ORDER BY seq`, [Buffer.from(deviceId, 'hex'), [...digests].map((d) => Buffer.from(d, 'hex'))]);
   const found: LifecycleEntry[] = [];
-  const id = Buffer.from(deviceId, 'hex');
-  for await (const { seq, bytes } of db.logEntries()) {
-    const type = bytes[0];
-    if (type !== 6 && type !== 7 && type !== 8 && type !== 9) continue; // RECORDS_ENTRY_TYPE retention..flagged-for-review
-    const entry = decodeRecordsEntry(bytes);
-    if (entry.type === 'segment-ended') {
-      if (digests.has(Buffer.from(entry.sealedDigest).toString('hex'))) found.push({ ...entry, index: seq });
-    } else if ((entry.type === 'retention' || entry.type === 'legal-hold' || entry.type === 'flagged-for-review') && entry.recording === n && id.equals(entry.deviceId)) {
+  for (const { seq, entry: bytes } of rows) {
+    const entry = decodeRecordsEntry(new Uint8Array(bytes));
+    if (entry.type === 'segment-ended' || ((entry.type === 'retention' || entry.type === 'legal-hold' || entry.type === 'flagged-for-review') && entry.recording === n)) {
       found.push({ ...entry, index: seq });
     }
   }

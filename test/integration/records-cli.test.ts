@@ -98,6 +98,11 @@ describe('chaincam records, dock --forward and verify --records on the command l
       serve!.stderr!.setEncoding('utf8').on('data', (t: string) => (out += t));
       serve!.once('exit', (code) => reject(new Error(`records serve exited ${code}:\n${out}`)));
     });
+    // The same server answers people: the web page's sign-in, beside the ingest API.
+    const signIn = await fetch(`${url}/login`);
+    assert.equal(signIn.status, 200);
+    assert.match(await signIn.text(), /<h1>Sign in<\/h1>/);
+    assert.equal((await fetch(`${url}/recordings`, { redirect: 'manual' })).headers.get('location'), '/login');
     const camera = HostCamera.create('officer kim');
     const made = camera.record(1, [15_000, 9_000]);
     const store = EvidenceStore.open(file('store'), { dockKey });

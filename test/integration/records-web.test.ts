@@ -63,6 +63,8 @@ describe('the records web page in Chromium', function () {
       { recording: 1, start: day }, { recording: 2, start: day + 3_600_000, ground: 0 }, { recording: 3, start: day + 7_200_000, noticeReason: 2, noticeText: 'crowd noise' },
     ] });
     gangnam = await seedCamera(db, { station: 'Gangnam station', objects, label: 'BWC-1180', recordings: [{ recording: 7, start: day + 86_400_000 }] });
+    // A busy camera for the pages of the listing (only listed, so its bytes are not put).
+    await seedCamera(db, { station: 'Seodaemun station', label: 'BWC-3300', recordings: Array.from({ length: 55 }, (_, i) => ({ recording: i + 1, start: day - (i + 1) * 600_000, segments: 1 })) });
     // The server as `records serve` builds it: ingest on /v1/, the web page everywhere else.
     const agency = generateP256KeyPair(hostPort);
     writeNewKeyFile(path.join(temp, 'agency.key'), agencyKeyDocument(hostPort, agency, true), true);
@@ -131,7 +133,7 @@ describe('the records web page in Chromium', function () {
   it('a records manager searches and opens a recording: both are in its access history and the signed log first', async () => {
     const page = await signIn('kim');
     assert.match(page.url(), /\/recordings$/);
-    assert.equal(await page.locator('#recordings tbody tr').count(), 5);
+    assert.equal(await page.locator('#recordings tbody tr').count(), 50, 'a page of 50');
     const cookie = (await browser.cookies()).find((c) => c.name === 'chaincam_session')!;
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Strict');
@@ -161,6 +163,21 @@ describe('the records web page in Chromium', function () {
     const access = await signedAccessEntries();
     assert.ok(access.some((e) => e.person === 'kim' && e.action === 'search' && e.target === 'recordings?station=Mapo&notice=not-given'));
     assert.ok(access.some((e) => e.person === 'kim' && e.action === 'view' && e.target === `recording ${mapo[2]!.deviceId}/3` && e.reason === 'complaint 2026-113 about the notice'));
+  });
+
+  it('pages through a long listing with the filters kept', async () => {
+    const page = await signIn('lee');
+    await page.goto(`${base}/recordings?station=Seodaemun`);
+    assert.equal(await page.locator('#recordings tbody tr').count(), 50);
+    assert.match(await page.textContent('#recordings tbody tr:first-child') ?? '', /#1(?!\d)/, 'newest first');
+    await Promise.all([page.waitForLoadState('load'), page.click('a[rel=next]')]);
+    assert.match(page.url(), /station=Seodaemun&page=2$/);
+    assert.equal(await page.locator('#recordings tbody tr').count(), 5);
+    assert.equal(await page.locator('a[rel=next]').count(), 0);
+    assert.match(await page.textContent('#recordings tbody tr:last-child') ?? '', /#55(?!\d)/);
+    assert.equal(await page.locator('a[rel=prev]').getAttribute('href'), '/recordings?station=Seodaemun');
+    const access = await signedAccessEntries();
+    assert.ok(access.some((e) => e.person === 'lee' && e.action === 'search' && e.target === 'recordings?station=Seodaemun&page=2'));
   });
 
   it('a view without a reason is refused and changes nothing', async () => {
