@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run services` (start) and `npm run services -- stop|status`: the servers the records
+# `npm run services` (start) and `npm run services -- stop [SERVER]|status`: the servers the records
 # system needs, on loopback, for tests and for a user trying chaincam records on one machine:
 # a PostgreSQL 15 cluster and a single-node Ceph cluster (one monitor, one OSD, pool size 1)
 # with a RADOS Gateway (S3 with Object Lock) and an S3 user. Everything lives in one state
@@ -172,12 +172,14 @@ $store_lines
 [$RGW_NAME]
 rgw frontends = beast endpoint=127.0.0.1:$S3_PORT
 rgw data = $STATE/ceph/rgw
+rgw init timeout = $WAIT_S
 CONF
 }
 
 create_ceph_cluster() {
   say "ceph: creating a one-node cluster in $STATE/ceph ($OSD_STORE, ${OSD_GB} GiB)"
   cat /proc/sys/kernel/random/uuid >"$STATE/ceph/fsid"
+  echo "$OSD_STORE $OSD_GB" >"$STATE/ceph/osd-store"
   mkdir -p "$STATE/ceph/rgw"
   write_ceph_conf
   ceph-authtool --create-keyring "$KEYRING" --gen-key -n mon. --cap mon 'allow *' >/dev/null
@@ -218,7 +220,10 @@ start_osd() {
   wait_for "the ceph OSD" "$STATE/log/osd.0.log" "$STATE/run/osd.0.pid" osd_up
 }
 
-s3_answers() { curl -fsS -o /dev/null --max-time 10 "http://127.0.0.1:$S3_PORT/"; }
+# Any HTTP answer below 500 is the gateway serving S3 (anonymous GET / lists no buckets).
+s3_answers() {
+  timeout 20 node -e 'fetch(process.argv[1]).then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:$S3_PORT/"
+}
 
 start_rgw() {
   local pid=$STATE/run/${RGW_NAME#client.}.pid
@@ -277,6 +282,14 @@ start() {
   mkdir -p "$STATE/run" "$STATE/log"
   chmod 755 "$STATE"
   start_postgres
+  use_created_store
+  # memstore keeps the objects in the OSD's memory: once it has stopped, the cluster's pools
+  # name data that is gone, so the object store is made afresh (with a new S3 user).
+  if [[ -e $STATE/ceph/osd-created && $OSD_STORE == memstore ]] && ! alive "$STATE/run/osd.0.pid"; then
+    say "ceph: the memstore OSD had stopped and its objects with it: making the object store afresh"
+    stop_ceph >/dev/null
+    rm -rf "$STATE/ceph" "$STATE/s3-keys"
+  fi
   if [[ -e $STATE/ceph/mon-created ]]; then write_ceph_conf
   else rm -rf "$STATE/ceph"; mkdir -p "$STATE/ceph"; create_ceph_cluster; fi
   start_mon
@@ -284,14 +297,37 @@ start() {
   start_rgw
   ensure_s3_user
   write_env
+  say "up (${SECONDS}s)"
 }
 
-stop() {
-  [[ -d $STATE ]] || { say "nothing in $STATE"; return; }
+# The OSD keeps the store it was made with (CHAINCAM_SERVICES_OSD_STORE applies when it is made).
+use_created_store() {
+  [[ -s $STATE/ceph/osd-store ]] || return 0
+  local created gb; read -r created gb <"$STATE/ceph/osd-store"
+  if [[ -n ${CHAINCAM_SERVICES_OSD_STORE:-} && $CHAINCAM_SERVICES_OSD_STORE != "$created" ]]; then
+    say "ceph: the OSD was made with $created and keeps it (rm -rf $STATE to change)"
+  fi
+  OSD_STORE=$created OSD_GB=$gb
+}
+
+stop_ceph() {
   stop_daemon "ceph: RADOS Gateway" "$STATE/run/${RGW_NAME#client.}.pid"
   stop_daemon "ceph: OSD" "$STATE/run/osd.0.pid"
   stop_daemon "ceph: monitor" "$STATE/run/mon.a.pid"
-  [[ -s $PG_DATA/PG_VERSION ]] && stop_postgres
+}
+
+# stop [all|postgres|s3|osd|mon]: one server alone lets a test take it away mid-run (start
+# brings back whatever is down).
+stop() {
+  [[ -d $STATE ]] || { say "nothing in $STATE"; return; }
+  case "${1:-all}" in
+    all) stop_ceph; [[ -s $PG_DATA/PG_VERSION ]] && stop_postgres ;;
+    postgres) stop_postgres ;;
+    s3) stop_daemon "ceph: RADOS Gateway" "$STATE/run/${RGW_NAME#client.}.pid" ;;
+    osd) stop_daemon "ceph: OSD" "$STATE/run/osd.0.pid" ;;
+    mon) stop_daemon "ceph: monitor" "$STATE/run/mon.a.pid" ;;
+    *) fail "unknown server '$1': stop all (the default), postgres, s3, osd or mon" ;;
+  esac
   return 0
 }
 
@@ -306,7 +342,7 @@ status() {
 
 case "${1:-start}" in
   start) start ;;
-  stop) stop ;;
+  stop) stop "${2:-all}" ;;
   status) status ;;
   *) fail "unknown subcommand '$1': use start (the default), stop or status" ;;
 esac
