@@ -17,7 +17,7 @@ import { hostPort } from '../support/dock-harness.js';
 import { freshRecordsServices, type FreshRecordsServices } from '../support/records-services.js';
 
 describe('deleting or editing an access entry fails verify --records', function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
 
   async function loggedAccess(label: string) {
     const services = await freshRecordsServices(label);

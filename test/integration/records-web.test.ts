@@ -32,7 +32,7 @@ import { freshRecordsServices, type FreshRecordsServices } from '../support/reco
 const PASSWORDS = { kim: 'kim-manages-records-2026', lee: 'lee-investigates-2026', park: 'park-audits-everyone-2026' } as const;
 
 describe('the records web page in Chromium', function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   const key = generateP256KeyPair(hostPort);
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-records-web-'));
   let services: FreshRecordsServices;
