@@ -43,7 +43,7 @@ const SESSION_COOKIE = 'chaincam_session';
 const LOGIN_COOKIE = 'chaincam_login';
 const MAX_FORM_BYTES = 64 * 1024;
 const CSS = fs.readFileSync(new URL('./records.css', import.meta.url));
-const RECORDING_PATH = /^\/recordings\/([0-9a-f]{32})\/([1-9]\d{0,9})(?:\/(view|retention|hold|export))?$/;
+const RECORDING_PATH = /^\/recordings\/([0-9a-f]{32})\/(0|[1-9]\d{0,9})(?:\/(view|retention|hold|export))?$/;
 const EXPORT_PATH = /^\/exports\/([0-9a-f]{32})\/([A-Za-z0-9._-]+)$/;
 
 class Reply extends Error {
@@ -239,7 +239,7 @@ export class RecordsWeb {
         const date = (form.get('until') ?? '').trim();
         if (!by) throw new Reply(400, 'Not done', 'say who asked for the extension (e.g. the prosecutor and case); nothing was done', back);
         if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new Reply(400, 'Not done', `"${date}" is not a date as YYYY-MM-DD; nothing was done`, back);
-        const until = Date.parse(`${date}T00:00:00Z`) + DAY_MS - 1000; // kept through the whole day named
+        const until = Date.parse(`${date}T23:59:59.999Z`); // kept through the whole day named, as the CLI's --until
         if (until <= held.retain_until) throw new Reply(400, 'Not done', `retention can only be extended: it already runs to ${new Date(held.retain_until).toISOString()}; nothing was done`, back);
         if (until > held.first_stored_at + MAX_RETENTION_DAYS * DAY_MS) throw new Reply(400, 'Not done', `at most ${MAX_RETENTION_DAYS} days after the recording was first stored (${new Date(held.first_stored_at).toISOString().slice(0, 10)}); nothing was done`, back);
         const lifecycle = this.#needLifecycle(back);
