@@ -30,6 +30,8 @@ CREATE INDEX IF NOT EXISTS web_sessions_by_expiry ON web_sessions (expires_at);
 -- partial indexes cover only the rare retention (6), legal-hold (7) and flagged-for-review (9)
 -- entries by device id (bytes 9-24), and segment-ended (8) by sealed digest (bytes 9-40).
 CREATE INDEX IF NOT EXISTS records_log_lifecycle_by_device ON records_log ((substring(entry from 10 for 16))) WHERE get_byte(entry, 0) IN (6, 7, 9);
+-- The auditor's access log of one person, newest first.
+CREATE INDEX IF NOT EXISTS access_by_person ON access (person, log_entry);
 CREATE INDEX IF NOT EXISTS records_log_ended_by_digest ON records_log ((substring(entry from 10 for 32))) WHERE get_byte(entry, 0) = 8;
 CREATE TABLE IF NOT EXISTS web_exports (
   id text PRIMARY KEY,

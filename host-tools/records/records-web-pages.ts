@@ -21,6 +21,8 @@ function option(value: string, label: string, selected: string | undefined): Htm
   return html`<option value="${value}" ${value === (selected ?? '') ? html`selected` : ''}>${label}</option>`;
 }
 
+const cursorOf = (r: RecordingRow) => ({ startTime: r.start_time, deviceId: r.device_id, recording: r.recording });
+
 export function recordingsPage(f: RecordingFilters, rows: RecordingRow[], more: boolean, logEntry: number): Html {
   const groundPicked = f.ground === undefined ? undefined : String(f.ground);
   return html`<h1>Recordings</h1>
@@ -42,7 +44,7 @@ ${rows.length ? rows.map((r) => html`<tr>
   <td>${ground(r.legal_ground)}</td><td>${notice(r)}</td><td>${r.segments}</td><td>${retention(r)}</td>
   <td>${r.review ? html`<span class="flag">${r.review_why ?? 'flagged'}</span>` : ''}</td></tr>`) : html`<tr><td colspan="9">No recording matches these filters.</td></tr>`}
 </tbody></table>
-<div class="pager">${f.page > 1 ? html`<a rel="prev" href="/recordings?${filterQuery(f, f.page - 1)}">← previous</a>` : ''}<span>page ${f.page}</span>${more ? html`<a rel="next" href="/recordings?${filterQuery(f, f.page + 1)}">next →</a>` : ''}</div>`;
+<div class="pager">${f.after ? html`<a rel="first" href="/recordings?${filterQuery(f, null)}">← newest</a>` : ''}${more ? html`<a rel="next" href="/recordings?${filterQuery(f, cursorOf(rows.at(-1)!))}">older →</a>` : ''}</div>`;
 }
 
 /** Before a recording is shown: why (the view is logged with it). */
@@ -131,15 +133,15 @@ ${reasonField('retention-reason', 'Reason', true)}<button type="submit">Extend r
   return forms.length ? html`<h2>Actions (${ROLE_TITLES[session.role]})</h2><div class="actions">${forms}</div>` : html``;
 }
 
-export function auditPage(rows: AccessRow[], person: string | undefined, page: number, more: boolean, logEntry: number): Html {
-  const q = (p: number) => new URLSearchParams({ ...(person ? { person } : {}), page: String(p) }).toString();
+export function auditPage(rows: AccessRow[], person: string | undefined, before: number | undefined, more: boolean, logEntry: number): Html {
+  const q = (from?: number) => new URLSearchParams({ ...(person ? { person } : {}), ...(from === undefined ? {} : { before: String(from) }) }).toString();
   return html`<h1>Access log</h1>
 <form class="filters" method="get" action="/audit"><div><label for="person">Person</label><input id="person" name="person" value="${person ?? ''}"></div><div><button type="submit">Filter</button></div></form>
 <p class="mono">Reading this page is access log entry #${logEntry}.</p>
 <table id="audit"><thead><tr><th>Log entry</th><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Reason</th></tr></thead><tbody>
 ${rows.map((a) => html`<tr><td>#${a.log_entry}</td><td>${iso(a.at)}</td><td>${a.person}</td><td>${a.action}</td><td class="mono">${a.target}</td><td class="${a.reason.startsWith('REFUSED') ? 'refused' : ''}">${a.reason}</td></tr>`)}
 </tbody></table>
-<div class="pager">${page > 1 ? html`<a href="/audit?${q(page - 1)}">← newer</a>` : ''}<span>page ${page}</span>${more ? html`<a href="/audit?${q(page + 1)}">older →</a>` : ''}</div>`;
+<div class="pager">${before !== undefined ? html`<a rel="first" href="/audit?${q()}">← newest</a>` : ''}${more ? html`<a rel="next" href="/audit?${q(rows.at(-1)!.log_entry)}">older →</a>` : ''}</div>`;
 }
 
 export function loginPage(loginToken: string, error?: string): Html {

@@ -6,6 +6,7 @@ import type { RecordsDb } from './records-db.js';
 import { DAY_MS } from './records-schema.js';
 
 export const PAGE_SIZE = 50;
+const MAX_CAMERA_IDS = 1000;
 
 export interface RecordingFilters {
   camera?: string;
@@ -15,7 +16,8 @@ export interface RecordingFilters {
   ground?: number;
   notice?: 'given' | 'not-given';
   review?: 'yes' | 'no';
-  page: number;
+  /** Keyset cursor: the listing continues after this row (pages stay fast however deep). */
+  after?: { startTime: number; deviceId: string; recording: number };
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -27,7 +29,7 @@ export function parseFilters(query: URLSearchParams): RecordingFilters {
     if (value.length > 100) throw new Error(`the ${name} filter is longer than 100 characters`);
     return value || undefined;
   };
-  const filters: RecordingFilters = { page: 1, camera: text('camera'), station: text('station') };
+  const filters: RecordingFilters = { camera: text('camera'), station: text('station') };
   for (const name of ['from', 'to'] as const) {
     const value = text(name);
     if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) throw new Error(`the ${name} date "${value}" is not a date as YYYY-MM-DD`);
@@ -44,22 +46,23 @@ export function parseFilters(query: URLSearchParams): RecordingFilters {
   const review = text('review');
   if (review !== undefined && review !== 'yes' && review !== 'no') throw new Error('the review filter is "yes" or "no"');
   filters.review = review as RecordingFilters['review'];
-  const pageText = text('page');
-  if (pageText !== undefined) {
-    if (!/^[1-9]\d{0,5}$/.test(pageText)) throw new Error(`page "${pageText}" is not a page number`);
-    filters.page = Number(pageText);
+  const after = text('after');
+  if (after !== undefined) {
+    const match = /^(0|[1-9]\d{0,15})\.([0-9a-f]{32})\.(0|[1-9]\d{0,9})$/.exec(after);
+    if (!match) throw new Error(`after "${after}" is not a listing position (START.DEVICEID.RECORDING, as the next link gives)`);
+    filters.after = { startTime: Number(match[1]), deviceId: match[2]!, recording: Number(match[3]) };
   }
   return filters;
 }
 
 /** The filters as a query string, in a fixed order (also the search's target in the access log). */
-export function filterQuery(filters: RecordingFilters, page = filters.page): string {
+export function filterQuery(filters: RecordingFilters, after: RecordingFilters['after'] | null = filters.after): string {
   const query = new URLSearchParams();
   for (const name of ['camera', 'station', 'from', 'to', 'ground', 'notice', 'review'] as const) {
     const value = filters[name];
     if (value !== undefined) query.set(name, String(value));
   }
-  if (page !== 1) query.set('page', String(page));
+  if (after) query.set('after', `${after.startTime}.${after.deviceId}.${after.recording}`);
   return query.toString();
 }
 
@@ -78,16 +81,29 @@ export async function listRecordings(db: RecordsDb, f: RecordingFilters): Promis
   const where: string[] = [];
   const args: unknown[] = [];
   const arg = (value: unknown) => `$${args.push(value)}`;
-  if (f.camera) where.push(`(r.device_id LIKE ${arg(`${f.camera.toLowerCase()}%`)} OR c.label ILIKE ${arg(`%${f.camera}%`)})`);
-  if (f.station) where.push(`(r.station LIKE ${arg(`${f.station.toLowerCase()}%`)} OR s.station ILIKE ${arg(`%${f.station}%`)})`);
+  // Camera and station are resolved to ids first (small tables), so the recordings are then read
+  // through their (device, recording) and (station, start) indexes, not scanned for a label.
+  if (f.camera) {
+    const match = [f.camera.toLowerCase(), `%${f.camera.replace(/[\\%_]/g, (c) => `\\${c}`)}%`];
+    const ids = (await db.all<{ device_id: string }>(`SELECT device_id FROM cameras WHERE device_id = $1 OR label ILIKE $2 LIMIT ${MAX_CAMERA_IDS + 1}`, match)).map((r) => r.device_id);
+    // A filter as broad as a fleet's label prefix matches too many cameras for a list: as a join then.
+    where.push(ids.length <= MAX_CAMERA_IDS ? `r.device_id = ANY(${arg(ids)})`
+      : `r.device_id IN (SELECT device_id FROM cameras WHERE device_id = ${arg(match[0])} OR label ILIKE ${arg(match[1])})`);
+  }
+  if (f.station) {
+    const ids = (await db.all<{ dock_id: string }>('SELECT dock_id FROM stations WHERE dock_id = $1 OR station ILIKE $2',
+      [f.station.toLowerCase(), `%${f.station.replace(/[\\%_]/g, (c) => `\\${c}`)}%`])).map((r) => r.dock_id);
+    where.push(`r.station = ANY(${arg(ids)})`);
+  }
   if (f.from) where.push(`r.start_time >= ${arg(Date.parse(`${f.from}T00:00:00Z`))}`);
   if (f.to) where.push(`r.start_time < ${arg(Date.parse(`${f.to}T00:00:00Z`) + DAY_MS)}`);
   if (f.ground !== undefined) where.push(`r.legal_ground = ${arg(f.ground)}`);
   if (f.notice) where.push(f.notice === 'given' ? 'r.notice_reason = 0' : 'r.notice_reason <> 0');
   if (f.review) where.push(f.review === 'yes' ? 'r.review' : 'NOT r.review');
+  if (f.after) where.push(`(r.start_time, r.device_id, r.recording) < (${arg(f.after.startTime)}, ${arg(f.after.deviceId)}, ${arg(f.after.recording)})`);
   const rows = await db.all<RecordingRow>(`SELECT ${RECORDING_COLUMNS} FROM recordings r JOIN cameras c ON c.device_id = r.device_id
     JOIN stations s ON s.dock_id = r.station ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY r.start_time DESC, r.device_id, r.recording LIMIT ${PAGE_SIZE + 1} OFFSET ${(f.page - 1) * PAGE_SIZE}`, args);
+    ORDER BY r.start_time DESC, r.device_id DESC, r.recording DESC LIMIT ${PAGE_SIZE + 1}`, args);
   return { rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE };
 }
 
@@ -108,9 +124,14 @@ export const chainOf = (db: RecordsDb, deviceId: string) => db.one<ChainRow>('SE
 export interface AccessRow { log_entry: number; person: string; action: string; target: string; reason: string; at: number }
 export const accessTo = (db: RecordsDb, target: string) => db.all<AccessRow>('SELECT log_entry, person, action, target, reason, at FROM access WHERE target = $1 ORDER BY log_entry', [target]);
 
-export async function accessLog(db: RecordsDb, person: string | undefined, page: number): Promise<{ rows: AccessRow[]; more: boolean }> {
-  const rows = await db.all<AccessRow>(`SELECT log_entry, person, action, target, reason, at FROM access ${person ? 'WHERE person = $1' : ''}
-    ORDER BY log_entry DESC LIMIT ${PAGE_SIZE + 1} OFFSET ${(page - 1) * PAGE_SIZE}`, person ? [person] : []);
+/** The access log, newest first, from before entry `before` (a keyset cursor, as the listing's). */
+export async function accessLog(db: RecordsDb, person: string | undefined, before: number | undefined): Promise<{ rows: AccessRow[]; more: boolean }> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (person) where.push(`person = $${args.push(person)}`);
+  if (before !== undefined) where.push(`log_entry < $${args.push(before)}`);
+  const rows = await db.all<AccessRow>(`SELECT log_entry, person, action, target, reason, at FROM access ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY log_entry DESC LIMIT ${PAGE_SIZE + 1}`, args);
   return { rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE };
 }
 

@@ -294,13 +294,14 @@ export class RecordsWeb {
 
   async #audit(res: http.ServerResponse, url: URL, session: Session): Promise<void> {
     const person = (url.searchParams.get('person') ?? '').trim() || undefined;
-    const pageText = url.searchParams.get('page') ?? '1';
-    if (!/^[1-9]\d{0,5}$/.test(pageText)) throw new Reply(400, 'Not done', `page "${pageText}" is not a page number; nothing was searched`);
+    const beforeText = url.searchParams.get('before') ?? undefined;
+    if (beforeText !== undefined && !/^(0|[1-9]\d{0,15})$/.test(beforeText)) throw new Reply(400, 'Not done', `before "${beforeText}" is not a log entry number; nothing was searched`);
+    const before = beforeText === undefined ? undefined : Number(beforeText);
     const target = `access log${person ? ` of ${person}` : ''}`;
     await this.#allow(session, 'audit', target);
     const entry = await this.#o.db.logAccess(session.name, 'search', target, 'audit of the access log');
-    const { rows, more } = await accessLog(this.#o.db, person, Number(pageText));
-    this.#send(res, 200, 'Access log', session, auditPage(rows, person, Number(pageText), more, entry));
+    const { rows, more } = await accessLog(this.#o.db, person, before);
+    this.#send(res, 200, 'Access log', session, auditPage(rows, person, before, more, entry));
   }
 }
 

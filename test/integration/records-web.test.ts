@@ -171,13 +171,16 @@ describe('the records web page in Chromium', function () {
     assert.equal(await page.locator('#recordings tbody tr').count(), 50);
     assert.match(await page.textContent('#recordings tbody tr:first-child') ?? '', /#1(?!\d)/, 'newest first');
     await Promise.all([page.waitForLoadState('load'), page.click('a[rel=next]')]);
-    assert.match(page.url(), /station=Seodaemun&page=2$/);
+    const next = new URL(page.url());
+    assert.equal(next.searchParams.get('station'), 'Seodaemun');
+    assert.match(next.searchParams.get('after') ?? '', /^\d+\.[0-9a-f]{32}\.50$/, 'continues after the 50th (recording 50)');
     assert.equal(await page.locator('#recordings tbody tr').count(), 5);
     assert.equal(await page.locator('a[rel=next]').count(), 0);
+    assert.match(await page.textContent('#recordings tbody tr:first-child') ?? '', /#51(?!\d)/);
     assert.match(await page.textContent('#recordings tbody tr:last-child') ?? '', /#55(?!\d)/);
-    assert.equal(await page.locator('a[rel=prev]').getAttribute('href'), '/recordings?station=Seodaemun');
+    assert.equal(await page.locator('a[rel=first]').getAttribute('href'), '/recordings?station=Seodaemun');
     const access = await signedAccessEntries();
-    assert.ok(access.some((e) => e.person === 'lee' && e.action === 'search' && e.target === 'recordings?station=Seodaemun&page=2'));
+    assert.ok(access.some((e) => e.person === 'lee' && e.action === 'search' && e.target === `recordings?${next.searchParams.toString()}`));
   });
 
   it('a view without a reason is refused and changes nothing', async () => {

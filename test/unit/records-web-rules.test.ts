@@ -30,14 +30,18 @@ describe('records web page rules', () => {
   });
 
   it('reads the listing filters and refuses bad ones saying which', () => {
-    const f = parseFilters(new URLSearchParams('review=yes&camera=BWC&station=&from=2026-11-01&to=2026-11-30&ground=2&notice=not-given&page=3'));
-    assert.deepEqual(f, { page: 3, camera: 'BWC', station: undefined, from: '2026-11-01', to: '2026-11-30', ground: 2, notice: 'not-given', review: 'yes' });
-    assert.equal(filterQuery(f), 'camera=BWC&from=2026-11-01&to=2026-11-30&ground=2&notice=not-given&review=yes&page=3');
-    assert.equal(filterQuery(f, 1), 'camera=BWC&from=2026-11-01&to=2026-11-30&ground=2&notice=not-given&review=yes');
+    const device = '00112233445566778899aabbccddeeff';
+    const f = parseFilters(new URLSearchParams(`review=yes&camera=BWC&station=&from=2026-11-01&to=2026-11-30&ground=2&notice=not-given&after=1764000000000.${device}.7`));
+    assert.deepEqual(f, {
+      camera: 'BWC', station: undefined, from: '2026-11-01', to: '2026-11-30', ground: 2, notice: 'not-given', review: 'yes',
+      after: { startTime: 1764000000000, deviceId: device, recording: 7 },
+    });
+    assert.equal(filterQuery(f), `camera=BWC&from=2026-11-01&to=2026-11-30&ground=2&notice=not-given&review=yes&after=1764000000000.${device}.7`);
+    assert.equal(filterQuery(f, null), 'camera=BWC&from=2026-11-01&to=2026-11-30&ground=2&notice=not-given&review=yes');
     assert.throws(() => parseFilters(new URLSearchParams('from=11/01/2026')), /the from date "11\/01\/2026" is not a date as YYYY-MM-DD/);
     assert.throws(() => parseFilters(new URLSearchParams('ground=12')), /not a legal ground code 0-9/);
     assert.throws(() => parseFilters(new URLSearchParams('notice=maybe')), /"given" or "not-given"/);
-    assert.throws(() => parseFilters(new URLSearchParams('page=0')), /page "0" is not a page number/);
+    assert.throws(() => parseFilters(new URLSearchParams('after=3')), /after "3" is not a listing position/);
     assert.throws(() => parseFilters(new URLSearchParams(`camera=${'x'.repeat(101)}`)), /longer than 100 characters/);
   });
 });
