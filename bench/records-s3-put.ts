@@ -13,7 +13,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from '../host-tools/records/object-store.js';
 import { freshRecordsServices } from '../test/support/records-services.js';
 
-interface PreparedObject { key: string; body: Uint8Array; md5: string }
+export interface PreparedObject { key: string; body: Uint8Array; md5: string }
 
 const MIN_BYTES = 100_000;
 const MAX_BYTES = 700_000;

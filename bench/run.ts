@@ -17,6 +17,8 @@ import { cardBandwidth } from './card-bandwidth.js';
 import { boardBudget } from './board-budget.js';
 import { heapFlat } from './heap-flat.js';
 import { recordsS3Put } from './records-s3-put.js';
+import { recordsIngest } from './records-ingest.js';
+import { recordsScale } from './records-scale.js';
 
 type Figures = Record<string, number>;
 
@@ -36,6 +38,8 @@ const benches: [key: string, name: string, run: () => Promise<Figures>][] = [
   ['boardBudget', 'board budgets (XS): memory, CPU, frames, notice, boot in device time', boardBudget],
   ['heapFlat', 'XS heap flat over 10,000 frames (XS, both targets, no dock)', heapFlat],
   ['recordsS3Put', 'records object store: S3 PUT of 100-700 KB locked objects on the RADOS Gateway, the ingest baseline (npm run services)', () => recordsS3Put()],
+  ['recordsScale', 'records system metadata: 55,000 cameras, ~20 M segment rows; listing page, a recording\'s history, an expiry pass (p50/p99; npm run services)', () => recordsScale()],
+  ['recordsIngest', 'records system: 50 docks forwarding at once into chaincam records serve, against raw S3 PUT of the same bodies (npm run services)', () => recordsIngest()],
 ];
 
 const json = process.argv.includes('--json');

@@ -22,7 +22,7 @@ import { readChainLog } from '../../firmware/format/chain-log.js';
 import { genesisLink, nextLink } from '../../firmware/format/chain.js';
 import type { DockClient } from './dock-client.js';
 import { authenticateCamera, type DockKey } from './dock-handshake.js';
-import type { RecordsForwarder } from './records-forwarder.js';
+import { FORWARD_WINDOW, forwardWindow, type RecordsForwarder } from './records-forwarder.js';
 
 export interface OffloadProgress {
   deviceId: string;
@@ -157,7 +157,7 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
   const records = new Map(verified.entries.map((e) => [e.record.sequence, e.record]));
   let stored = 0;
   let released = 0;
-  for (const entry of entries) {
+  const storeEntry = (entry: ListEntry) => {
     const record = records.get(entry.sequence) as SegmentRecord | undefined;
     if (!record || record.kind !== 'segment' || !bytesEqual(record.sealedDigest, entry.sealedDigest)) {
       throw new Error(`${client.where}: camera listed segment record #${entry.sequence}, which the verified chain does not hold with that digest`);
@@ -167,16 +167,9 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
       store.storeSegment(deviceId, record, path.join(staging, SEGMENTS_DIR, stagedName(entry)));
       stored++;
     }
-    if (o.forward) {
-      // The records system holds it durably (locked object, logged) before the camera may free it.
-      const acked = await o.forward.forward({
-        label: hello.label, cameraPublicKey: hello.cameraPublicKey, chain: new Uint8Array(fs.readFileSync(path.join(staging, CHAIN_LOG_FILE))),
-        recordSequence: entry.sequence, sealed: new Uint8Array(fs.readFileSync(store.objectPath(digest))),
-      }).catch((error: Error) => {
-        throw new Error(`${client.where}: segment record #${entry.sequence} of camera ${deviceId} is stored at the dock but not released: ${error.message}`);
-      });
-      log(`${client.where}: segment record #${entry.sequence} of camera ${deviceId} acked by the records system (its log entry #${acked})`);
-    }
+  };
+  const release = async (entry: ListEntry) => {
+    const digest = toHex(entry.sealedDigest);
     const { fields, signature } = signReceipt(port, o.dockKey.privateKey, {
       deviceId: hello.deviceId, dockId: auth.dockId, segmentSequence: entry.sequence, sealedLength: entry.sealedLength,
       sealedDigest: entry.sealedDigest, storedTime: now(), records: last.record.sequence + 1, headLink: last.link, storeId: 0,
@@ -190,6 +183,28 @@ export async function offloadCamera(o: OffloadOptions): Promise<OffloadResult> {
     }
     store.recordRelease(digest, toHex(expected), 'reply');
     released++;
+  };
+  if (!o.forward) {
+    for (const entry of entries) {
+      storeEntry(entry);
+      await release(entry);
+    }
+  } else {
+    // Everything is stored at the dock first, then forwarded (a few at a time), and each segment
+    // is released only once the records system acked it: durably stored and logged there.
+    for (const entry of entries) storeEntry(entry);
+    const chain = new Uint8Array(fs.readFileSync(path.join(staging, CHAIN_LOG_FILE)));
+    const acks = forwardWindow(entries, FORWARD_WINDOW, (entry) => o.forward!.forward({
+      label: hello.label, cameraPublicKey: hello.cameraPublicKey, chain, recordSequence: entry.sequence,
+      sealed: new Uint8Array(fs.readFileSync(store.objectPath(toHex(entry.sealedDigest)))),
+    }));
+    for (const [i, entry] of entries.entries()) {
+      const acked = await acks[i]!.catch((error: Error) => {
+        throw new Error(`${client.where}: segment record #${entry.sequence} of camera ${deviceId} is stored at the dock but not released: ${error.message}`);
+      });
+      log(`${client.where}: segment record #${entry.sequence} of camera ${deviceId} acked by the records system (its log entry #${acked})`);
+      await release(entry);
+    }
   }
 
   // The camera appends its release and dock-session events: take that tail, verify, commit.

@@ -91,3 +91,19 @@ export async function forwardUnreleased(store: EvidenceStore, forwarder: Records
   }
   return { acked, failed };
 }
+
+/** How many segments a dock has on their way to the records system at once. */
+export const FORWARD_WINDOW = 4;
+
+/** Runs `forward` over the items, at most `window` at a time, starting them in order; one promise per item. */
+export function forwardWindow<I, T>(items: readonly I[], window: number, forward: (item: I) => Promise<T>): Promise<T>[] {
+  const results: Promise<T>[] = [];
+  const settled: Promise<unknown>[] = [];
+  for (const [i, item] of items.entries()) {
+    // Item i starts once item i - window has settled, either way.
+    const result = (i >= window ? settled[i - window]! : Promise.resolve()).then(() => forward(item));
+    results.push(result);
+    settled.push(result.catch(() => undefined));
+  }
+  return results;
+}

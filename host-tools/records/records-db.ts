@@ -8,8 +8,9 @@ import pg from 'pg';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { encodeRecordsEntry, decodeRecordsEntry, type AccessAction, type RecordsEntry, type Role } from './records-log-entries.js';
 import { MerklePeaks, signRecordsCheckpoint, type RecordsKey } from './records-log.js';
-import { applyRecordsEntry, type Tables } from './records-replay.js';
+import { applyRecordsEntry } from './records-replay.js';
 import { RECORDS_SCHEMA, RECORDS_TABLES, tableShape, type Row } from './records-schema.js';
+import { BufferedTables, literal } from './records-buffered-tables.js';
 
 // bigint columns hold ms times and counts, all below 2^53: read them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -19,37 +20,24 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 const LOG_LOCK = 17_0017; // pg_advisory_xact_lock key of the records log's single writer
 
-/** The tables through a client inside the append transaction. */
-export class PgTables implements Tables {
-  constructor(readonly db: Queryable) {}
+/** A change appended: its entries are #first .. #size-1; the checkpoint signed with it covers checkpointSize entries. */
+export interface Committed { first: number; size: number; checkpoint: string; checkpointSize: number }
 
-  async get(table: string, key: readonly (string | number)[]): Promise<Row | undefined> {
-    const shape = tableShape(table);
-    const result = await this.db.query(`SELECT ${shape.columns.join(', ')} FROM ${table} WHERE ${shape.key.map((k, i) => `${k} = $${i + 1}`).join(' AND ')}`, [...key]);
-    return result.rows[0] as Row | undefined;
-  }
-
-  async insert(table: string, row: Row): Promise<void> {
-    const shape = tableShape(table);
-    await this.db.query(`INSERT INTO ${table} (${shape.columns.join(', ')}) VALUES (${shape.columns.map((_, i) => `$${i + 1}`).join(', ')})`, shape.columns.map((c) => row[c] ?? null));
-  }
-
-  async update(table: string, key: readonly (string | number)[], changes: Row): Promise<void> {
-    const shape = tableShape(table);
-    const names = Object.keys(changes);
-    const result = await this.db.query(`UPDATE ${table} SET ${names.map((n, i) => `${n} = $${i + 1}`).join(', ')} WHERE ${shape.key.map((k, i) => `${k} = $${names.length + i + 1}`).join(' AND ')}`,
-      [...names.map((n) => changes[n]), ...key]);
-    if (result.rowCount !== 1) throw new Error(`no row ${key.join('/')} in ${table}`);
-  }
+interface PendingCommit {
+  build: RecordsEntry[] | ((tables: BufferedTables) => Promise<RecordsEntry[]>);
+  resolve(committed: Committed | undefined): void;
+  reject(error: unknown): void;
+  rejected?: boolean;
 }
 
-export interface Committed { first: number; size: number; checkpoint: string }
+/** At most this many changes share one transaction. */
+const MAX_GROUP = 64;
 
 export interface RecordsDbOptions {
   port: CryptoPort;
   /** Signs the log; without it the database is opened to read (verify, the web page's reads). */
   key?: RecordsKey;
-  /** Called with each new checkpoint after its commit (the server writes it to the Object Lock bucket). */
+  /** Writes a checkpoint to the Object Lock bucket; commit() returns once one covering its entries is written. */
   onCheckpoint?: (size: number, checkpoint: string) => Promise<void>;
   now?: () => number;
   /** Verify's connection: every transaction read-only, and the schema is not touched. */
@@ -60,8 +48,13 @@ export class RecordsDb {
   readonly pool: pg.Pool;
   readonly #options: RecordsDbOptions;
   #peaks?: MerklePeaks;
-  /** One append at a time in this process (the advisory lock serialises processes). */
-  #queue: Promise<unknown> = Promise.resolve();
+  /** Changes waiting for the next transaction; one transaction at a time in this process (the advisory lock serialises processes). */
+  readonly #pending: PendingCommit[] = [];
+  #draining = false;
+  /** The newest checkpoint signed here, and the size of the newest one written to the bucket. */
+  #latest?: Committed;
+  #published = 0;
+  #publishing?: Promise<void>;
 
   private constructor(pool: pg.Pool, options: RecordsDbOptions) {
     this.pool = pool;
@@ -102,7 +95,7 @@ export class RecordsDb {
   }
 
   async close(): Promise<void> {
-    await this.#queue.catch(() => undefined);
+    while (this.#draining || this.#pending.length) await new Promise((resolve) => setImmediate(resolve));
     await this.pool.end();
   }
 
@@ -110,20 +103,70 @@ export class RecordsDb {
    * Appends entries to the log in one transaction: each is applied to the tables first (an entry
    * that would not apply never reaches the log), then the log grows and a new checkpoint is
    * signed. `build` runs inside the transaction, under the log lock, so what it reads stays true.
+   * Returns once a checkpoint covering the entries is in the bucket (when onCheckpoint is given).
+   *
+   * Group commit: the changes that arrive while a transaction runs go into the next one together
+   * (each behind its own savepoint, so one that does not apply is refused alone), with one lock,
+   * one checkpoint signature and one fsync for all of them.
    */
-  commit(build: RecordsEntry[] | ((db: Queryable) => Promise<RecordsEntry[]>)): Promise<Committed | undefined> {
-    const run = this.#queue.then(() => this.#commit(build));
-    this.#queue = run.catch(() => undefined);
-    return run;
+  commit(build: RecordsEntry[] | ((tables: BufferedTables) => Promise<RecordsEntry[]>)): Promise<Committed | undefined> {
+    const run = new Promise<Committed | undefined>((resolve, reject) => {
+      this.#pending.push({ build, resolve, reject });
+      void this.#drain();
+    });
+    // The checkpoint goes to the bucket outside the writers' queue: appends go on meanwhile.
+    return run.then(async (committed) => {
+      if (committed) await this.#publish(committed);
+      return committed;
+    });
   }
 
-  async #commit(build: RecordsEntry[] | ((db: Queryable) => Promise<RecordsEntry[]>)): Promise<Committed | undefined> {
-    const key = this.#options.key;
-    if (!key) throw new Error('the records database was opened without the records key, which signs the log: nothing was changed');
-    const port = this.#options.port;
-    const client = await this.pool.connect();
-    let committed: Committed | undefined;
+  async #drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
     try {
+      while (this.#pending.length) await this.#commitBatch(this.#pending.splice(0, MAX_GROUP));
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /**
+   * Returns once a checkpoint covering at least `committed.checkpointSize` entries is in the
+   * bucket. One write at a time; a writer that finds a newer checkpoint signed writes that one,
+   * which covers every append before it.
+   */
+  async #publish(committed: Committed): Promise<void> {
+    const onCheckpoint = this.#options.onCheckpoint;
+    if (!onCheckpoint) return;
+    if (!this.#latest || this.#latest.checkpointSize < committed.checkpointSize) this.#latest = committed;
+    while (this.#published < committed.checkpointSize) {
+      if (this.#publishing) {
+        await this.#publishing.catch(() => undefined);
+        continue;
+      }
+      const latest = this.#latest;
+      const writing = onCheckpoint(latest.checkpointSize, latest.checkpoint).then(() => {
+        this.#published = Math.max(this.#published, latest.checkpointSize);
+      });
+      this.#publishing = writing.finally(() => {
+        this.#publishing = undefined;
+      });
+      await writing;
+    }
+  }
+
+  async #commitBatch(batch: PendingCommit[]): Promise<void> {
+    const key = this.#options.key;
+    if (!key) {
+      for (const item of batch) item.reject(new Error('the records database was opened without the records key, which signs the log: nothing was changed'));
+      return;
+    }
+    const port = this.#options.port;
+    const done: { item: PendingCommit; first: number; size: number }[] = [];
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
       const state = (await client.query('SELECT records_public_key, entries FROM records_state WHERE id = 1')).rows[0] as { records_public_key: string; entries: number } | undefined;
@@ -132,15 +175,9 @@ export class RecordsDb {
       }
       const size = state?.entries ?? 0;
       if (!this.#peaks || this.#peaks.size !== size) this.#peaks = await this.#loadPeaks(client, size);
-      const entries = Array.isArray(build) ? build : await build(client);
-      if (!entries.length && size !== 0) {
-        await client.query('ROLLBACK');
-        return undefined;
-      }
-      if (size === 0) entries.unshift({ type: 'records-opened', time: this.now(), recordsPublicKey: key.publicKey });
-      const peaks = this.#peaks.clone();
-      const tables = new PgTables(client);
-      for (const entry of entries) {
+      let peaks = this.#peaks.clone();
+      const tables = new BufferedTables(client);
+      const append = async (entry: RecordsEntry) => {
         const index = peaks.size;
         try {
           await applyRecordsEntry(tables, port, entry, index);
@@ -148,23 +185,42 @@ export class RecordsDb {
           throw new Error(`${entry.type} refused: it ${(error as Error).message}; nothing was changed`);
         }
         const bytes = encodeRecordsEntry(entry);
-        await client.query('INSERT INTO records_log (seq, entry) VALUES ($1, $2)', [index, Buffer.from(bytes)]);
+        tables.write(`INSERT INTO records_log (seq, entry) VALUES (${index}, ${literal(bytes)})`);
         peaks.appendEntry(bytes);
+      };
+      if (size === 0) await append({ type: 'records-opened', time: this.now(), recordsPublicKey: key.publicKey });
+      for (const item of batch) {
+        const before = peaks.clone();
+        const kept = tables.snapshot();
+        try {
+          const entries = Array.isArray(item.build) ? item.build : await item.build(tables);
+          for (const entry of entries) await append(entry);
+          done.push({ item, first: before.size, size: peaks.size });
+        } catch (error) {
+          peaks = before;
+          tables.restore(kept);
+          item.rejected = true;
+          item.reject(error);
+        }
+      }
+      if (peaks.size === size) {
+        await client.query('ROLLBACK');
+        for (const d of done) d.item.resolve(undefined);
+        return;
       }
       const checkpoint = signRecordsCheckpoint(port, key, peaks.size, peaks.root);
-      await client.query('INSERT INTO records_checkpoints (size, checkpoint) VALUES ($1, $2)', [peaks.size, checkpoint]);
+      tables.write(`INSERT INTO records_checkpoints (size, checkpoint) VALUES (${peaks.size}, ${literal(checkpoint)})`);
+      await tables.flush();
       await client.query('COMMIT');
       this.#peaks = peaks;
-      committed = { first: size === 0 ? 1 : size, size: peaks.size, checkpoint };
+      for (const d of done) d.item.resolve(d.size === d.first ? undefined : { first: d.first, size: d.size, checkpoint, checkpointSize: peaks.size });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client?.query('ROLLBACK').catch(() => undefined);
       this.#peaks = undefined; // reload next time: what the database holds is the truth
-      throw error;
+      for (const item of batch) if (!item.rejected) item.reject(error);
     } finally {
-      client.release();
+      client?.release();
     }
-    await this.#options.onCheckpoint?.(committed.size, committed.checkpoint);
-    return committed;
   }
 
   async #loadPeaks(db: Queryable, size: number): Promise<MerklePeaks> {

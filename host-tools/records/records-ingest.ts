@@ -28,6 +28,8 @@ export interface Ack { ack: string; signature: string }
 
 export class RecordsIngest {
   readonly #inFlight = new Map<string, Promise<Ack>>();
+  /** Chain objects written (or being written) by this server. */
+  readonly #chainPuts = new Map<string, Promise<void>>();
 
   constructor(readonly db: RecordsDb, readonly objects: RecordsObjectStore, readonly key: RecordsKey, readonly port: CryptoPort) {}
 
@@ -65,7 +67,7 @@ export class RecordsIngest {
     } catch (error) {
       throw new IngestRefusal(422, `camera ${deviceId}: ${(error as Error).message}; nothing was stored`);
     }
-    await this.#checkExtends(deviceId, chain.links);
+    checkExtends(deviceId, chain.links, await this.db.one<{ records: number; head_link: string }>('SELECT records, head_link FROM chains WHERE device_id = $1', [deviceId]));
 
     const time = this.db.now();
     const recording = await this.db.one<{ retain_until: number; legal_hold: boolean }>('SELECT retain_until, legal_hold FROM recordings WHERE device_id = $1 AND recording = $2', [deviceId, record.recording]);
@@ -76,23 +78,23 @@ export class RecordsIngest {
     const heldChain = await this.db.one<{ records: number }>('SELECT records FROM chains WHERE device_id = $1', [deviceId]);
     if (!heldChain || chain.records.length > heldChain.records) {
       // The chain, kept beside the segments before the log commits it, so verify --records can check it again.
-      await this.objects.putLogObject(chainObjectName(deviceId, chain.records.length), f.chain, new Date(lockUntil));
+      await this.#putChainOnce(chainObjectName(deviceId, chain.records.length), f.chain, lockUntil);
     }
-    await this.db.commit(async (tx) => {
-      if ((await tx.query('SELECT 1 FROM segments WHERE sealed_digest = $1', [digest])).rowCount) return [];
-      await this.#checkExtends(deviceId, chain.links, tx);
+    await this.db.commit(async (t) => {
+      // What the log holds now, under its lock, read in one round trip (and kept for the entries' replay).
+      await t.prefetch([['segments', [digest]], ['cameras', [deviceId]], ['stations', [dockId]], ['chains', [deviceId]], ['recordings', [deviceId, record.recording]]]);
+      if (await t.get('segments', [digest])) return [];
+      const held = await t.get('chains', [deviceId]);
+      checkExtends(deviceId, chain.links, held && { records: held.records as number, head_link: held.head_link as string });
       const entries: RecordsEntry[] = [];
-      if (!(await tx.query('SELECT 1 FROM cameras WHERE device_id = $1', [deviceId])).rowCount) {
-        entries.push({ type: 'camera-pinned', time, deviceId: deviceIdBytes, publicKey: f.cameraPublicKey, label: f.label });
-      }
+      if (!await t.get('cameras', [deviceId])) entries.push({ type: 'camera-pinned', time, deviceId: deviceIdBytes, publicKey: f.cameraPublicKey, label: f.label });
       entries.push({ type: 'segment-stored', time, dockId: Buffer.from(dockId, 'hex'), deviceId: deviceIdBytes, recordBody: encodeRecord(record) });
-      const held = (await tx.query('SELECT records FROM chains WHERE device_id = $1', [deviceId])).rows[0] as { records: number } | undefined;
-      if (!held || chain.records.length > held.records) {
+      if (!held || chain.records.length > (held.records as number)) {
         entries.push({ type: 'chain-committed', time, deviceId: deviceIdBytes, chainLength: f.chain.length, records: chain.records.length, headLink: chain.headLink, chainDigest });
       }
-      const now = (await tx.query('SELECT legal_ground, notice_reason, review FROM recordings WHERE device_id = $1 AND recording = $2', [deviceId, record.recording])).rows[0] as { notice_reason: number; review: boolean } | undefined;
-      const why = reviewReason({ legal_ground: record.legalGround, notice_reason: record.noticeReason !== 0 ? record.noticeReason : now?.notice_reason ?? 0 });
-      if (why && !now?.review) entries.push({ type: 'flagged-for-review', time, deviceId: deviceIdBytes, recording: record.recording, why });
+      const recording = await t.get('recordings', [deviceId, record.recording]);
+      const why = reviewReason({ legal_ground: record.legalGround, notice_reason: record.noticeReason !== 0 ? record.noticeReason : (recording?.notice_reason as number | undefined) ?? 0 });
+      if (why && !recording?.review) entries.push({ type: 'flagged-for-review', time, deviceId: deviceIdBytes, recording: record.recording, why });
       return entries;
     });
     // A retention or hold set while this segment was on its way applies to it too.
@@ -103,16 +105,18 @@ export class RecordsIngest {
     return signAck(this.port, this.key, dockId, digest, row.stored_entry);
   }
 
-  /** The forwarded chain must extend the chain held for the camera: same link after as many records. */
-  async #checkExtends(deviceId: string, links: Uint8Array[], tx?: { query: RecordsDb['pool']['query'] }): Promise<void> {
-    const sql = 'SELECT records, head_link FROM chains WHERE device_id = $1';
-    const held = (tx ? (await tx.query(sql, [deviceId])).rows[0] : await this.db.one(sql, [deviceId])) as { records: number; head_link: string } | undefined;
-    if (!held) return;
-    if (links.length < held.records) {
-      throw new IngestRefusal(409, `camera ${deviceId}: the records system holds its chain to ${held.records} records and this one has ${links.length}; forward with the camera's newest chain`);
+  /** One PUT per chain object, however many of its segments arrive at once (a second PUT would be a second version). */
+  async #putChainOnce(name: string, chain: Uint8Array, lockUntil: number): Promise<void> {
+    let put = this.#chainPuts.get(name);
+    if (!put) {
+      put = this.objects.putLogObject(name, chain, new Date(lockUntil)).then(() => undefined);
+      this.#chainPuts.set(name, put);
+      put.catch(() => this.#chainPuts.delete(name));
     }
-    if (!bytesEqual(links[held.records - 1]!, Buffer.from(held.head_link, 'hex'))) {
-      throw new IngestRefusal(409, `camera ${deviceId}: this chain does not extend the chain the records system holds (record ${held.records - 1} differs): a rollback or fork; nothing was stored`);
+    try {
+      await put;
+    } catch (error) {
+      throw new IngestRefusal(503, `the object store did not take the chain ${name}: ${(error as Error).message}; nothing was stored, forward it again`);
     }
   }
 
@@ -123,5 +127,16 @@ export class RecordsIngest {
     } catch (error) {
       throw new IngestRefusal(503, `the object store did not take segment ${digest}: ${(error as Error).message}; nothing was stored, forward it again`);
     }
+  }
+}
+
+/** The forwarded chain must extend the chain held for the camera: the same link after as many records. */
+function checkExtends(deviceId: string, links: Uint8Array[], held: { records: number; head_link: string } | undefined): void {
+  if (!held) return;
+  if (links.length < held.records) {
+    throw new IngestRefusal(409, `camera ${deviceId}: the records system holds its chain to ${held.records} records and this one has ${links.length}; forward with the camera's newest chain`);
+  }
+  if (!bytesEqual(links[held.records - 1]!, Buffer.from(held.head_link, 'hex'))) {
+    throw new IngestRefusal(409, `camera ${deviceId}: this chain does not extend the chain the records system holds (record ${held.records - 1} differs): a rollback or fork; nothing was stored`);
   }
 }

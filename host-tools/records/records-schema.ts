@@ -120,7 +120,8 @@ CREATE TABLE IF NOT EXISTS records_checkpoints (
   size bigint PRIMARY KEY,
   checkpoint text NOT NULL
 );
-CREATE TABLE IF NOT EXISTS ingest_nonces (
+-- Unlogged: a replay guard for the last minutes, not evidence; no WAL fsync per request.
+CREATE UNLOGGED TABLE IF NOT EXISTS ingest_nonces (
   dock_id text NOT NULL,
   nonce text NOT NULL,
   seen_at bigint NOT NULL,

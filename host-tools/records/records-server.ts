@@ -31,6 +31,8 @@ export class RecordsServer {
   readonly server: http.Server;
   readonly ingest: RecordsIngest;
   readonly #o: RecordsServerOptions;
+  /** When old nonces were last purged (they only need keeping for twice the request window). */
+  #purgedAt = 0;
 
   constructor(o: RecordsServerOptions) {
     this.#o = o;
@@ -100,7 +102,10 @@ export class RecordsServer {
     }
     const now = this.#o.db.now();
     if (Math.abs(now - time) > REQUEST_WINDOW_MS) throw new IngestRefusal(401, `the request time is ${Math.round((time - now) / 1000)} s from the records system's clock (at most ${REQUEST_WINDOW_MS / 1000} s): set the dock's clock`);
-    await this.#o.db.pool.query('DELETE FROM ingest_nonces WHERE seen_at < $1', [now - 2 * REQUEST_WINDOW_MS]);
+    if (now - this.#purgedAt > REQUEST_WINDOW_MS) {
+      this.#purgedAt = now;
+      await this.#o.db.pool.query('DELETE FROM ingest_nonces WHERE seen_at < $1', [now - 2 * REQUEST_WINDOW_MS]);
+    }
     const fresh = await this.#o.db.pool.query('INSERT INTO ingest_nonces (dock_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [dockId, nonce, now]);
     if (fresh.rowCount !== 1) throw new IngestRefusal(409, `a replayed request (dock ${dockId} nonce ${nonce} was used before)`);
     return dockId;

@@ -33,10 +33,10 @@ describe('retention, legal hold and expiry in the records system', function () {
   });
 
   /** A camera docked with --forward; returns its device id and the digests of what it recorded. */
-  const dockCamera = async (label: string, recording: number, sizes: number[]) => {
+  const dockCamera = async (label: string, recording: number, sizes: number[], ground = 2) => {
     const { dock, forwarder } = await records.enrolDock(`station of ${label}`);
     const camera = HostCamera.create(label);
-    const made = camera.record(recording, sizes);
+    const made = camera.record(recording, sizes, ground);
     const store = EvidenceStore.open(path.join(root, label), { dockKey: dock });
     try {
       await offloadCamera({ client: camera.connect(dock.publicKey), store, dockKey: dock, port: hostPort, log: () => undefined, forward: forwarder });
@@ -108,5 +108,15 @@ describe('retention, legal hold and expiry in the records system', function () {
     assert.equal(last.type, 'segment-ended');
     const report = await verified();
     assert.equal(report.segments, 2, 'the kept recording is still held');
+  });
+
+  it('a recording without a confirmed legal ground is flagged for review, in the log and the table, not hidden', async () => {
+    const { deviceId, digests } = await dockCamera('officer jung', 9, [8_000, 6_000], 0);
+    const row = await records.db.one<{ review: boolean; review_why: string }>('SELECT review, review_why FROM recordings WHERE device_id = $1 AND recording = 9', [deviceId]);
+    assert.deepEqual(row, { review: true, review_why: 'no confirmed legal ground (emergency start never confirmed)' });
+    const flags = (await records.db.decodedLog()).filter((e) => e.type === 'flagged-for-review' && e.recording === 9);
+    assert.equal(flags.length, 1, 'flagged once, not per segment');
+    for (const digest of digests) assert.ok(await records.objects.headSegment(digest), 'its footage is stored like any other');
+    await verified();
   });
 });

@@ -89,4 +89,28 @@ describe('the records log on PostgreSQL', function () {
     const latest = (await db.one<{ checkpoint: string }>('SELECT checkpoint FROM records_checkpoints ORDER BY size DESC LIMIT 1'))!;
     assert.deepEqual(openRecordsCheckpoint(hostPort, latest.checkpoint, key.publicKey).root, treeHash(hostPort, log.map((e) => leafHash(hostPort, e))));
   });
+
+  it('changes arriving together share a transaction, and one that does not apply is refused alone', async () => {
+    const before = (await db.decodedLog()).length;
+    const results = await Promise.allSettled([
+      db.logAccess('auditor park', 'search', 'station Jongno', 'audit 1'),
+      db.logAccess('nobody', 'export', 'recording 9', 'curious'),
+      db.logAccess('auditor park', 'view', 'recording 8', 'audit 2'),
+      db.addPerson('auditor park', 'auditor', 'kim'),
+      db.logAccess('auditor park', 'export', 'recording 8', 'audit 3'),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    const log = await db.decodedLog();
+    assert.equal(log.length, before + 3);
+    assert.deepEqual(log.slice(before).map((e) => e.type === 'access' && e.reason), ['audit 1', 'audit 2', 'audit 3']);
+    const indexes = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    assert.deepEqual(indexes, [before, before + 1, before + 2], 'each change is told its own log entry');
+    const access = await db.tableRows('access');
+    assert.deepEqual(access.slice(-3).map((a) => a.log_entry), indexes);
+    const latest = (await db.one<{ size: number; checkpoint: string }>('SELECT size, checkpoint FROM records_checkpoints ORDER BY size DESC LIMIT 1'))!;
+    assert.equal(latest.size, before + 3);
+    const leaves = [];
+    for await (const e of db.logEntries()) leaves.push(leafHash(hostPort, e.bytes));
+    assert.deepEqual(openRecordsCheckpoint(hostPort, latest.checkpoint, key.publicKey).root, treeHash(hostPort, leaves));
+  });
 });

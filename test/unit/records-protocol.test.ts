@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { toHex } from '../../firmware/format/bytes.js';
 import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { checkCameraChain, checkForwardedSegment } from '../../host-tools/records/records-chain-check.js';
-import { checkAck, signAck } from '../../host-tools/records/records-log.js';
+import { checkAck, openRecordsCheckpoint, signAck } from '../../host-tools/records/records-log.js';
+import { documentedRecordsExamples, recordsExamples } from '../../host-tools/records/records-examples.js';
 import { decodeForwardedSegment, encodeForwardedSegment } from '../../host-tools/records/records-protocol.js';
 import { hostPort } from '../support/dock-harness.js';
 import { HostCamera } from '../support/host-camera.js';
@@ -48,5 +49,21 @@ describe('records protocol and chain checks', () => {
     const unsigned = HostCamera.create('unsigned');
     unsigned.evidence.appendEvent({ type: 'power-on', resetReason: 1, firmwareVersion: '0.1.0' });
     assert.throws(() => checkCameraChain(hostPort, unsigned.deviceId, unsigned.key.publicKey, unsigned.evidence.chain), /not covered/);
+  });
+
+  it("docs/RECORDS.md's worked example is what the code produces, and its signatures verify", () => {
+    // ECDSA signatures are randomized: compare everything else, then check each signature.
+    const withoutSignatures = (text: string) => text.replace(/^\u2014 .*$/m, '').replace(/signature:? `[0-9a-f]{128}`/g, '');
+    const documented = documentedRecordsExamples();
+    assert.equal(withoutSignatures(documented), withoutSignatures(recordsExamples()), 'run: npx tsx host-tools/records/records-examples.ts --write');
+    const recordsKey = Uint8Array.from(Buffer.from(/records public key: `([0-9a-f]+)`/.exec(documented)![1]!, 'hex'));
+    const note = /```\n(chaincam\.records[\s\S]*?)```/.exec(documented)![1]!;
+    assert.equal(openRecordsCheckpoint(hostPort, note, recordsKey).size, 4);
+    const ack = /stored by log entry #5: `(".*?")` \(that is \d+ bytes\), signature `([0-9a-f]{128})`/.exec(documented)!;
+    assert.equal(checkAck(hostPort, recordsKey, { ack: JSON.parse(ack[1]!), signature: ack[2]! }, 'a61086f2e70bd6ae51095f5d049da78d', '42'.repeat(32)), 5);
+    const dockKey = hostPort.p256PublicKey(Uint8Array.from({ length: 32 }, (_, i) => i + 1));
+    const message = /```\n(chaincam\/records-request[^`]*?)\n```/.exec(documented)![1]!.replace(/\\n/g, '\n');
+    const signature = /^signature: `([0-9a-f]{128})`$/m.exec(documented)![1]!;
+    assert.ok(hostPort.p256Verify(dockKey, new TextEncoder().encode(message), Buffer.from(signature, 'hex')));
   });
 });

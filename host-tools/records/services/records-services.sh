@@ -7,17 +7,19 @@
 # printed and written to STATE/env as environment lines. A second start finds what is up and
 # says so; a stopped cluster is started again with its data; `rm -rf STATE` starts afresh.
 #
-# Settings (environment): CHAINCAM_SERVICES_DIR, CHAINCAM_SERVICES_PG_PORT (55432),
-# CHAINCAM_SERVICES_S3_PORT (57480), CHAINCAM_SERVICES_MON_PORT (56789, msgr2 on the next port),
+# Settings (environment): CHAINCAM_SERVICES_DIR, CHAINCAM_SERVICES_PG_PORT (15432),
+# CHAINCAM_SERVICES_S3_PORT (17480), CHAINCAM_SERVICES_MON_PORT (16789, msgr2 on the next port),
 # CHAINCAM_SERVICES_OSD_STORE (bluestore on a sparse file, or memstore: data in RAM),
 # CHAINCAM_SERVICES_OSD_GB (size of that file or of memstore, default 40 / 4),
 # CHAINCAM_SERVICES_WAIT_S (the hang stop for each server to answer, default 300).
 set -euo pipefail
 
 STATE=${CHAINCAM_SERVICES_DIR:-/tmp/chaincam-services}
-PG_PORT=${CHAINCAM_SERVICES_PG_PORT:-55432}
-S3_PORT=${CHAINCAM_SERVICES_S3_PORT:-57480}
-MON_PORT=${CHAINCAM_SERVICES_MON_PORT:-56789}
+# Below Linux's ephemeral range (32768-60999), where an outgoing connection could hold a port
+# at the moment a server binds it.
+PG_PORT=${CHAINCAM_SERVICES_PG_PORT:-15432}
+S3_PORT=${CHAINCAM_SERVICES_S3_PORT:-17480}
+MON_PORT=${CHAINCAM_SERVICES_MON_PORT:-16789}
 OSD_STORE=${CHAINCAM_SERVICES_OSD_STORE:-bluestore}
 WAIT_S=${CHAINCAM_SERVICES_WAIT_S:-300}
 S3_REGION=default # RGW's default zonegroup: the SDK sends it as CreateBucket's LocationConstraint
@@ -63,14 +65,19 @@ wait_for() {
   done
 }
 
-# alive PIDFILE: the daemon the file names is running.
-alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# alive PIDFILE: the daemon the file names is running (and is this state folder's, not a
+# process that took its pid later).
+alive() {
+  [[ -s $1 ]] || return 1
+  local pid; pid=$(head -1 "$1")
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$STATE/"
+}
 
 # launch PIDFILE DAEMON ARGS...: a Ceph daemon in the foreground of its own session (so it
 # outlives this script and npm), its pid known at once; it logs to STATE/log itself.
 launch() {
   local pidfile=$1; shift
-  setsid "$@" -f </dev/null >>"$STATE/log/daemons.out" 2>&1 &
+  setsid "$@" -f </dev/null >>"$STATE/log/daemons.out" 2>&1 9>&- &
   echo $! >"$pidfile"
 }
 
@@ -97,7 +104,7 @@ start_postgres() {
   if pg_answers; then say "postgres: already up on 127.0.0.1:$PG_PORT"; return; fi
   say "postgres: starting on 127.0.0.1:$PG_PORT"
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$WAIT_S" start \
-    -o "-p $PG_PORT -k $STATE/run -c listen_addresses=127.0.0.1" >/dev/null \
+    -o "-p $PG_PORT -k $STATE/run -c listen_addresses=127.0.0.1" >/dev/null 9>&- \
     || fail "postgres did not start: read $PG_LOG"
   wait_for postgres "$PG_LOG" "$PG_DATA/postmaster.pid" pg_answers
   local password; password=$(cat "$STATE/postgres-password")
@@ -145,7 +152,6 @@ cluster addr = 127.0.0.1
 keyring = $KEYRING
 run dir = $STATE/run
 admin socket = $STATE/run/\$cluster-\$name.asok
-pid file = $STATE/run/\$name.pid
 log file = $STATE/log/\$name.log
 log to stderr = false
 err to stderr = false
@@ -339,6 +345,27 @@ status() {
   s3_answers && say "s3: up on 127.0.0.1:$S3_PORT" || { say "s3: down"; up=1; }
   return $up
 }
+
+# A state folder keeps the ports it was made with (the CHAINCAM_SERVICES_*_PORT settings apply
+# when it is made); one made before they were kept has the defaults of then.
+use_saved_ports() {
+  if [[ ! -s $STATE/ports && -s $STATE/postgres/PG_VERSION ]]; then echo "55432 57480 56789" >"$STATE/ports"; fi
+  [[ -s $STATE/ports ]] || { echo "$PG_PORT $S3_PORT $MON_PORT" >"$STATE/ports"; return; }
+  local pg s3 mon; read -r pg s3 mon <"$STATE/ports"
+  if [[ "$pg $s3 $mon" != "$PG_PORT $S3_PORT $MON_PORT" && -n "${CHAINCAM_SERVICES_PG_PORT:-}${CHAINCAM_SERVICES_S3_PORT:-}${CHAINCAM_SERVICES_MON_PORT:-}" ]]; then
+    say "$STATE keeps its ports ($pg, $s3, $mon): rm -rf it to change them"
+  fi
+  PG_PORT=$pg S3_PORT=$s3 MON_PORT=$mon
+}
+
+# One call at a time per state folder: test processes in several checkouts may start the same
+# servers at once, and two OSDs or gateways launched together would fight over one pid file.
+# (The servers started do not inherit the lock: see launch and start_postgres.)
+if [[ ${1:-start} != start && ! -d $STATE ]]; then say "nothing in $STATE"; [[ $1 == stop ]]; exit; fi
+mkdir -p "$STATE"
+exec 9>"$STATE/.lock"
+flock -w "$WAIT_S" 9 || fail "another npm run services has held $STATE/.lock for ${WAIT_S}s"
+use_saved_ports
 
 case "${1:-start}" in
   start) start ;;
