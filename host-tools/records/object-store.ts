@@ -106,10 +106,23 @@ export class ObjectLockBucket {
     return this.#putLocked(key, bytes, digestHex, retainUntil);
   }
 
-  /** Puts a records log object (checkpoint or tile) under `log/NAME`, locked like the segments. */
+  /**
+   * Puts a records log object (checkpoint or tile) under `log/NAME`, locked like the segments.
+   * A name already stored with other bytes is refused: a checkpoint of a given size is never
+   * replaced, so a second one for that size is a fork to report, not to overwrite.
+   */
   async putLogObject(name: string, bytes: Uint8Array, retainUntil: Date): Promise<ObjectLockState> {
     const key = logObjectKey(name);
-    return this.#putLocked(key, bytes, crypto.createHash('sha256').update(bytes).digest('hex'), retainUntil);
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    const stored = await this.#head(key);
+    if (stored && stored.sha256 !== sha256) {
+      throw new Error(`${key} is already stored with other bytes (SHA-256 ${stored.sha256 ?? 'unrecorded'}, not ${sha256}): a records log object is never replaced`);
+    }
+    if (stored) {
+      this.#confirm(stored, bytes.length, sha256);
+      return !stored.retainUntil || stored.retainUntil < retainUntil ? this.#extend(stored, retainUntil) : stored;
+    }
+    return this.#putLocked(key, bytes, sha256, retainUntil);
   }
 
   async getSegment(digestHex: string): Promise<Uint8Array> {

@@ -164,7 +164,7 @@ describe('records object store on the RADOS Gateway (S3 Object Lock)', function 
     assert.equal(versions.Versions?.length, 1);
   });
 
-  it('log objects (checkpoints, tiles) are stored locked under log/ and listed by prefix', async () => {
+  it('log objects (checkpoints, tiles) are stored locked under log/, listed by prefix, and never replaced by other bytes', async () => {
     const checkpoint = new TextEncoder().encode('chaincam records log\n7\nabc=\n');
     const stored = await store.putLogObject('checkpoint-7', checkpoint, minutes(30));
     assert.equal(stored.key, 'log/checkpoint-7');
@@ -172,6 +172,9 @@ describe('records object store on the RADOS Gateway (S3 Object Lock)', function 
     assert.deepEqual(await store.getLogObject('checkpoint-7'), checkpoint);
     assert.equal(await store.getLogObject('checkpoint-8'), undefined);
     assert.deepEqual(await store.listLogObjects('checkpoint-'), ['checkpoint-7']);
+    assert.equal((await store.putLogObject('checkpoint-7', checkpoint, minutes(30))).versionId, stored.versionId);
+    await assert.rejects(store.putLogObject('checkpoint-7', new TextEncoder().encode('chaincam records log\n7\nxyz=\n'), minutes(30)), /already stored with other bytes .*: a records log object is never replaced/);
+    assert.deepEqual(await store.getLogObject('checkpoint-7'), checkpoint);
     assert.equal(await refusal(raw.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: stored.key, VersionId: stored.versionId }))), 'AccessDenied');
     await assert.rejects(store.putLogObject('../segments/x', checkpoint, minutes(30)), /not a records log object name/);
   });
