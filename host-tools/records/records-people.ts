@@ -5,7 +5,8 @@
 // session tokens are random and only their SHA-256 is stored, so a database reader cannot log in.
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Queryable, RecordsDb } from './records-db.js';
+import { literal, type BufferedTables } from './records-buffered-tables.js';
+import type { RecordsDb } from './records-db.js';
 import { ROLES, type Role } from './records-log-entries.js';
 
 const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, length: number, options: crypto.ScryptOptions) => Promise<Buffer>;
@@ -86,9 +87,10 @@ export class RecordsPeople {
     if (!name.trim() || name !== name.trim()) throw new Error('the name must not be empty or start or end with spaces');
     if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password has ${password.length} characters; give at least ${MIN_PASSWORD_LENGTH}`);
     const hash = await hashPassword(password);
-    await this.db.commit(async (client: Queryable) => {
-      if ((await client.query('SELECT 1 FROM people WHERE name = $1', [name])).rowCount) throw new Error(`person "${name}" already exists: nothing was changed`);
-      await client.query('INSERT INTO person_passwords (name, hash) VALUES ($1, $2)', [name, hash]);
+    await this.db.commit(async (tables: BufferedTables) => {
+      if (await tables.get('people', [name])) throw new Error(`person "${name}" already exists: nothing was changed`);
+      // Buffered with the entry's own rows: a batch that refuses this entry drops the hash too.
+      tables.write(`INSERT INTO person_passwords (name, hash) VALUES (${literal(name)}, ${literal(hash)})`);
       return [{ type: 'person-added', time: this.db.now(), name, role: role as Role, by }];
     });
   }
