@@ -86,6 +86,10 @@ describe('the records web page in Chromium', function () {
     await server?.close();
     await db?.close();
     await services?.drop();
+    // Keep the screenshots (recordings.png, recording.png, recording-investigator.png) to look at;
+    // the browser profile, keys and exports go.
+    for (const name of fs.readdirSync(temp)) if (!name.endsWith('.png')) fs.rmSync(path.join(temp, name), { recursive: true, force: true });
+    process.stdout.write(`    screenshots: ${temp}\n`);
   });
 
   async function signIn(name: keyof typeof PASSWORDS, password: string = PASSWORDS[name]): Promise<Page> {
