@@ -8,7 +8,8 @@ import { may, ROLE_TITLES } from './records-roles.js';
 import type { Session } from './records-people.js';
 import { MAX_RETENTION_DAYS, DAY_MS } from './records-schema.js';
 
-export const recordingTarget = (deviceId: string, n: number) => `recording ${deviceId}/${n}`;
+/** An access entry's target for a recording: DEVICEID:N, as the CLI's --recording names it. */
+export const recordingTarget = (deviceId: string, n: number) => `recording ${deviceId}:${n}`;
 export const recordingPath = (deviceId: string, n: number) => `/recordings/${deviceId}/${n}`;
 
 const ground = (code: number) => html`${code}: ${LEGAL_GROUNDS[code] ?? 'unknown'}`;

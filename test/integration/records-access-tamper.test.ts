@@ -29,8 +29,8 @@ describe('deleting or editing an access entry fails verify --records', function 
     });
     await db.openLog();
     await (await RecordsPeople.open(db)).add('lee', 'investigator', 'lee-investigates-2026', 'kim');
-    const view = await db.logAccess('lee', 'view', 'recording 00112233445566778899aabbccddeeff/4', 'case 2026-4471');
-    const exported = await db.logAccess('lee', 'export', 'recording 00112233445566778899aabbccddeeff/4', 'for prosecutor choi');
+    const view = await db.logAccess('lee', 'view', 'recording 00112233445566778899aabbccddeeff:4', 'case 2026-4471');
+    const exported = await db.logAccess('lee', 'export', 'recording 00112233445566778899aabbccddeeff:4', 'for prosecutor choi');
     const verify = () => verifyRecords(db, objects, hostPort, { recordsPublicKey: key.publicKey });
     const before = await verify();
     assert.deepEqual(before.failures, [], 'the untouched log verifies');

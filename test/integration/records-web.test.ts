@@ -166,7 +166,7 @@ describe('the records web page in Chromium', function () {
 
     const access = await signedAccessEntries();
     assert.ok(access.some((e) => e.person === 'kim' && e.action === 'search' && e.target === 'recordings?station=Mapo&notice=not-given'));
-    assert.ok(access.some((e) => e.person === 'kim' && e.action === 'view' && e.target === `recording ${mapo[2]!.deviceId}/3` && e.reason === 'complaint 2026-113 about the notice'));
+    assert.ok(access.some((e) => e.person === 'kim' && e.action === 'view' && e.target === `recording ${mapo[2]!.deviceId}:3` && e.reason === 'complaint 2026-113 about the notice'));
   });
 
   it('pages through a long listing with the filters kept', async () => {
@@ -209,7 +209,7 @@ describe('the records web page in Chromium', function () {
     const audit = await browser.request.get(`${base}/audit`, { maxRedirects: 0 });
     assert.equal(audit.status(), 403);
     const access = await signedAccessEntries();
-    assert.ok(access.some((e) => e.person === 'lee' && e.action === 'retention' && e.target === `recording ${gangnam[0]!.deviceId}/7` && /^REFUSED \(investigator may not retention\)/.test(e.reason)));
+    assert.ok(access.some((e) => e.person === 'lee' && e.action === 'retention' && e.target === `recording ${gangnam[0]!.deviceId}:7` && /^REFUSED \(investigator may not retention\)/.test(e.reason)));
     assert.ok(access.some((e) => e.person === 'lee' && e.action === 'search' && e.target === 'access log' && /^REFUSED/.test(e.reason)));
   });
 
@@ -307,7 +307,7 @@ describe('the records web page in Chromium', function () {
     assert.ok(sidecar.chainProof, 'the sidecar carries the chain proof');
     assert.equal(sidecar.mediaSha256, toHex(hostPort.sha256(files['.avi']!)));
     const access = await signedAccessEntries();
-    assert.ok(access.some((e) => e.person === 'lee' && e.action === 'export' && e.target === `recording ${footage.deviceId}/1` && e.reason === 'for prosecutor choi, case 2026-4471'));
+    assert.ok(access.some((e) => e.person === 'lee' && e.action === 'export' && e.target === `recording ${footage.deviceId}:1` && e.reason === 'for prosecutor choi, case 2026-4471'));
     // Another person cannot fetch lee's export by its address.
     await signIn('kim');
     assert.equal((await browser.request.get(`${base}${links[0]}`)).status(), 404);
