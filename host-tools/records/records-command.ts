@@ -15,6 +15,7 @@ import { recordsId, type RecordsKey } from './records-log.js';
 import { checkpointObjectName } from './records-log.js';
 import { RecordsServer } from './records-server.js';
 import { recordsSettings, withConnectionOptions, type ConnectionOptions } from './records-settings.js';
+import { openRecordsWeb, registerPersonCommand, withWebServeOptions, type WebServeOptions } from './records-web-command.js';
 
 interface KeyOption extends ConnectionOptions { key: string }
 
@@ -60,15 +61,16 @@ export function registerRecordsCommand(program: Command): void {
       }
     });
 
-  keyed('serve', 'serve the ingest API for enrolled docks')
+  withWebServeOptions(keyed('serve', 'serve the ingest API for enrolled docks (/v1/) and the web page for people (every other path)'))
     .option('--listen <host:port>', 'where to listen', '127.0.0.1:8443')
-    .action(async (o: KeyOption & { listen: string }) => {
+    .action(async (o: KeyOption & WebServeOptions & { listen: string }) => {
       const match = /^(.+):(\d{1,5})$/.exec(o.listen);
       if (!match) throw new Error(`--listen ${o.listen} is not HOST:PORT`);
       const key = readRecordsKeyFile(new NodeCryptoPort(), o.key);
       const { db, objects, port } = await openRecords(o, key);
       await db.openLog();
-      const server = new RecordsServer({ db, objects, key, port, log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) });
+      const web = await openRecordsWeb(o, db, objects, port);
+      const server = new RecordsServer({ db, objects, key, port, web, log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) });
       const url = await server.listen(Number(match[2]), match[1]);
       process.stdout.write(`records system ${toHex(recordsId(port, key.publicKey))} listening on ${url}\n`);
       await new Promise<void>((resolve) => {
@@ -94,20 +96,9 @@ export function registerRecordsCommand(program: Command): void {
       }
     });
 
-  keyed('person', 'add a person with a role (records-manager, investigator, auditor)')
-    .requiredOption('--name <name>', "the person's name as the log keeps it")
-    .requiredOption('--role <role>', ROLES.join(' | '))
-    .requiredOption('--by <name>', 'who adds them')
-    .action(async (o: KeyOption & { name: string; role: string; by: string }) => {
-      if (!(ROLES as readonly string[]).includes(o.role)) throw new Error(`--role ${o.role} is not one of ${ROLES.join(', ')}`);
-      const { db } = await openRecords(o, readRecordsKeyFile(new NodeCryptoPort(), o.key));
-      try {
-        const done = await db.addPerson(o.name, o.role as Role, o.by);
-        process.stdout.write(`${o.name} added as ${o.role} (records log entry #${done!.size - 1})\n`);
-      } finally {
-        await db.close();
-      }
-    });
+  registerPersonCommand(records, (parent, name, description) => withConnectionOptions(parent.command(name).description(description))
+    .requiredOption('--key <file>', 'the records key (chaincam records init writes it)'),
+  (o) => openRecords(o as KeyOption, readRecordsKeyFile(new NodeCryptoPort(), o.key)));
 
   keyed('retention', "extend a recording's retention (30 days by default, at most 180 after it was first stored)")
     .requiredOption('--recording <dev:n>', 'DEVICEID:RECORDING')

@@ -23,6 +23,8 @@ export interface RecordsServerOptions {
   key: RecordsKey;
   port: CryptoPort;
   log?: (line: string) => void;
+  /** The web page (records-web.ts): it answers every path outside /v1/. */
+  web?: { handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> };
 }
 
 export class RecordsServer {
@@ -58,6 +60,7 @@ export class RecordsServer {
       res.end(`${JSON.stringify(body)}\n`);
     };
     try {
+      if (this.#o.web && !(req.url ?? '').startsWith('/v1/') && await this.#o.web.handle(req, res)) return;
       if (req.method === 'GET' && req.url === '/v1/health') {
         reply(200, { records: toHex(recordsId(this.#o.port, this.#o.key.publicKey)) });
         return;

@@ -71,10 +71,17 @@ describe('chaincam records, dock --forward and verify --records on the command l
     const enrol = records('enrol-dock', '--key', file('records.key'), '--dock-key', file('dock.key'), '--station', 'Mapo police station', '--by', 'records manager kim');
     assert.equal(enrol.status, 0, enrol.stderr);
     assert.match(enrol.stdout, /enrolled at "Mapo police station" \(records log entry #1\)/);
-    const person = records('person', '--key', file('records.key'), '--name', 'auditor park', '--role', 'auditor', '--by', 'records manager kim');
+    fs.writeFileSync(file('park.password'), 'park-audits-everyone-2026\n', { mode: 0o600 });
+    const person = records('person', 'add', 'auditor park', '--key', file('records.key'), '--role', 'auditor', '--by', 'records manager kim', '--password-file', file('park.password'));
     assert.equal(person.status, 0, person.stderr);
-    const badRole = records('person', '--key', file('records.key'), '--name', 'x', '--role', 'janitor', '--by', 'kim');
+    assert.match(person.stdout, /auditor park added as auditor/);
+    const badRole = records('person', 'add', 'x', '--key', file('records.key'), '--role', 'janitor', '--by', 'kim', '--password-file', file('park.password'));
     assert.match(badRole.stderr, /--role janitor is not one of records-manager, investigator, auditor/);
+    const noPassword = records('person', 'add', 'y', '--key', file('records.key'), '--role', 'auditor', '--by', 'kim');
+    assert.match(noPassword.stderr, /give exactly one of --password-file FILE and --password-stdin/);
+    fs.writeFileSync(file('short.password'), 'short\n');
+    const short = records('person', 'add', 'z', '--key', file('records.key'), '--role', 'auditor', '--by', 'kim', '--password-file', file('short.password'));
+    assert.match(short.stderr, /the password has 5 characters; give at least 12/);
 
     serve = spawn(process.execPath, [path.join(projectRoot, 'bin/chaincam.js'), 'records', 'serve', '--key', file('records.key'), '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const url = await new Promise<string>((resolve, reject) => {
@@ -91,6 +98,11 @@ describe('chaincam records, dock --forward and verify --records on the command l
       serve!.stderr!.setEncoding('utf8').on('data', (t: string) => (out += t));
       serve!.once('exit', (code) => reject(new Error(`records serve exited ${code}:\n${out}`)));
     });
+    // The same server answers people: the web page's sign-in, beside the ingest API.
+    const signIn = await fetch(`${url}/login`);
+    assert.equal(signIn.status, 200);
+    assert.match(await signIn.text(), /<h1>Sign in<\/h1>/);
+    assert.equal((await fetch(`${url}/recordings`, { redirect: 'manual' })).headers.get('location'), '/login');
     const camera = HostCamera.create('officer kim');
     const made = camera.record(1, [15_000, 9_000]);
     const store = EvidenceStore.open(file('store'), { dockKey });
