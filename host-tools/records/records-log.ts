@@ -4,7 +4,9 @@
 // with the records system's own P-256 key, each also written to the Object Lock bucket.
 import { bytesEqual, concatBytes, toHex } from '../../firmware/format/bytes.js';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
-import { CHECKPOINT_SIGNATURE_TYPE, checkpointBody, leafHash, nodeHash } from '../store/store-log.js';
+import { CHECKPOINT_SIGNATURE_TYPE, MerklePeaks, checkpointBody } from '../store/store-log.js';
+
+export { MerklePeaks };
 
 export interface RecordsKey { publicKey: Uint8Array; privateKey: Uint8Array }
 
@@ -45,45 +47,6 @@ export function openRecordsCheckpoint(port: CryptoPort, text: string, publicKey:
     throw new Error("the checkpoint signature does not verify with the records system's key");
   }
   return { size: Number(sizeText), root };
-}
-
-/** The Merkle tree's right edge (a compact range): append leaves, read the RFC 6962 root at any size. */
-export class MerklePeaks {
-  readonly #port: CryptoPort;
-  readonly #peaks: { height: number; hash: Uint8Array }[] = [];
-  #size = 0;
-
-  constructor(port: CryptoPort) {
-    this.#port = port;
-  }
-
-  get size(): number {
-    return this.#size;
-  }
-
-  appendEntry(entry: Uint8Array): void {
-    this.#peaks.push({ height: 0, hash: leafHash(this.#port, entry) });
-    this.#size++;
-    while (this.#peaks.length > 1 && this.#peaks.at(-1)!.height === this.#peaks.at(-2)!.height) {
-      const right = this.#peaks.pop()!;
-      const left = this.#peaks.pop()!;
-      this.#peaks.push({ height: left.height + 1, hash: nodeHash(this.#port, left.hash, right.hash) });
-    }
-  }
-
-  get root(): Uint8Array {
-    if (!this.#peaks.length) return this.#port.sha256(new Uint8Array(0));
-    let hash = this.#peaks.at(-1)!.hash;
-    for (let i = this.#peaks.length - 2; i >= 0; i--) hash = nodeHash(this.#port, this.#peaks[i]!.hash, hash);
-    return hash;
-  }
-
-  clone(): MerklePeaks {
-    const copy = new MerklePeaks(this.#port);
-    copy.#peaks.push(...this.#peaks.map((p) => ({ ...p })));
-    copy.#size = this.#size;
-    return copy;
-  }
 }
 
 /** A checkpoint's log object name (the bucket key is log/checkpoint-<size>), size zero-padded so names sort. */

@@ -85,31 +85,23 @@ export function readLogFrames(file: Uint8Array): { frames: LogFrame[]; problem?:
   return { frames };
 }
 
-/** The dock's end of the log: appends an entry (fsync'd), then signs a new checkpoint. */
-export class StoreLogWriter {
-  readonly #dir: string;
+/** The Merkle tree's right edge (a compact range): append leaves, read the RFC 6962 root at any size. */
+export class MerklePeaks {
   readonly #port: CryptoPort;
-  /** Roots of the perfect subtrees covering the leaves, largest first (a compact range). */
+  /** Roots of the perfect subtrees covering the leaves, largest first. */
   readonly #peaks: { height: number; hash: Uint8Array }[] = [];
   #size = 0;
 
-  constructor(storeDir: string, port: CryptoPort) {
-    this.#dir = path.join(storeDir, LOG_DIR);
+  constructor(port: CryptoPort) {
     this.#port = port;
-    fs.mkdirSync(this.#dir, { recursive: true });
-    const file = path.join(this.#dir, LOG_ENTRIES_FILE);
-    const bytes = fs.existsSync(file) ? new Uint8Array(fs.readFileSync(file)) : new Uint8Array(0);
-    const { frames, problem } = readLogFrames(bytes);
-    if (problem) throw new Error(`the store log ${file} is damaged (${problem}); run chaincam verify on the store and keep it as it is for examination`);
-    for (const frame of frames) this.#push(leafHash(port, frame.bytes));
   }
 
   get size(): number {
     return this.#size;
   }
 
-  #push(leaf: Uint8Array): void {
-    this.#peaks.push({ height: 0, hash: leaf });
+  appendEntry(entry: Uint8Array): void {
+    this.#peaks.push({ height: 0, hash: leafHash(this.#port, entry) });
     this.#size++;
     while (this.#peaks.length > 1 && this.#peaks.at(-1)!.height === this.#peaks.at(-2)!.height) {
       const right = this.#peaks.pop()!;
@@ -126,6 +118,40 @@ export class StoreLogWriter {
     return hash;
   }
 
+  clone(): MerklePeaks {
+    const copy = new MerklePeaks(this.#port);
+    copy.#peaks.push(...this.#peaks.map((p) => ({ ...p })));
+    copy.#size = this.#size;
+    return copy;
+  }
+}
+
+/** The dock's end of the log: appends an entry (fsync'd), then signs a new checkpoint. */
+export class StoreLogWriter {
+  readonly #dir: string;
+  readonly #port: CryptoPort;
+  readonly #tree: MerklePeaks;
+
+  constructor(storeDir: string, port: CryptoPort) {
+    this.#dir = path.join(storeDir, LOG_DIR);
+    this.#port = port;
+    this.#tree = new MerklePeaks(port);
+    fs.mkdirSync(this.#dir, { recursive: true });
+    const file = path.join(this.#dir, LOG_ENTRIES_FILE);
+    const bytes = fs.existsSync(file) ? new Uint8Array(fs.readFileSync(file)) : new Uint8Array(0);
+    const { frames, problem } = readLogFrames(bytes);
+    if (problem) throw new Error(`the store log ${file} is damaged (${problem}); run chaincam verify on the store and keep it as it is for examination`);
+    for (const frame of frames) this.#tree.appendEntry(frame.bytes);
+  }
+
+  get size(): number {
+    return this.#tree.size;
+  }
+
+  get root(): Uint8Array {
+    return this.#tree.root;
+  }
+
   append(entry: Uint8Array, dockKey: { publicKey: Uint8Array; privateKey: Uint8Array }): number {
     const file = path.join(this.#dir, LOG_ENTRIES_FILE);
     const fd = fs.openSync(file, 'a', 0o644);
@@ -136,8 +162,8 @@ export class StoreLogWriter {
       fs.closeSync(fd);
     }
     fsyncDirectory(this.#dir);
-    this.#push(leafHash(this.#port, entry));
-    writeFileDurably(path.join(this.#dir, LOG_CHECKPOINT_FILE), signCheckpoint(this.#port, dockKey, this.#size, this.root));
-    return this.#size - 1;
+    this.#tree.appendEntry(entry);
+    writeFileDurably(path.join(this.#dir, LOG_CHECKPOINT_FILE), signCheckpoint(this.#port, dockKey, this.#tree.size, this.root));
+    return this.#tree.size - 1;
   }
 }

@@ -3,8 +3,6 @@
 // each segment a playable AVI laid out by the firmware's AVI code (JPEG frames + PCM audio).
 import fs from 'node:fs';
 import path from 'node:path';
-import jpeg from 'jpeg-js';
-import { AUDIO_CHUNK, INDEX_ENTRY_LENGTH, VIDEO_CHUNK, aviHeader, chunkHeader, chunkSpan, indexHeader, PAD_BYTE, writeIndexEntry } from '../../firmware/capture/avi-layout.js';
 import { deriveDeviceId } from '../../firmware/format/chain.js';
 import { readChainLog } from '../../firmware/format/chain-log.js';
 import { generateP256KeyPair, type P256KeyPair } from '../../firmware/format/key-derivation.js';
@@ -12,30 +10,8 @@ import { NOTICE_INDICATORS } from '../../firmware/format/record-codes.js';
 import { CHAIN_LOG_FILE, segmentPath } from '../../host-tools/evidence/evidence-layout.js';
 import { EvidenceSetWriter } from '../../host-tools/evidence/evidence-set-writer.js';
 import type { CameraIdentity } from '../../host-tools/keys/key-files.js';
+import { aviSegment } from './avi-segment.js';
 import { hostPort } from './dock-harness.js';
-
-const STREAMS = { width: 32, height: 24, fps: 5, sampleRate: 8000 };
-
-/** One segment's AVI: `frames` JPEG frames, each followed by its audio, with the index. */
-export function aviSegment(frames: number, shade: number): Uint8Array {
-  const chunks: { id: number; bytes: Uint8Array }[] = [];
-  for (let i = 0; i < frames; i++) {
-    const data = Buffer.alloc(STREAMS.width * STREAMS.height * 4, shade + i);
-    chunks.push({ id: VIDEO_CHUNK, bytes: new Uint8Array(jpeg.encode({ data, width: STREAMS.width, height: STREAMS.height }, 80).data) });
-    chunks.push({ id: AUDIO_CHUNK, bytes: new Uint8Array((STREAMS.sampleRate / STREAMS.fps) * 2).fill(7) });
-  }
-  const moviBytes = chunks.reduce((n, c) => n + chunkSpan(c.bytes.length), 0);
-  const parts: Uint8Array[] = [aviHeader(STREAMS, frames, frames * 3200, frames, moviBytes, Math.max(...chunks.map((c) => c.bytes.length)))];
-  for (const c of chunks) parts.push(chunkHeader(c.id, c.bytes.length), c.bytes, ...(c.bytes.length & 1 ? [PAD_BYTE] : []));
-  const entries = new DataView(new ArrayBuffer(INDEX_ENTRY_LENGTH * chunks.length));
-  let moviOffset = 4;
-  chunks.forEach((c, i) => {
-    writeIndexEntry(entries, i * INDEX_ENTRY_LENGTH, c.id, moviOffset, c.bytes.length);
-    moviOffset += chunkSpan(c.bytes.length);
-  });
-  parts.push(indexHeader(chunks.length), new Uint8Array(entries.buffer));
-  return new Uint8Array(Buffer.concat(parts));
-}
 
 export interface Footage {
   camera: CameraIdentity;

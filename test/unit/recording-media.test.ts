@@ -6,36 +6,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import jpeg from 'jpeg-js';
-import { AUDIO_CHUNK, INDEX_ENTRY_LENGTH, VIDEO_CHUNK, aviHeader, chunkHeader, chunkSpan, indexHeader, PAD_BYTE, writeIndexEntry } from '../../firmware/capture/avi-layout.js';
+import { VIDEO_CHUNK } from '../../firmware/capture/avi-layout.js';
 import { readAviSegment } from '../../host-tools/export/avi-segment-file.js';
 import { joinRecordingMedia } from '../../host-tools/export/recording-media.js';
+import { TEST_STREAMS, aviSegment } from '../support/avi-segment.js';
 
-const STREAMS = { width: 32, height: 24, fps: 5, sampleRate: 8000 };
-
-function frame(shade: number): Uint8Array {
-  const data = Buffer.alloc(STREAMS.width * STREAMS.height * 4, shade);
-  return new Uint8Array(jpeg.encode({ data, width: STREAMS.width, height: STREAMS.height }, 80).data);
-}
+const STREAMS = TEST_STREAMS;
 
 /** A segment AVI laid out by the firmware's own layout code: frames, each followed by its audio. */
 function writeSegment(file: string, frames: number, shade: number): void {
-  const chunks: { id: number; bytes: Uint8Array }[] = [];
-  for (let i = 0; i < frames; i++) {
-    chunks.push({ id: VIDEO_CHUNK, bytes: frame(shade + i) });
-    chunks.push({ id: AUDIO_CHUNK, bytes: new Uint8Array((STREAMS.sampleRate / STREAMS.fps) * 2).fill(7) });
-  }
-  const moviBytes = chunks.reduce((n, c) => n + chunkSpan(c.bytes.length), 0);
-  const parts: Uint8Array[] = [aviHeader(STREAMS, frames, frames * 3200, frames, moviBytes, Math.max(...chunks.map((c) => c.bytes.length)))];
-  for (const c of chunks) parts.push(chunkHeader(c.id, c.bytes.length), c.bytes, ...(c.bytes.length & 1 ? [PAD_BYTE] : []));
-  const entries = new DataView(new ArrayBuffer(INDEX_ENTRY_LENGTH * chunks.length));
-  let moviOffset = 4;
-  chunks.forEach((c, i) => {
-    writeIndexEntry(entries, i * INDEX_ENTRY_LENGTH, c.id, moviOffset, c.bytes.length);
-    moviOffset += chunkSpan(c.bytes.length);
-  });
-  parts.push(indexHeader(chunks.length), new Uint8Array(entries.buffer));
-  fs.writeFileSync(file, Buffer.concat(parts));
+  fs.writeFileSync(file, aviSegment(frames, shade));
 }
 
 function probe(file: string): Record<string, string>[] {
