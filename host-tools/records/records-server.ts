@@ -17,6 +17,9 @@ import { REQUEST_WINDOW_MS, SEGMENTS_PATH, requestMessage } from './records-prot
 /** A sealed segment is at most a few tens of MB (FORMAT.md); a larger body is refused unread. */
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
+/** How long an idle dock connection stays open. */
+const KEEP_ALIVE_MS = 120_000;
+
 export interface RecordsServerOptions {
   db: RecordsDb;
   objects: RecordsObjectStore;
@@ -38,6 +41,11 @@ export class RecordsServer {
     this.#o = o;
     this.ingest = new RecordsIngest(o.db, o.objects, o.key, o.port);
     this.server = http.createServer((req, res) => void this.#handle(req, res));
+    // A dock's HTTP client reuses an idle connection until shortly before the server's keep-alive
+    // timeout (5 s by default). Under load its timers run late, it sends on a connection this side
+    // just closed, and the forward fails with "other side closed" (50 docks at once did, every
+    // run). Idle connections are kept far longer than any dock waits between two forwards.
+    this.server.keepAliveTimeout = KEEP_ALIVE_MS;
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
