@@ -48,11 +48,17 @@ export function logObjectKey(name: string): string {
 
 export class ObjectLockBucket {
   readonly #s3: S3Client;
+  readonly #logS3: S3Client;
   readonly #settings: S3Settings;
 
   private constructor(settings: S3Settings) {
     this.#settings = settings;
-    this.#s3 = new S3Client({
+    this.#s3 = ObjectLockBucket.#newClient(settings);
+    this.#logS3 = ObjectLockBucket.#newClient(settings);
+  }
+
+  static #newClient(settings: S3Settings): S3Client {
+    return new S3Client({
       endpoint: settings.endpoint,
       region: settings.region,
       credentials: { accessKeyId: settings.accessKey, secretAccessKey: settings.secretKey },
@@ -61,6 +67,15 @@ export class ObjectLockBucket {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+  }
+
+  /**
+   * Segments and log objects (checkpoints, chains) go through separate clients, so separate
+   * connection pools (the SDK's holds 50 sockets): every ack waits for a checkpoint, and with
+   * one pool the checkpoint's requests queued behind the PUTs of a few hundred segments.
+   */
+  #client(key: string): S3Client {
+    return key.startsWith(LOG_PREFIX) ? this.#logS3 : this.#s3;
   }
 
   get bucket(): string { return this.#settings.bucket; }
@@ -150,7 +165,7 @@ export class ObjectLockBucket {
     const key = segmentKey(digestHex);
     const stored = await this.#head(key);
     if (!stored) throw new Error(`the segment ${digestHex} is not in the bucket '${this.bucket}': no legal hold to set`);
-    await this.#send(`set the legal hold ${on ? 'on' : 'off'} for`, key, () => this.#s3.send(new PutObjectLegalHoldCommand({
+    await this.#send(`set the legal hold ${on ? 'on' : 'off'} for`, key, () => this.#client(key).send(new PutObjectLegalHoldCommand({
       Bucket: this.bucket, Key: key, VersionId: stored.versionId, LegalHold: { Status: on ? 'ON' : 'OFF' },
     })));
     return this.#confirmed(key, (s) => s.legalHold === on, `legal hold ${on ? 'on' : 'off'}`);
@@ -162,9 +177,9 @@ export class ObjectLockBucket {
    */
   async deleteSegment(digestHex: string): Promise<void> {
     const key = segmentKey(digestHex);
-    const listed = await this.#send('list the versions of', key, () => this.#s3.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: key })));
+    const listed = await this.#send('list the versions of', key, () => this.#client(key).send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: key })));
     const versions = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((v) => v.Key === key && v.VersionId);
-    for (const v of versions) await this.#send('delete', key, () => this.#s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId })));
+    for (const v of versions) await this.#send('delete', key, () => this.#client(key).send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId })));
   }
 
   /** Every stored segment's digest, in key order. */
@@ -177,11 +192,14 @@ export class ObjectLockBucket {
     return (await this.#list(LOG_PREFIX + prefix)).map((key) => key.slice(LOG_PREFIX.length));
   }
 
-  close(): void { this.#s3.destroy(); }
+  close(): void {
+    this.#s3.destroy();
+    this.#logS3.destroy();
+  }
 
   async #putLocked(key: string, bytes: Uint8Array, sha256: string, retainUntil: Date): Promise<ObjectLockState> {
     if (!(retainUntil.getTime() > Date.now())) throw new Error(`the retention date for ${key} (${retainUntil.toISOString()}) has passed: nothing stored`);
-    await this.#send('put', key, () => this.#s3.send(new PutObjectCommand({
+    await this.#send('put', key, () => this.#client(key).send(new PutObjectCommand({
       Bucket: this.bucket, Key: key, Body: bytes,
       ContentMD5: crypto.createHash('md5').update(bytes).digest('base64'),
       ContentType: 'application/octet-stream',
@@ -201,7 +219,7 @@ export class ObjectLockBucket {
       throw new Error(`${stored.key} is retained until ${stored.retainUntil.toISOString()}: retention can only be extended, not shortened to ${until.toISOString()}`);
     }
     if (stored.retainUntil?.getTime() === until.getTime()) return stored;
-    await this.#send('extend the retention of', stored.key, () => this.#s3.send(new PutObjectRetentionCommand({
+    await this.#send('extend the retention of', stored.key, () => this.#client(stored.key).send(new PutObjectRetentionCommand({
       Bucket: this.bucket, Key: stored.key, VersionId: stored.versionId,
       Retention: { Mode: 'COMPLIANCE', RetainUntilDate: until },
     })));
@@ -223,7 +241,7 @@ export class ObjectLockBucket {
   async #head(key: string): Promise<ObjectLockState | undefined> {
     let head: HeadObjectCommandOutput;
     try {
-      head = await this.#send('read', key, () => this.#s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+      head = await this.#send('read', key, () => this.#client(key).send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
     } catch (error) {
       if (isNotFound(cause(error))) return undefined;
       throw error;
@@ -240,7 +258,7 @@ export class ObjectLockBucket {
 
   async #get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const got = await this.#send('read', key, () => this.#s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
+      const got = await this.#send('read', key, () => this.#client(key).send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
       return await got.Body!.transformToByteArray();
     } catch (error) {
       if (isNotFound(cause(error))) return undefined;
@@ -252,7 +270,7 @@ export class ObjectLockBucket {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.#send('list', prefix, () => this.#s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })));
+      const page = await this.#send('list', prefix, () => this.#client(prefix).send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })));
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -14,9 +14,12 @@ export class IngestTrace {
     this.#loop.enable();
   }
 
-  /** The trace the environment asks for, or undefined. */
+  static #shared?: IngestTrace;
+
+  /** The process's trace when the environment asks for one (the server and its database share it), else undefined. */
   static fromEnvironment(): IngestTrace | undefined {
-    return process.env.CHAINCAM_INGEST_TRACE === '1' ? new IngestTrace() : undefined;
+    if (process.env.CHAINCAM_INGEST_TRACE !== '1') return undefined;
+    return (IngestTrace.#shared ??= new IngestTrace());
   }
 
   async time<T>(stage: string, run: () => Promise<T> | T): Promise<T> {

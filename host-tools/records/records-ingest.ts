@@ -10,6 +10,7 @@ import { deriveDeviceId } from '../../firmware/format/chain.js';
 import { encodeRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
 import { checkCameraChain, checkForwardedSegment, type CheckedChain } from './records-chain-check.js';
 import type { RecordsDb } from './records-db.js';
+import type { RowRef } from './records-buffered-tables.js';
 import type { RecordsEntry } from './records-log-entries.js';
 import { chainObjectName, signAck, type RecordsKey } from './records-log.js';
 import type { RecordsObjectStore } from './records-objects.js';
@@ -113,9 +114,10 @@ export class RecordsIngest {
       const name = chainObjectName(deviceId, chain.records.length);
       await this.#stage('PUT chain', () => this.#putChainOnce(name, f.chain, lockUntil));
     }
+    // What the log holds now, read under its lock with the rest of the batch's rows in one round trip (and kept for the entries' replay).
+    const rows: RowRef[] = [['segments', [digest]], ['cameras', [deviceId]], ['stations', [dockId]], ['chains', [deviceId]], ['recordings', [deviceId, record.recording]]];
     await this.#stage('commit and checkpoint', () => this.db.commit(async (t) => {
-      // What the log holds now, under its lock, read in one round trip (and kept for the entries' replay).
-      await t.prefetch([['segments', [digest]], ['cameras', [deviceId]], ['stations', [dockId]], ['chains', [deviceId]], ['recordings', [deviceId, record.recording]]]);
+      await t.prefetch(rows);
       if (await t.get('segments', [digest])) return [];
       const held = await t.get('chains', [deviceId]);
       checkExtends(deviceId, chain.links, held && { records: held.records as number, head_link: held.head_link as string });
@@ -129,7 +131,7 @@ export class RecordsIngest {
       const why = reviewReason({ legal_ground: record.legalGround, notice_reason: record.noticeReason !== 0 ? record.noticeReason : (recording?.notice_reason as number | undefined) ?? 0 });
       if (why && !recording?.review) entries.push({ type: 'flagged-for-review', time, deviceId: deviceIdBytes, recording: record.recording, why });
       return entries;
-    }));
+    }, rows));
     // A retention or hold set while this segment was on its way applies to it too.
     const after = (await this.#stage('after', () => this.db.one<{ retain_until: number; legal_hold: boolean; stored_entry: number }>(
       'SELECT r.retain_until, r.legal_hold, s.stored_entry FROM segments s JOIN recordings r ON r.device_id = s.device_id AND r.recording = s.recording WHERE s.sealed_digest = $1',
