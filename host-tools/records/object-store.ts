@@ -5,9 +5,10 @@
 // administrator cannot roll the log back unseen. Written against Ceph's RADOS Gateway (16+)
 // and any S3 with Object Lock, with the AWS SDK's S3 client.
 //
-// Integrity on PUT: the bytes' SHA-256 is checked here against the digest they are stored under
-// (RGW 16 accepts x-amz-checksum-sha256 without checking it), and Content-MD5 goes with them so
-// the server refuses bytes damaged on the way (BadDigest). The SHA-256 is kept as object metadata;
+// Integrity on PUT: the request is signed over the SHA-256 the bytes must have (the digest they
+// are stored under), which the server checks (XAmzContentSHA256Mismatch; RGW 16 accepts
+// x-amz-checksum-sha256 without checking it, but checks SigV4's payload hash), and Content-MD5
+// goes with them too (BadDigest). The SHA-256 is kept as object metadata;
 // `chaincam verify --records` reads each object back and hashes it.
 import crypto from 'node:crypto';
 import {
@@ -110,8 +111,7 @@ export class ObjectLockBucket {
    */
   async putSegment(digestHex: string, bytes: Uint8Array, retainUntil: Date): Promise<ObjectLockState> {
     const key = segmentKey(digestHex);
-    const actual = crypto.createHash('sha256').update(bytes).digest('hex');
-    if (actual !== digestHex) throw new Error(`the bytes given for ${key} have SHA-256 ${actual}, not ${digestHex}: nothing stored`);
+    // The bytes' SHA-256 is checked by the object store itself against digestHex (#putLocked).
     const stored = await this.#head(key);
     if (stored) {
       this.#confirm(stored, bytes.length, digestHex);
@@ -199,14 +199,30 @@ export class ObjectLockBucket {
 
   async #putLocked(key: string, bytes: Uint8Array, sha256: string, retainUntil: Date): Promise<ObjectLockState> {
     if (!(retainUntil.getTime() > Date.now())) throw new Error(`the retention date for ${key} (${retainUntil.toISOString()}) has passed: nothing stored`);
-    await this.#send('put', key, () => this.#client(key).send(new PutObjectCommand({
+    const put = new PutObjectCommand({
       Bucket: this.bucket, Key: key, Body: bytes,
       ContentMD5: crypto.createHash('md5').update(bytes).digest('base64'),
       ContentType: 'application/octet-stream',
       Metadata: { sha256 },
       ObjectLockMode: 'COMPLIANCE',
       ObjectLockRetainUntilDate: retainUntil,
-    })));
+    });
+    // The request is signed over the SHA-256 the bytes must have (x-amz-content-sha256, SigV4's
+    // payload hash), so the object store hashes what it received and refuses any other bytes
+    // (XAmzContentSHA256Mismatch): the check is made where the bytes are kept, and the SDK does
+    // not hash a 100-700 KB body again.
+    put.middlewareStack.add((next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = sha256;
+      return next(args);
+    }, { step: 'build', name: 'chaincamPayloadSha256' });
+    try {
+      await this.#send('put', key, () => this.#client(key).send(put));
+    } catch (error) {
+      if (error instanceof ObjectStoreError && error.code === 'XAmzContentSHA256Mismatch') {
+        throw new Error(`the bytes given for ${key} do not have SHA-256 ${sha256} (the object store hashed them and refused them, XAmzContentSHA256Mismatch): nothing stored`, { cause: error });
+      }
+      throw error;
+    }
     const stored = await this.#head(key);
     if (!stored) throw new Error(`the object store answered the PUT of ${key} but HEAD does not find it: not stored`);
     this.#confirm(stored, bytes.length, sha256);

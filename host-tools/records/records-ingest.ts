@@ -62,17 +62,19 @@ export class RecordsIngest {
     } catch (error) {
       throw new IngestRefusal(400, `the forwarded segment does not decode: ${(error as Error).message}`);
     }
-    const digest = toHex(this.port.sha256(forwarded.sealed));
+    const sealedDigest = this.port.sha256(forwarded.sealed);
+    const digest = toHex(sealedDigest);
     // Two docks forwarding the same segment at once: the second waits for the first, then finds it stored.
     const earlier = this.#inFlight.get(digest);
-    const run = (earlier ?? Promise.resolve()).catch(() => undefined).then(() => this.#store(dockId, digest, forwarded));
+    const run = (earlier ?? Promise.resolve()).catch(() => undefined).then(() => this.#store(dockId, sealedDigest, forwarded));
     this.#inFlight.set(digest, run);
     return run.finally(() => {
       if (this.#inFlight.get(digest) === run) this.#inFlight.delete(digest);
     });
   }
 
-  async #store(dockId: string, digest: string, f: ReturnType<typeof decodeForwardedSegment>): Promise<Ack> {
+  async #store(dockId: string, sealedDigest: Uint8Array, f: ReturnType<typeof decodeForwardedSegment>): Promise<Ack> {
+    const digest = toHex(sealedDigest);
     const deviceIdBytes = deriveDeviceId(this.port, f.cameraPublicKey);
     const deviceId = toHex(deviceIdBytes);
     // The camera's evidence first (CPU only), then what the records system holds, in ONE query: a
@@ -83,7 +85,7 @@ export class RecordsIngest {
     try {
       checkedChain = await this.#stage('chain check', () => this.#checkedChain(deviceIdBytes, f.cameraPublicKey, f.chain));
       const records = checkedChain.records;
-      checkedRecord = await this.#stage('segment check (SHA-256)', () => checkForwardedSegment(this.port, deviceIdBytes, records[f.recordSequence], f.recordSequence, f.sealed));
+      checkedRecord = await this.#stage('segment check (SHA-256)', () => checkForwardedSegment(this.port, deviceIdBytes, records[f.recordSequence], f.recordSequence, f.sealed, sealedDigest));
     } catch (error) {
       refusal = new IngestRefusal(422, `camera ${deviceId}: ${(error as Error).message}; nothing was stored`);
     }
