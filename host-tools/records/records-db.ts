@@ -175,9 +175,11 @@ export class RecordsDb {
     let client: pg.PoolClient | undefined;
     try {
       client = await this.pool.connect();
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
-      const state = (await client.query('SELECT records_public_key, entries FROM records_state WHERE id = 1')).rows[0] as { records_public_key: string; entries: number } | undefined;
+      // BEGIN, the log lock and the log's state in one round trip (simple query protocol: the
+      // statements run in order, each only if the one before did): a writer's round trips are
+      // paid by every change waiting behind it.
+      const opened = await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK}); SELECT records_public_key, entries FROM records_state WHERE id = 1`) as unknown as pg.QueryResult[];
+      const state = opened[2]!.rows[0] as { records_public_key: string; entries: number } | undefined;
       if (state && state.records_public_key !== Buffer.from(key.publicKey).toString('hex')) {
         throw new Error(`this records database is kept by the records key ${state.records_public_key.slice(0, 16)}…, not by the key given`);
       }
@@ -221,8 +223,7 @@ export class RecordsDb {
       }
       const checkpoint = signRecordsCheckpoint(port, key, peaks.size, peaks.root);
       tables.write(`INSERT INTO records_checkpoints (size, checkpoint) VALUES (${peaks.size}, ${literal(checkpoint)})`);
-      await tables.flush();
-      await client.query('COMMIT');
+      await tables.flush('COMMIT');
       this.#peaks = peaks;
       for (const d of done) d.item.resolve(d.size === d.first ? undefined : { first: d.first, size: d.size, checkpoint, checkpointSize: peaks.size });
     } catch (error) {
