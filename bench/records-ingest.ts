@@ -82,6 +82,7 @@ export async function recordsIngest(options: { docks?: number; mb?: number } = {
         out += t;
         const match = /listening on (http:\/\/\S+)/.exec(out);
         if (match) resolve(match[1]!);
+        else if (/refused/.test(t)) process.stderr.write(t); // a refusal during the run is worth seeing
       });
       serve!.once('exit', (code) => reject(new Error(`chaincam records serve exited ${code}: ${out}`)));
     });

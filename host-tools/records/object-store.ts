@@ -5,9 +5,10 @@
 // administrator cannot roll the log back unseen. Written against Ceph's RADOS Gateway (16+)
 // and any S3 with Object Lock, with the AWS SDK's S3 client.
 //
-// Integrity on PUT: the bytes' SHA-256 is checked here against the digest they are stored under
-// (RGW 16 accepts x-amz-checksum-sha256 without checking it), and Content-MD5 goes with them so
-// the server refuses bytes damaged on the way (BadDigest). The SHA-256 is kept as object metadata;
+// Integrity on PUT: the request is signed over the SHA-256 the bytes must have (the digest they
+// are stored under), which the server checks (XAmzContentSHA256Mismatch; RGW 16 accepts
+// x-amz-checksum-sha256 without checking it, but checks SigV4's payload hash), and Content-MD5
+// goes with them too (BadDigest). The SHA-256 is kept as object metadata;
 // `chaincam verify --records` reads each object back and hashes it.
 import crypto from 'node:crypto';
 import {
@@ -48,11 +49,17 @@ export function logObjectKey(name: string): string {
 
 export class ObjectLockBucket {
   readonly #s3: S3Client;
+  readonly #logS3: S3Client;
   readonly #settings: S3Settings;
 
   private constructor(settings: S3Settings) {
     this.#settings = settings;
-    this.#s3 = new S3Client({
+    this.#s3 = ObjectLockBucket.#newClient(settings);
+    this.#logS3 = ObjectLockBucket.#newClient(settings);
+  }
+
+  static #newClient(settings: S3Settings): S3Client {
+    return new S3Client({
       endpoint: settings.endpoint,
       region: settings.region,
       credentials: { accessKeyId: settings.accessKey, secretAccessKey: settings.secretKey },
@@ -61,6 +68,15 @@ export class ObjectLockBucket {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+  }
+
+  /**
+   * Segments and log objects (checkpoints, chains) go through separate clients, so separate
+   * connection pools (the SDK's holds 50 sockets): every ack waits for a checkpoint, and with
+   * one pool the checkpoint's requests queued behind the PUTs of a few hundred segments.
+   */
+  #client(key: string): S3Client {
+    return key.startsWith(LOG_PREFIX) ? this.#logS3 : this.#s3;
   }
 
   get bucket(): string { return this.#settings.bucket; }
@@ -95,8 +111,7 @@ export class ObjectLockBucket {
    */
   async putSegment(digestHex: string, bytes: Uint8Array, retainUntil: Date): Promise<ObjectLockState> {
     const key = segmentKey(digestHex);
-    const actual = crypto.createHash('sha256').update(bytes).digest('hex');
-    if (actual !== digestHex) throw new Error(`the bytes given for ${key} have SHA-256 ${actual}, not ${digestHex}: nothing stored`);
+    // The bytes' SHA-256 is checked by the object store itself against digestHex (#putLocked).
     const stored = await this.#head(key);
     if (stored) {
       this.#confirm(stored, bytes.length, digestHex);
@@ -150,7 +165,7 @@ export class ObjectLockBucket {
     const key = segmentKey(digestHex);
     const stored = await this.#head(key);
     if (!stored) throw new Error(`the segment ${digestHex} is not in the bucket '${this.bucket}': no legal hold to set`);
-    await this.#send(`set the legal hold ${on ? 'on' : 'off'} for`, key, () => this.#s3.send(new PutObjectLegalHoldCommand({
+    await this.#send(`set the legal hold ${on ? 'on' : 'off'} for`, key, () => this.#client(key).send(new PutObjectLegalHoldCommand({
       Bucket: this.bucket, Key: key, VersionId: stored.versionId, LegalHold: { Status: on ? 'ON' : 'OFF' },
     })));
     return this.#confirmed(key, (s) => s.legalHold === on, `legal hold ${on ? 'on' : 'off'}`);
@@ -162,9 +177,9 @@ export class ObjectLockBucket {
    */
   async deleteSegment(digestHex: string): Promise<void> {
     const key = segmentKey(digestHex);
-    const listed = await this.#send('list the versions of', key, () => this.#s3.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: key })));
+    const listed = await this.#send('list the versions of', key, () => this.#client(key).send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: key })));
     const versions = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((v) => v.Key === key && v.VersionId);
-    for (const v of versions) await this.#send('delete', key, () => this.#s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId })));
+    for (const v of versions) await this.#send('delete', key, () => this.#client(key).send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId })));
   }
 
   /** Every stored segment's digest, in key order. */
@@ -177,18 +192,37 @@ export class ObjectLockBucket {
     return (await this.#list(LOG_PREFIX + prefix)).map((key) => key.slice(LOG_PREFIX.length));
   }
 
-  close(): void { this.#s3.destroy(); }
+  close(): void {
+    this.#s3.destroy();
+    this.#logS3.destroy();
+  }
 
   async #putLocked(key: string, bytes: Uint8Array, sha256: string, retainUntil: Date): Promise<ObjectLockState> {
     if (!(retainUntil.getTime() > Date.now())) throw new Error(`the retention date for ${key} (${retainUntil.toISOString()}) has passed: nothing stored`);
-    await this.#send('put', key, () => this.#s3.send(new PutObjectCommand({
+    const put = new PutObjectCommand({
       Bucket: this.bucket, Key: key, Body: bytes,
       ContentMD5: crypto.createHash('md5').update(bytes).digest('base64'),
       ContentType: 'application/octet-stream',
       Metadata: { sha256 },
       ObjectLockMode: 'COMPLIANCE',
       ObjectLockRetainUntilDate: retainUntil,
-    })));
+    });
+    // The request is signed over the SHA-256 the bytes must have (x-amz-content-sha256, SigV4's
+    // payload hash), so the object store hashes what it received and refuses any other bytes
+    // (XAmzContentSHA256Mismatch): the check is made where the bytes are kept, and the SDK does
+    // not hash a 100-700 KB body again.
+    put.middlewareStack.add((next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = sha256;
+      return next(args);
+    }, { step: 'build', name: 'chaincamPayloadSha256' });
+    try {
+      await this.#send('put', key, () => this.#client(key).send(put));
+    } catch (error) {
+      if (error instanceof ObjectStoreError && error.code === 'XAmzContentSHA256Mismatch') {
+        throw new Error(`the bytes given for ${key} do not have SHA-256 ${sha256} (the object store hashed them and refused them, XAmzContentSHA256Mismatch): nothing stored`, { cause: error });
+      }
+      throw error;
+    }
     const stored = await this.#head(key);
     if (!stored) throw new Error(`the object store answered the PUT of ${key} but HEAD does not find it: not stored`);
     this.#confirm(stored, bytes.length, sha256);
@@ -201,7 +235,7 @@ export class ObjectLockBucket {
       throw new Error(`${stored.key} is retained until ${stored.retainUntil.toISOString()}: retention can only be extended, not shortened to ${until.toISOString()}`);
     }
     if (stored.retainUntil?.getTime() === until.getTime()) return stored;
-    await this.#send('extend the retention of', stored.key, () => this.#s3.send(new PutObjectRetentionCommand({
+    await this.#send('extend the retention of', stored.key, () => this.#client(stored.key).send(new PutObjectRetentionCommand({
       Bucket: this.bucket, Key: stored.key, VersionId: stored.versionId,
       Retention: { Mode: 'COMPLIANCE', RetainUntilDate: until },
     })));
@@ -223,7 +257,7 @@ export class ObjectLockBucket {
   async #head(key: string): Promise<ObjectLockState | undefined> {
     let head: HeadObjectCommandOutput;
     try {
-      head = await this.#send('read', key, () => this.#s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+      head = await this.#send('read', key, () => this.#client(key).send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
     } catch (error) {
       if (isNotFound(cause(error))) return undefined;
       throw error;
@@ -240,7 +274,7 @@ export class ObjectLockBucket {
 
   async #get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const got = await this.#send('read', key, () => this.#s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
+      const got = await this.#send('read', key, () => this.#client(key).send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
       return await got.Body!.transformToByteArray();
     } catch (error) {
       if (isNotFound(cause(error))) return undefined;
@@ -252,7 +286,7 @@ export class ObjectLockBucket {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.#send('list', prefix, () => this.#s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })));
+      const page = await this.#send('list', prefix, () => this.#client(prefix).send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })));
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -84,9 +84,13 @@ export class BufferedTables implements Tables {
     this.#state = snapshot.state;
   }
 
-  /** Writes every change kept, and records_state once, in one round trip. */
-  async flush(): Promise<void> {
+  /**
+   * Writes every change kept, and records_state once, in one round trip; `then` (the
+   * transaction's COMMIT) goes in the same round trip after them, and runs only if they all did.
+   */
+  async flush(then?: string): Promise<void> {
     if (this.#state) this.#writes.push(`UPDATE records_state SET entries = ${literal(this.#state.entries!)} WHERE id = 1`);
+    if (then) this.#writes.push(then);
     if (this.#writes.length) await this.db.query(this.#writes.join(';\n'));
     this.#writes = [];
   }

@@ -51,11 +51,13 @@ export function checkCameraChain(port: CryptoPort, deviceId: Uint8Array, publicK
   return { records, links, headLink: link };
 }
 
-/** The forwarded sealed bytes are the record's: length, SHA-256 and sealed header. */
-export function checkForwardedSegment(port: CryptoPort, deviceId: Uint8Array, record: ChainRecord | undefined, sequence: number, sealed: Uint8Array): SegmentRecord {
+/**
+ * The forwarded sealed bytes are the record's: length, SHA-256 and sealed header. `digest` is
+ * the bytes' SHA-256 when the caller has just computed it (a 100-700 KB segment is not hashed twice).
+ */
+export function checkForwardedSegment(port: CryptoPort, deviceId: Uint8Array, record: ChainRecord | undefined, sequence: number, sealed: Uint8Array, digest = port.sha256(sealed)): SegmentRecord {
   if (!record || record.kind !== 'segment') throw new Error(`record #${sequence} of the forwarded chain is not a segment record`);
   if (sealed.length !== record.sealedLength) throw new Error(`the sealed bytes are ${sealed.length} bytes, segment record #${sequence} says ${record.sealedLength}`);
-  const digest = port.sha256(sealed);
   if (!bytesEqual(digest, record.sealedDigest)) throw new Error(`the sealed bytes have SHA-256 ${toHex(digest)}, segment record #${sequence} says ${toHex(record.sealedDigest)}`);
   const header = decodeSealedHeader(sealed.subarray(0, SEALED_HEADER_LENGTH));
   if (!bytesEqual(header.deviceId, deviceId) || header.recording !== record.recording || header.segmentIndex !== record.segmentIndex) {

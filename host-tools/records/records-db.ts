@@ -10,7 +10,8 @@ import { encodeRecordsEntry, decodeRecordsEntry, type AccessAction, type Records
 import { MerklePeaks, signRecordsCheckpoint, type RecordsKey } from './records-log.js';
 import { applyRecordsEntry } from './records-replay.js';
 import { RECORDS_SCHEMA, RECORDS_TABLES, tableShape, type Row } from './records-schema.js';
-import { BufferedTables, literal } from './records-buffered-tables.js';
+import { BufferedTables, literal, type RowRef } from './records-buffered-tables.js';
+import { IngestTrace } from './records-ingest-trace.js';
 
 // bigint columns hold ms times and counts, all below 2^53: read them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -25,6 +26,7 @@ export interface Committed { first: number; size: number; checkpoint: string; ch
 
 interface PendingCommit {
   build: RecordsEntry[] | ((tables: BufferedTables) => Promise<RecordsEntry[]>);
+  prefetch?: readonly RowRef[];
   resolve(committed: Committed | undefined): void;
   reject(error: unknown): void;
   rejected?: boolean;
@@ -55,6 +57,7 @@ export class RecordsDb {
   #latest?: Committed;
   #published = 0;
   #publishing?: Promise<void>;
+  readonly #trace = IngestTrace.fromEnvironment();
 
   private constructor(pool: pg.Pool, options: RecordsDbOptions) {
     this.pool = pool;
@@ -102,16 +105,17 @@ export class RecordsDb {
   /**
    * Appends entries to the log in one transaction: each is applied to the tables first (an entry
    * that would not apply never reaches the log), then the log grows and a new checkpoint is
-   * signed. `build` runs inside the transaction, under the log lock, so what it reads stays true.
+   * signed. `build` runs inside the transaction, under the log lock, so what it reads stays true;
+   * the rows named in `prefetch` are read for the whole batch at once before any build runs.
    * Returns once a checkpoint covering the entries is in the bucket (when onCheckpoint is given).
    *
    * Group commit: the changes that arrive while a transaction runs go into the next one together
    * (each behind its own savepoint, so one that does not apply is refused alone), with one lock,
    * one checkpoint signature and one fsync for all of them.
    */
-  commit(build: RecordsEntry[] | ((tables: BufferedTables) => Promise<RecordsEntry[]>)): Promise<Committed | undefined> {
+  commit(build: RecordsEntry[] | ((tables: BufferedTables) => Promise<RecordsEntry[]>), prefetch?: readonly RowRef[]): Promise<Committed | undefined> {
     const run = new Promise<Committed | undefined>((resolve, reject) => {
-      this.#pending.push({ build, resolve, reject });
+      this.#pending.push({ build, prefetch, resolve, reject });
       void this.#drain();
     });
     // The checkpoint goes to the bucket outside the writers' queue: appends go on meanwhile.
@@ -125,7 +129,10 @@ export class RecordsDb {
     if (this.#draining) return;
     this.#draining = true;
     try {
-      while (this.#pending.length) await this.#commitBatch(this.#pending.splice(0, MAX_GROUP));
+      while (this.#pending.length) {
+        const batch = this.#pending.splice(0, MAX_GROUP);
+        await (this.#trace ? this.#trace.time('transaction (per batch)', () => this.#commitBatch(batch)) : this.#commitBatch(batch));
+      }
     } finally {
       this.#draining = false;
     }
@@ -146,7 +153,8 @@ export class RecordsDb {
         continue;
       }
       const latest = this.#latest;
-      const writing = onCheckpoint(latest.checkpointSize, latest.checkpoint).then(() => {
+      const write = () => onCheckpoint(latest.checkpointSize, latest.checkpoint);
+      const writing = (this.#trace ? this.#trace.time('checkpoint to the bucket', write) : write()).then(() => {
         this.#published = Math.max(this.#published, latest.checkpointSize);
       });
       this.#publishing = writing.finally(() => {
@@ -167,9 +175,11 @@ export class RecordsDb {
     let client: pg.PoolClient | undefined;
     try {
       client = await this.pool.connect();
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
-      const state = (await client.query('SELECT records_public_key, entries FROM records_state WHERE id = 1')).rows[0] as { records_public_key: string; entries: number } | undefined;
+      // BEGIN, the log lock and the log's state in one round trip (simple query protocol: the
+      // statements run in order, each only if the one before did): a writer's round trips are
+      // paid by every change waiting behind it.
+      const opened = await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_LOCK}); SELECT records_public_key, entries FROM records_state WHERE id = 1`) as unknown as pg.QueryResult[];
+      const state = opened[2]!.rows[0] as { records_public_key: string; entries: number } | undefined;
       if (state && state.records_public_key !== Buffer.from(key.publicKey).toString('hex')) {
         throw new Error(`this records database is kept by the records key ${state.records_public_key.slice(0, 16)}…, not by the key given`);
       }
@@ -177,6 +187,9 @@ export class RecordsDb {
       if (!this.#peaks || this.#peaks.size !== size) this.#peaks = await this.#loadPeaks(client, size);
       let peaks = this.#peaks.clone();
       const tables = new BufferedTables(client);
+      // The rows every change of the batch will read, in one round trip under the lock, rather
+      // than one round trip per change while every other change waits.
+      await tables.prefetch(batch.flatMap((item) => item.prefetch ?? []));
       const append = async (entry: RecordsEntry) => {
         const index = peaks.size;
         try {
@@ -210,8 +223,7 @@ export class RecordsDb {
       }
       const checkpoint = signRecordsCheckpoint(port, key, peaks.size, peaks.root);
       tables.write(`INSERT INTO records_checkpoints (size, checkpoint) VALUES (${peaks.size}, ${literal(checkpoint)})`);
-      await tables.flush();
-      await client.query('COMMIT');
+      await tables.flush('COMMIT');
       this.#peaks = peaks;
       for (const d of done) d.item.resolve(d.size === d.first ? undefined : { first: d.first, size: d.size, checkpoint, checkpointSize: peaks.size });
     } catch (error) {

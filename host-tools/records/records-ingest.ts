@@ -7,12 +7,14 @@
 import { bytesEqual, toHex } from '../../firmware/format/bytes.js';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { deriveDeviceId } from '../../firmware/format/chain.js';
-import { encodeRecord } from '../../firmware/format/chain-records.js';
-import { checkCameraChain, checkForwardedSegment } from './records-chain-check.js';
+import { encodeRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
+import { checkCameraChain, checkForwardedSegment, type CheckedChain } from './records-chain-check.js';
 import type { RecordsDb } from './records-db.js';
+import type { RowRef } from './records-buffered-tables.js';
 import type { RecordsEntry } from './records-log-entries.js';
 import { chainObjectName, signAck, type RecordsKey } from './records-log.js';
 import type { RecordsObjectStore } from './records-objects.js';
+import type { IngestTrace } from './records-ingest-trace.js';
 import { decodeForwardedSegment } from './records-protocol.js';
 import { reviewReason } from './records-replay.js';
 import { DAY_MS, DEFAULT_RETENTION_DAYS } from './records-schema.js';
@@ -24,14 +26,33 @@ export class IngestRefusal extends Error {
   }
 }
 
+/** How many checked chains a server remembers (a few per docking camera at once). */
+const CHECKED_CHAINS_KEPT = 1024;
+
 export interface Ack { ack: string; signature: string }
+
+/** What the records system holds about a forwarded segment, its camera and its recording (one query; null where nothing is held). */
+interface HeldState {
+  stored_entry: number | null;
+  public_key: string | null;
+  chain_records: number | null;
+  chain_head: string | null;
+  retain_until: number | null;
+}
 
 export class RecordsIngest {
   readonly #inFlight = new Map<string, Promise<Ack>>();
   /** Chain objects written (or being written) by this server. */
   readonly #chainPuts = new Map<string, Promise<void>>();
+  /** Chains checked whole, by camera key and chain digest (the oldest forgotten first). */
+  readonly #checkedChains = new Map<string, CheckedChain>();
 
-  constructor(readonly db: RecordsDb, readonly objects: RecordsObjectStore, readonly key: RecordsKey, readonly port: CryptoPort) {}
+  constructor(readonly db: RecordsDb, readonly objects: RecordsObjectStore, readonly key: RecordsKey, readonly port: CryptoPort, readonly trace?: IngestTrace) {}
+
+  /** Runs one stage of a segment's ingest, timed when tracing. */
+  #stage<T>(name: string, run: () => Promise<T> | T): Promise<T> {
+    return this.trace ? this.trace.time(name, run) : Promise.resolve().then(run);
+  }
 
   /** One segment from an enrolled dock (the request's signature already checked). */
   storeForwarded(dockId: string, body: Uint8Array): Promise<Ack> {
@@ -41,48 +62,64 @@ export class RecordsIngest {
     } catch (error) {
       throw new IngestRefusal(400, `the forwarded segment does not decode: ${(error as Error).message}`);
     }
-    const digest = toHex(this.port.sha256(forwarded.sealed));
+    const sealedDigest = this.port.sha256(forwarded.sealed);
+    const digest = toHex(sealedDigest);
     // Two docks forwarding the same segment at once: the second waits for the first, then finds it stored.
     const earlier = this.#inFlight.get(digest);
-    const run = (earlier ?? Promise.resolve()).catch(() => undefined).then(() => this.#store(dockId, digest, forwarded));
+    const run = (earlier ?? Promise.resolve()).catch(() => undefined).then(() => this.#store(dockId, sealedDigest, forwarded));
     this.#inFlight.set(digest, run);
     return run.finally(() => {
       if (this.#inFlight.get(digest) === run) this.#inFlight.delete(digest);
     });
   }
 
-  async #store(dockId: string, digest: string, f: ReturnType<typeof decodeForwardedSegment>): Promise<Ack> {
-    const stored = await this.db.one<{ stored_entry: number }>('SELECT stored_entry FROM segments WHERE sealed_digest = $1', [digest]);
-    if (stored) return signAck(this.port, this.key, dockId, digest, stored.stored_entry);
-
+  async #store(dockId: string, sealedDigest: Uint8Array, f: ReturnType<typeof decodeForwardedSegment>): Promise<Ack> {
+    const digest = toHex(sealedDigest);
     const deviceIdBytes = deriveDeviceId(this.port, f.cameraPublicKey);
     const deviceId = toHex(deviceIdBytes);
-    const pinned = await this.db.one<{ public_key: string }>('SELECT public_key FROM cameras WHERE device_id = $1', [deviceId]);
-    if (pinned && pinned.public_key !== toHex(f.cameraPublicKey)) throw new IngestRefusal(409, `camera ${deviceId} is pinned with another key`);
-    let chain;
-    let record;
+    // The camera's evidence first (CPU only), then what the records system holds, in ONE query: a
+    // round trip per question made 200 forwards at once queue for the pool's connections.
+    let checkedChain: (CheckedChain & { digest: Uint8Array }) | undefined;
+    let checkedRecord: SegmentRecord | undefined;
+    let refusal: IngestRefusal | undefined;
     try {
-      chain = checkCameraChain(this.port, deviceIdBytes, f.cameraPublicKey, f.chain);
-      record = checkForwardedSegment(this.port, deviceIdBytes, chain.records[f.recordSequence], f.recordSequence, f.sealed);
+      checkedChain = await this.#stage('chain check', () => this.#checkedChain(deviceIdBytes, f.cameraPublicKey, f.chain));
+      const records = checkedChain.records;
+      checkedRecord = await this.#stage('segment check (SHA-256)', () => checkForwardedSegment(this.port, deviceIdBytes, records[f.recordSequence], f.recordSequence, f.sealed, sealedDigest));
     } catch (error) {
-      throw new IngestRefusal(422, `camera ${deviceId}: ${(error as Error).message}; nothing was stored`);
+      refusal = new IngestRefusal(422, `camera ${deviceId}: ${(error as Error).message}; nothing was stored`);
     }
-    checkExtends(deviceId, chain.links, await this.db.one<{ records: number; head_link: string }>('SELECT records, head_link FROM chains WHERE device_id = $1', [deviceId]));
+    const held = (await this.#stage('what is held', () => this.db.one<HeldState>(
+      `SELECT (SELECT stored_entry FROM segments WHERE sealed_digest = $1) AS stored_entry,
+              (SELECT public_key FROM cameras WHERE device_id = $2) AS public_key,
+              c.records AS chain_records, c.head_link AS chain_head,
+              (SELECT retain_until FROM recordings WHERE device_id = $2 AND recording = $3) AS retain_until
+       FROM (SELECT 1) AS one LEFT JOIN chains c ON c.device_id = $2`,
+      [digest, deviceId, checkedRecord?.recording ?? -1],
+    )))!;
+    // A segment already stored is acked again, whatever came with it (idempotent by digest).
+    if (held.stored_entry !== null) return signAck(this.port, this.key, dockId, digest, held.stored_entry);
+    if (held.public_key !== null && held.public_key !== toHex(f.cameraPublicKey)) throw new IngestRefusal(409, `camera ${deviceId} is pinned with another key`);
+    if (refusal || !checkedChain || !checkedRecord) throw refusal!;
+    const chain = checkedChain;
+    const record = checkedRecord;
+    checkExtends(deviceId, chain.links, held.chain_records === null ? undefined : { records: held.chain_records, head_link: held.chain_head! });
 
     const time = this.db.now();
-    const recording = await this.db.one<{ retain_until: number; legal_hold: boolean }>('SELECT retain_until, legal_hold FROM recordings WHERE device_id = $1 AND recording = $2', [deviceId, record.recording]);
-    const lockUntil = Math.max(time + DEFAULT_RETENTION_DAYS * DAY_MS, recording?.retain_until ?? 0);
-    await this.#putLocked(digest, f.sealed, lockUntil);
+    const lockUntil = Math.max(time + DEFAULT_RETENTION_DAYS * DAY_MS, held.retain_until ?? 0);
+    await this.#stage('PUT segment', () => this.#putLocked(digest, f.sealed, lockUntil));
 
-    const chainDigest = this.port.sha256(f.chain);
-    const heldChain = await this.db.one<{ records: number }>('SELECT records FROM chains WHERE device_id = $1', [deviceId]);
+    const chainDigest = chain.digest;
+    const heldChain = held.chain_records === null ? undefined : { records: held.chain_records };
     if (!heldChain || chain.records.length > heldChain.records) {
       // The chain, kept beside the segments before the log commits it, so verify --records can check it again.
-      await this.#putChainOnce(chainObjectName(deviceId, chain.records.length), f.chain, lockUntil);
+      const name = chainObjectName(deviceId, chain.records.length);
+      await this.#stage('PUT chain', () => this.#putChainOnce(name, f.chain, lockUntil));
     }
-    await this.db.commit(async (t) => {
-      // What the log holds now, under its lock, read in one round trip (and kept for the entries' replay).
-      await t.prefetch([['segments', [digest]], ['cameras', [deviceId]], ['stations', [dockId]], ['chains', [deviceId]], ['recordings', [deviceId, record.recording]]]);
+    // What the log holds now, read under its lock with the rest of the batch's rows in one round trip (and kept for the entries' replay).
+    const rows: RowRef[] = [['segments', [digest]], ['cameras', [deviceId]], ['stations', [dockId]], ['chains', [deviceId]], ['recordings', [deviceId, record.recording]]];
+    await this.#stage('commit and checkpoint', () => this.db.commit(async (t) => {
+      await t.prefetch(rows);
       if (await t.get('segments', [digest])) return [];
       const held = await t.get('chains', [deviceId]);
       checkExtends(deviceId, chain.links, held && { records: held.records as number, head_link: held.head_link as string });
@@ -96,13 +133,33 @@ export class RecordsIngest {
       const why = reviewReason({ legal_ground: record.legalGround, notice_reason: record.noticeReason !== 0 ? record.noticeReason : (recording?.notice_reason as number | undefined) ?? 0 });
       if (why && !recording?.review) entries.push({ type: 'flagged-for-review', time, deviceId: deviceIdBytes, recording: record.recording, why });
       return entries;
-    });
+    }, rows));
     // A retention or hold set while this segment was on its way applies to it too.
-    const after = (await this.db.one<{ retain_until: number; legal_hold: boolean }>('SELECT retain_until, legal_hold FROM recordings WHERE device_id = $1 AND recording = $2', [deviceId, record.recording]))!;
+    const after = (await this.#stage('after', () => this.db.one<{ retain_until: number; legal_hold: boolean; stored_entry: number }>(
+      'SELECT r.retain_until, r.legal_hold, s.stored_entry FROM segments s JOIN recordings r ON r.device_id = s.device_id AND r.recording = s.recording WHERE s.sealed_digest = $1',
+      [digest],
+    )))!;
     if (after.retain_until > lockUntil) await this.objects.extendRetention(digest, new Date(after.retain_until));
     if (after.legal_hold) await this.objects.setLegalHold(digest, true);
-    const row = (await this.db.one<{ stored_entry: number }>('SELECT stored_entry FROM segments WHERE sealed_digest = $1', [digest]))!;
-    return signAck(this.port, this.key, dockId, digest, row.stored_entry);
+    return this.#stage('ack signature', () => signAck(this.port, this.key, dockId, digest, after.stored_entry));
+  }
+
+  /**
+   * The camera's chain checked from its genesis (records-chain-check.ts). Every segment of a
+   * docking comes with the same chain, so a chain already checked whole (the same bytes, the
+   * same key) is not checked again: re-checking it for each segment made a camera's ingest
+   * quadratic in its chain's length.
+   */
+  #checkedChain(deviceId: Uint8Array, publicKey: Uint8Array, bytes: Uint8Array): CheckedChain & { digest: Uint8Array } {
+    const digest = this.port.sha256(bytes);
+    const id = `${toHex(publicKey)}:${toHex(digest)}`;
+    let checked = this.#checkedChains.get(id);
+    if (!checked) {
+      checked = checkCameraChain(this.port, deviceId, publicKey, bytes);
+      if (this.#checkedChains.size >= CHECKED_CHAINS_KEPT) this.#checkedChains.delete(this.#checkedChains.keys().next().value!);
+      this.#checkedChains.set(id, checked);
+    }
+    return { ...checked, digest };
   }
 
   /** One PUT per chain object, however many of its segments arrive at once (a second PUT would be a second version). */

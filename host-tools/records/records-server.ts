@@ -9,6 +9,7 @@ import { toHex } from '../../firmware/format/bytes.js';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import type { RecordsDb } from './records-db.js';
 import { IngestRefusal, RecordsIngest } from './records-ingest.js';
+import { IngestTrace } from './records-ingest-trace.js';
 import type { RecordsKey } from './records-log.js';
 import { recordsId } from './records-log.js';
 import type { RecordsObjectStore } from './records-objects.js';
@@ -16,6 +17,9 @@ import { REQUEST_WINDOW_MS, SEGMENTS_PATH, requestMessage } from './records-prot
 
 /** A sealed segment is at most a few tens of MB (FORMAT.md); a larger body is refused unread. */
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+/** How long an idle dock connection stays open. */
+const KEEP_ALIVE_MS = 120_000;
 
 export interface RecordsServerOptions {
   db: RecordsDb;
@@ -31,13 +35,22 @@ export class RecordsServer {
   readonly server: http.Server;
   readonly ingest: RecordsIngest;
   readonly #o: RecordsServerOptions;
+  readonly #trace?: IngestTrace;
+  /** Enrolled docks' public keys, as the stations table gave them. */
+  readonly #enrolled = new Map<string, { dock_public_key: string }>();
   /** When old nonces were last purged (they only need keeping for twice the request window). */
   #purgedAt = 0;
 
   constructor(o: RecordsServerOptions) {
     this.#o = o;
-    this.ingest = new RecordsIngest(o.db, o.objects, o.key, o.port);
+    this.#trace = IngestTrace.fromEnvironment();
+    this.ingest = new RecordsIngest(o.db, o.objects, o.key, o.port, this.#trace);
     this.server = http.createServer((req, res) => void this.#handle(req, res));
+    // A dock's HTTP client reuses an idle connection until shortly before the server's keep-alive
+    // timeout (5 s by default). Under load its timers run late, it sends on a connection this side
+    // just closed, and the forward fails with "other side closed" (50 docks at once did, every
+    // run). Idle connections are kept far longer than any dock waits between two forwards.
+    this.server.keepAliveTimeout = KEEP_ALIVE_MS;
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
@@ -66,10 +79,12 @@ export class RecordsServer {
         return;
       }
       if (req.method !== 'POST' || req.url !== SEGMENTS_PATH) throw new IngestRefusal(404, `no ${req.method} ${req.url} here (docks POST ${SEGMENTS_PATH})`);
-      const body = await readBody(req);
-      const dockId = await this.#authenticate(req, body);
+      const trace = this.#trace;
+      const body = trace ? await trace.time('read body', () => readBody(req)) : await readBody(req);
+      const dockId = trace ? await trace.time('request signature', () => this.#authenticate(req, body)) : await this.#authenticate(req, body);
       const ack = await this.ingest.storeForwarded(dockId, body);
       reply(200, ack);
+      trace?.segmentDone();
     } catch (error) {
       const status = error instanceof IngestRefusal ? error.status : 503;
       const message = error instanceof Error ? error.message : String(error);
@@ -93,7 +108,12 @@ export class RecordsServer {
     if (!/^[0-9a-f]{32}$/.test(dockId) || !/^[0-9a-f]{32}$/.test(nonce) || !/^[0-9a-f]{128}$/.test(signature) || !/^[0-9]{1,16}$/.test(timeText)) {
       throw new IngestRefusal(401, 'the request signature headers are malformed');
     }
-    const station = await this.#o.db.one<{ dock_public_key: string }>('SELECT dock_public_key FROM stations WHERE dock_id = $1', [dockId]);
+    // An enrolment is for good (the log has no entry that ends one), so a dock's key is read once.
+    let station = this.#enrolled.get(dockId);
+    if (!station) {
+      station = await this.#o.db.one<{ dock_public_key: string }>('SELECT dock_public_key FROM stations WHERE dock_id = $1', [dockId]);
+      if (station) this.#enrolled.set(dockId, station);
+    }
     if (!station) throw new IngestRefusal(403, `dock ${dockId} is not enrolled with this records system (chaincam records enrol-dock)`);
     const time = Number(timeText);
     const message = requestMessage(req.method!, req.url!, toHex(this.#o.port.sha256(body)), time, nonce);
