@@ -22,7 +22,7 @@ import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { verifyStore } from '../../host-tools/verify/verify-store.js';
 import { CablePulled, attachDock, hostPort, type DockCable } from '../support/dock-harness.js';
 import { runSubcommand } from '../support/run-subcommand.js';
-import { KEYS, bootCapture, chainRecords, eventsOf, writeAgencyKey } from './capture-support.js';
+import { KEYS, bootCapture, chainRecords, eventsOf, recordThreeSegments as recordThree, writeAgencyKey } from './capture-support.js';
 import { projectRoot } from '../../host-tools/sim/project-root.js';
 import { storeFingerprint } from '../support/store-fingerprint.js';
 
@@ -47,20 +47,11 @@ describe('dock link over the camera evidence store (XS)', function () {
 
   const boot = async () => (board = await bootCapture(flash, CAPTURE, { main: FIXTURE }));
   const status = async () => (await board!.command('dock-status')) as DockStatus;
-  const segmentRecords = () => chainRecords(flash).filter((r): r is SegmentRecord => r.kind === 'segment');
   const segmentFiles = () => fs.readdirSync(path.join(flash, 'segments')).sort();
 
-  /** Boots a provisioned camera and records 2.5 s in 1 s segments: three sealed segments. */
+  /** Boots a provisioned camera and records 2.5 s in 1 s segments: three sealed segments, all held. */
   async function recordThreeSegments(): Promise<SegmentRecord[]> {
-    provisionFlash(flash, KEYS.camera, KEYS.agency.publicKey, [dock.publicKey]);
-    await boot();
-    await board!.advance(500);
-    assert.equal(typeof (await board!.command('start', { ground: 1 })), 'object');
-    await board!.advance(2500);
-    assert.equal(await board!.command('stop'), 'ok');
-    await board!.advance(200);
-    const segments = segmentRecords();
-    assert.equal(segments.length, 3);
+    const { segments } = await recordThree(flash, dock.publicKey, boot);
     assert.deepEqual((await status()).held, segments.map((s) => s.sequence));
     return segments;
   }

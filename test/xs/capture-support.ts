@@ -1,9 +1,10 @@
 // Shared steps of the capture tests: a provisioned simulated board running the capture
 // fixture, the chain read back, and the agency key for export.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readChainLog } from '../../firmware/format/chain-log.js';
-import { decodeRecord, type ChainRecord } from '../../firmware/format/chain-records.js';
+import { decodeRecord, type ChainRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { agencyKeyDocument } from '../../host-tools/keys/key-files.js';
 import { SimulatedBoard, type BootOptions } from '../../host-tools/sim/board.js';
@@ -67,4 +68,27 @@ export function chainRecords(dir: string): ChainRecord[] {
 
 export function eventsOf(records: ChainRecord[], type: string): Record<string, any>[] {
   return records.filter((r) => r.kind === 'event' && r.event.type === type).map((r) => (r as { event: Record<string, any> }).event);
+}
+
+/** The sealed segments' records on a camera's flash, in chain order. */
+export function segmentRecordsOf(dir: string): SegmentRecord[] {
+  return chainRecords(dir).filter((r): r is SegmentRecord => r.kind === 'segment');
+}
+
+/**
+ * The dock tests' camera (the camera-with-dock fixture): provisioned with `dockPublicKey`
+ * enrolled, booted, then 2.5 s recorded in 1 s segments, so three sealed segments. The board is
+ * left running.
+ */
+export async function recordThreeSegments(flash: string, dockPublicKey: Uint8Array, boot: () => Promise<SimulatedBoard>): Promise<{ board: SimulatedBoard; segments: SegmentRecord[] }> {
+  provisionFlash(flash, KEYS.camera, KEYS.agency.publicKey, [dockPublicKey]);
+  const board = await boot();
+  await board.advance(500);
+  assert.equal(typeof (await board.command('start', { ground: 1 })), 'object');
+  await board.advance(2500);
+  assert.equal(await board.command('stop'), 'ok');
+  await board.advance(200);
+  const segments = segmentRecordsOf(flash);
+  assert.equal(segments.length, 3);
+  return { board, segments };
 }

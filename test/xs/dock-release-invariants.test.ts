@@ -17,13 +17,12 @@ import { DockError } from '../../host-tools/dock/dock-client.js';
 import { authenticateCamera } from '../../host-tools/dock/dock-handshake.js';
 import { segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
 import type { SimulatedBoard } from '../../host-tools/sim/board.js';
-import { provisionFlash } from '../../host-tools/sim/hardware/flash-provisioning.js';
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
 import { readFrames, writeFrames } from '../../host-tools/vectors/evidence-tampering.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { verifyStore } from '../../host-tools/verify/verify-store.js';
 import { attachDock, hostPort, type DockCable } from '../support/dock-harness.js';
-import { KEYS, bootCapture, chainRecords, eventsOf } from './capture-support.js';
+import { bootCapture, chainRecords, eventsOf, recordThreeSegments as recordThree } from './capture-support.js';
 
 const FIXTURE = 'test/fixtures/firmware/camera-with-dock';
 const CAPTURE = { width: 160, height: 120, fps: 5, segmentSeconds: 1 };
@@ -47,25 +46,16 @@ describe('the camera frees footage only for its own receipts; the dock stores on
 
   const boot = async () => (board = await bootCapture(flash, CAPTURE, { main: FIXTURE }));
   const status = async () => (await board!.command('dock-status')) as DockStatus;
-  const segmentRecords = () => chainRecords(flash).filter((r): r is SegmentRecord => r.kind === 'segment');
   const segmentFiles = () => fs.readdirSync(path.join(flash, 'segments')).sort();
   const fileOf = (s: SegmentRecord) => segmentFileName(s.recording, s.segmentIndex);
   const offload = (cable: DockCable, store: EvidenceStore) => offloadCamera({ client: cable.client, store, dockKey: dock, port: hostPort, log: () => undefined });
 
   /** A provisioned camera that recorded 2.5 s in 1 s segments (three sealed segments), powered off. */
   async function recordThreeSegments(): Promise<SegmentRecord[]> {
-    provisionFlash(flash, KEYS.camera, KEYS.agency.publicKey, [dock.publicKey]);
-    await boot();
-    await board!.advance(500);
-    assert.equal(typeof (await board!.command('start', { ground: 1 })), 'object');
-    await board!.advance(2500);
-    assert.equal(await board!.command('stop'), 'ok');
-    await board!.advance(200);
-    await board!.close();
+    const recorded = await recordThree(flash, dock.publicKey, boot);
+    await recorded.board.close();
     board = undefined;
-    const segments = segmentRecords();
-    assert.equal(segments.length, 3);
-    return segments;
+    return recorded.segments;
   }
 
   /** Nothing released on the camera: every segment held, its file there, no release event. */
