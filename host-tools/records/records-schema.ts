@@ -89,6 +89,9 @@ CREATE TABLE IF NOT EXISTS segments (
   end_rule text
 );
 CREATE INDEX IF NOT EXISTS segments_by_recording ON segments (device_id, recording, segment_index);
+-- The segments still held, by recording: an expiry pass reads these (about the retention window's),
+-- not every recording whose retention ever ran out (a year's, then every year's since).
+CREATE INDEX IF NOT EXISTS segments_held ON segments (device_id, recording) WHERE ended_at IS NULL;
 CREATE TABLE IF NOT EXISTS chains (
   device_id text PRIMARY KEY REFERENCES cameras(device_id),
   chain_length bigint NOT NULL,
