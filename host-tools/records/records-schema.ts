@@ -123,6 +123,9 @@ CREATE TABLE IF NOT EXISTS records_checkpoints (
   size bigint PRIMARY KEY,
   checkpoint text NOT NULL
 );
+-- The Merkle tree's right edge at each checkpoint (records-db.ts): a writer goes on from it
+-- instead of reading the whole log, once it reproduces the root the checkpoint signs.
+ALTER TABLE records_checkpoints ADD COLUMN IF NOT EXISTS edge bytea;
 -- Unlogged: a replay guard for the last minutes, not evidence; no WAL fsync per request.
 CREATE UNLOGGED TABLE IF NOT EXISTS ingest_nonces (
   dock_id text NOT NULL,

@@ -6,7 +6,7 @@ import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { RecordsDb } from '../../host-tools/records/records-db.js';
 import { decodeRecordsEntry, encodeRecordsEntry, type RecordsEntry } from '../../host-tools/records/records-log-entries.js';
 import { openRecordsCheckpoint } from '../../host-tools/records/records-log.js';
-import { leafHash, treeHash } from '../../host-tools/store/store-log.js';
+import { MerklePeaks, leafHash, treeHash } from '../../host-tools/store/store-log.js';
 import { hostPort } from '../support/dock-harness.js';
 import { freshRecordsServices } from '../support/records-services.js';
 
@@ -88,6 +88,43 @@ describe('the records log on PostgreSQL', function () {
     for await (const e of db.logEntries()) log.push(e.bytes);
     const latest = (await db.one<{ checkpoint: string }>('SELECT checkpoint FROM records_checkpoints ORDER BY size DESC LIMIT 1'))!;
     assert.deepEqual(openRecordsCheckpoint(hostPort, latest.checkpoint, key.publicKey).root, treeHash(hostPort, log.map((e) => leafHash(hostPort, e))));
+  });
+
+  it("a tree's edge round-trips through its bytes at every size, and appending goes on from it", () => {
+    const peaks = new MerklePeaks(hostPort);
+    for (let size = 0; size < 40; size++) {
+      const restored = MerklePeaks.fromEdge(hostPort, size, peaks.edge);
+      assert.deepEqual(restored.root, peaks.root);
+      const entry = Uint8Array.of(size, 1, 2);
+      restored.appendEntry(entry);
+      peaks.appendEntry(entry);
+      assert.deepEqual(restored.root, peaks.root);
+    }
+    assert.throws(() => MerklePeaks.fromEdge(hostPort, 3, new Uint8Array(32)), /not the 2 peaks of a tree of 3 leaves/);
+  });
+
+  it('a writer goes on from the edge stored with the signed checkpoint, and not from one that does not give its root', async () => {
+    const logRoot = async () => {
+      const log = [];
+      for await (const e of db.logEntries()) log.push(e.bytes);
+      return treeHash(hostPort, log.map((e) => leafHash(hostPort, e)));
+    };
+    const latest = async () => (await db.one<{ size: number; checkpoint: string; edge: Buffer }>('SELECT size, checkpoint, edge FROM records_checkpoints ORDER BY size DESC LIMIT 1'))!;
+    const stored = await latest();
+    assert.equal(stored.edge.length % 32, 0);
+    // An edge that does not reproduce the signed root (one byte flipped) is not used: the writer reads the log.
+    const flipped = Buffer.from(stored.edge);
+    flipped[0]! ^= 1;
+    await db.pool.query('UPDATE records_checkpoints SET edge = $1 WHERE size = $2', [flipped, stored.size]);
+    for (const person of ['auditor lee', 'auditor cho']) {
+      const writer = await RecordsDb.open(database.settings.dbUrl, { port: hostPort, key });
+      try {
+        await writer.logAccess('auditor park', 'view', `recording of ${person}`, 'audit');
+      } finally {
+        await writer.close();
+      }
+      assert.deepEqual(openRecordsCheckpoint(hostPort, (await latest()).checkpoint, key.publicKey).root, await logRoot());
+    }
   });
 
   it('changes arriving together share a transaction, and one that does not apply is refused alone', async () => {
