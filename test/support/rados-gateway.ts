@@ -81,7 +81,7 @@ export class RadosGateway {
     const child = (this.#child = spawn('radosgw', ['-f', '-c', this.#conf, '-n', this.name, '--keyring', path.join(this.#dir, 'keyring'),
       // tcp_nodelay: without it each response waits ~45 ms for Nagle (DESIGN.md's checked pitfalls).
       '--rgw-frontends', `beast endpoint=127.0.0.1:${this.port} tcp_nodelay=1`,
-      '--rgw-data', this.#dir, '--admin-socket', path.join(this.#dir, 'asok'), '--log-file', path.join(this.#dir, 'radosgw.log'),
+      '--rgw-data', this.#dir, '--admin-socket', path.join(this.#dir, 'asok'), '--log-to-file=false',
       '--log-to-stderr=true', '--err-to-stderr=true', '--debug-rgw=2', '--debug-ms=1',
       '--rgw-enable-lc-threads=false', '--rgw-enable-gc-threads=false'], { stdio: ['ignore', 'pipe', 'pipe'] }));
     let partial = '';
