@@ -124,8 +124,14 @@ export class RecordsIngest {
       [digest, deviceId, checkedRecord?.recording ?? -1, now, refusal === undefined, toHex(f.cameraPublicKey), dockId, nonce],
     )))!;
     if (!held.fresh) throw new IngestRefusal(409, `a replayed request (dock ${dockId} nonce ${nonce} was used before)`);
-    // A segment already stored is acked again, whatever came with it (idempotent by digest).
-    if (held.stored_entry !== null) return signAck(this.port, this.key, dockId, digest, held.stored_entry);
+    // A segment already stored is acked again, whatever came with it (idempotent by digest),
+    // once a checkpoint covering it is in the bucket (a server killed after its COMMIT wrote none).
+    if (held.stored_entry !== null) {
+      await this.#stage('checkpoint to the bucket (a retry)', () => this.db.published(held.stored_entry!)).catch((error: Error) => {
+        throw new IngestRefusal(503, `segment ${digest} is stored (records log entry #${held.stored_entry}) but no checkpoint covering it could be written to the bucket: ${error.message}; forward it again`);
+      });
+      return signAck(this.port, this.key, dockId, digest, held.stored_entry);
+    }
     if (held.public_key !== null && held.public_key !== toHex(f.cameraPublicKey)) throw new IngestRefusal(409, `camera ${deviceId} is pinned with another key`);
     if (refusal || !checkedChain || !checkedRecord) throw refusal!;
     const chain = checkedChain;
@@ -177,6 +183,7 @@ export class RecordsIngest {
       ))!;
     if (after.retain_until > lockUntil) await this.objects.extendRetention(digest, new Date(after.retain_until));
     if (after.legal_hold) await this.objects.setLegalHold(digest, true);
+    await this.db.published(after.stored_entry); // at once when this commit wrote it; else (another writer stored it) once written
     return this.#stage('ack signature', () => signAck(this.port, this.key, dockId, digest, after.stored_entry));
   }
 
