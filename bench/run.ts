@@ -39,7 +39,7 @@ const benches: [key: string, name: string, run: () => Promise<Figures>][] = [
   ['heapFlat', 'XS heap flat over 10,000 frames (XS, both targets, no dock)', heapFlat],
   ['recordsS3Put', 'records object store: S3 PUT of 100-700 KB locked objects on the RADOS Gateway, the ingest baseline (npm run services)', () => recordsS3Put()],
   ['recordsScale', 'records system metadata: 55,000 cameras, ~20 M segment rows; listing page, a recording\'s history, an expiry pass (p50/p99; npm run services)', () => recordsScale()],
-  ['recordsIngest', 'records system: 50 docks forwarding at once into chaincam records serve, against raw S3 PUT of the same bodies (npm run services)', () => recordsIngest()],
+  ['recordsIngest', 'records system: 50 docks forwarding 5 MB each at once into chaincam records serve, against raw S3 PUT of the same sizes, with CPU ms/MB by tier (npm run services; --mb-per-dock 200 by hand for the size issue 17 names)', () => recordsIngest()],
 ];
 
 const json = process.argv.includes('--json');

@@ -165,6 +165,19 @@ export class RecordsDb {
     }
   }
 
+  /**
+   * Returns once a checkpoint covering log entry `entry` is in the bucket. A change already in
+   * the log is acked again (a dock's retry) only after this: the process that committed it may
+   * have died between its COMMIT and its checkpoint's write, and an ack must never name an entry
+   * no checkpoint in the bucket covers (docs/RECORDS.md section 3.3).
+   */
+  async published(entry: number): Promise<void> {
+    if (!this.#options.onCheckpoint || this.#published > entry) return;
+    const newest = await this.one<{ size: number; checkpoint: string }>('SELECT size, checkpoint FROM records_checkpoints ORDER BY size DESC LIMIT 1');
+    if (!newest || newest.size <= entry) throw new Error(`no checkpoint signed covers records log entry #${entry}: run chaincam verify --records`);
+    await this.#publish({ first: 0, size: newest.size, checkpoint: newest.checkpoint, checkpointSize: newest.size });
+  }
+
   async #commitBatch(batch: PendingCommit[]): Promise<void> {
     const key = this.#options.key;
     if (!key) {

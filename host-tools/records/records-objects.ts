@@ -8,8 +8,11 @@ export interface SegmentObjectHead {
 }
 
 export interface RecordsObjectStore {
-  /** Puts segments/<digest>.seg with its checksum and a COMPLIANCE lock (idempotent by digest), and reads back HEAD before returning. */
-  putSegment(digestHex: string, bytes: Uint8Array, retainUntil: Date): Promise<unknown>;
+  /**
+   * Puts segments/<digest>.seg with its checksum and a COMPLIANCE lock, returning once the object
+   * store has it. Idempotent by digest, unless `firstAttempt` says no earlier attempt can have put it.
+   */
+  putSegment(digestHex: string, bytes: Uint8Array, retainUntil: Date, options?: { firstAttempt?: boolean }): Promise<unknown>;
   headSegment(digestHex: string): Promise<SegmentObjectHead | undefined>;
   getSegment(digestHex: string): Promise<Uint8Array>;
   extendRetention(digestHex: string, until: Date): Promise<unknown>;

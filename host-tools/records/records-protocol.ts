@@ -45,7 +45,10 @@ export function decodeForwardedSegment(bytes: Uint8Array): ForwardedSegment {
   const cameraPublicKey = r.take(65, 'camera public key');
   const recordSequence = r.u32('record sequence');
   const chain = r.take(r.u32('chain length'), 'chain');
-  const sealed = r.take(r.u32('sealed length'), 'sealed bytes');
-  r.expectEnd('forwarded segment');
+  // The sealed bytes (hundreds of KB) are the rest of the body: a view of it, not a copy.
+  const sealedLength = r.u32('sealed length');
+  if (r.remaining < sealedLength) throw new Error(`truncated: the sealed bytes need ${sealedLength} bytes at offset ${r.offset}, ${r.remaining} left`);
+  if (r.remaining > sealedLength) throw new Error(`forwarded segment has ${r.remaining - sealedLength} unexpected trailing bytes`);
+  const sealed = bytes.subarray(r.offset);
   return { label, cameraPublicKey, chain, recordSequence, sealed };
 }

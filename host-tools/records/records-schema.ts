@@ -2,7 +2,8 @@
 // replay of the records log (records-replay.ts), so `chaincam verify --records` can rebuild them
 // from the log and compare row by row. records_log itself refuses UPDATE and DELETE (a trigger:
 // defence in depth; what detects a rewritten log is the Merkle tree and the checkpoints kept in
-// the Object Lock bucket). records_checkpoints and ingest_nonces are operational, not evidence.
+// the Object Lock bucket). records_checkpoints, ingest_nonces and segment_puts are operational,
+// not evidence.
 export const DEFAULT_RETENTION_DAYS = 30;
 export const MAX_RETENTION_DAYS = 180;
 export const DAY_MS = 86_400_000;
@@ -135,6 +136,15 @@ CREATE UNLOGGED TABLE IF NOT EXISTS ingest_nonces (
   nonce text NOT NULL,
   seen_at bigint NOT NULL,
   PRIMARY KEY (dock_id, nonce)
+);
+-- Segments whose object PUT has begun and not committed yet (the commit deletes the row). A second
+-- attempt finds its row and looks in the bucket before putting: an earlier one may have stored
+-- the object and died before its commit, and a second PUT would be a second locked version. A
+-- first attempt, nearly every one, skips that look. Logged: it must outlive a PostgreSQL crash.
+CREATE TABLE IF NOT EXISTS segment_puts (
+  sealed_digest text PRIMARY KEY,
+  attempts integer NOT NULL,
+  first_at bigint NOT NULL
 );
 CREATE OR REPLACE FUNCTION records_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { toHex } from '../../firmware/format/bytes.js';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import type { RecordsDb } from './records-db.js';
-import { IngestRefusal, RecordsIngest } from './records-ingest.js';
+import { IngestRefusal, RecordsIngest, type SignedRequest } from './records-ingest.js';
 import { IngestTrace } from './records-ingest-trace.js';
 import type { RecordsKey } from './records-log.js';
 import { recordsId } from './records-log.js';
@@ -81,8 +81,8 @@ export class RecordsServer {
       if (req.method !== 'POST' || req.url !== SEGMENTS_PATH) throw new IngestRefusal(404, `no ${req.method} ${req.url} here (docks POST ${SEGMENTS_PATH})`);
       const trace = this.#trace;
       const body = trace ? await trace.time('read body', () => readBody(req)) : await readBody(req);
-      const dockId = trace ? await trace.time('request signature', () => this.#authenticate(req, body)) : await this.#authenticate(req, body);
-      const ack = await this.ingest.storeForwarded(dockId, body);
+      const request = trace ? await trace.time('request signature', () => this.#authenticate(req, body)) : await this.#authenticate(req, body);
+      const ack = await this.ingest.storeForwarded(request, body);
       reply(200, ack);
       trace?.segmentDone();
     } catch (error) {
@@ -94,8 +94,11 @@ export class RecordsServer {
     }
   }
 
-  /** The dock's signature over method, path, body digest, time and nonce; an enrolled dock; a new nonce. */
-  async #authenticate(req: http.IncomingMessage, body: Uint8Array): Promise<string> {
+  /**
+   * The dock's signature over method, path, body digest, time and nonce, by an enrolled dock. That
+   * the nonce is new is checked where it is recorded, in the ingest's first round trip.
+   */
+  async #authenticate(req: http.IncomingMessage, body: Uint8Array): Promise<SignedRequest> {
     const header = (name: string) => {
       const value = req.headers[name];
       if (typeof value !== 'string') throw new IngestRefusal(401, `the request has no ${name} header: it must be signed by an enrolled dock`);
@@ -126,9 +129,7 @@ export class RecordsServer {
       this.#purgedAt = now;
       await this.#o.db.pool.query('DELETE FROM ingest_nonces WHERE seen_at < $1', [now - 2 * REQUEST_WINDOW_MS]);
     }
-    const fresh = await this.#o.db.pool.query('INSERT INTO ingest_nonces (dock_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [dockId, nonce, now]);
-    if (fresh.rowCount !== 1) throw new IngestRefusal(409, `a replayed request (dock ${dockId} nonce ${nonce} was used before)`);
-    return dockId;
+    return { dockId, nonce };
   }
 }
 

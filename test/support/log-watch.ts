@@ -30,6 +30,11 @@ export class LogWatch {
     return new Promise((resolve) => this.#waiters.push({ pattern, resolve }));
   }
 
+  /** The first line logged from now on that matches (lines logged already do not count). */
+  next(pattern: RegExp): Promise<string> {
+    return new Promise((resolve) => this.#waiters.push({ pattern, resolve }));
+  }
+
   has(pattern: RegExp): boolean {
     return this.lines.some((l) => pattern.test(l));
   }

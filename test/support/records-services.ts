@@ -47,19 +47,14 @@ export function parseEnvLines(text: string): Record<string, string> {
 /** A database and a bucket no other test file uses, named after `label` for whoever reads the server. */
 export async function freshRecordsServices(label = 'test'): Promise<FreshRecordsServices> {
   const env = recordsServers();
-  const unique = `${label.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 30)}-${Date.now().toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
+  const unique = uniqueName(label);
   const database = `chaincam_${unique.replace(/-/g, '_')}`;
   const adminUrl = env.CHAINCAM_PG_URL!;
   psql(adminUrl, `CREATE DATABASE "${database}"`);
   const dbUrl = new URL(adminUrl);
   dbUrl.pathname = `/${database}`;
-  const s3: S3Settings = {
-    endpoint: env.CHAINCAM_S3_ENDPOINT!, accessKey: env.CHAINCAM_S3_ACCESS_KEY!, secretKey: env.CHAINCAM_S3_SECRET_KEY!,
-    region: env.CHAINCAM_S3_REGION ?? 'us-east-1', bucket: `chaincam-${unique}`.slice(0, 63),
-  };
-  (await ObjectLockBucket.open(s3, { create: true })).close();
   return {
-    settings: { dbUrl: dbUrl.toString(), s3 },
+    settings: { dbUrl: dbUrl.toString(), s3: await lockedBucket(unique) },
     async drop() {
       // Plain DROP first: it stops an autovacuum worker in the database itself (a big bench's tables
       // draw one), which WITH (FORCE) may not (only a superuser terminates it); FORCE if sessions remain.
@@ -71,6 +66,23 @@ export async function freshRecordsServices(label = 'test'): Promise<FreshRecords
     },
   };
 }
+
+/** A bucket with Object Lock no other test uses (for a test that brings its own database). */
+export function freshRecordsBucket(label: string): Promise<S3Settings> {
+  return lockedBucket(uniqueName(label));
+}
+
+async function lockedBucket(unique: string): Promise<S3Settings> {
+  const env = recordsServers();
+  const s3: S3Settings = {
+    endpoint: env.CHAINCAM_S3_ENDPOINT!, accessKey: env.CHAINCAM_S3_ACCESS_KEY!, secretKey: env.CHAINCAM_S3_SECRET_KEY!,
+    region: env.CHAINCAM_S3_REGION ?? 'us-east-1', bucket: `chaincam-${unique}`.slice(0, 63),
+  };
+  (await ObjectLockBucket.open(s3, { create: true })).close();
+  return s3;
+}
+
+const uniqueName = (label: string) => `${label.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 30)}-${Date.now().toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
 
 // psql (Debian's postgresql-client, installed with the server) rather than a client library:
 // the test support needs two statements and no connection of its own.
