@@ -6,7 +6,7 @@ import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { RecordsDb } from '../../host-tools/records/records-db.js';
 import { decodeRecordsEntry, encodeRecordsEntry, type RecordsEntry } from '../../host-tools/records/records-log-entries.js';
 import { openRecordsCheckpoint } from '../../host-tools/records/records-log.js';
-import { MerklePeaks, leafHash, treeHash } from '../../host-tools/store/store-log.js';
+import { leafHash, treeHash } from '../../host-tools/store/store-log.js';
 import { hostPort } from '../support/dock-harness.js';
 import { freshRecordsServices } from '../support/records-services.js';
 
@@ -88,19 +88,6 @@ describe('the records log on PostgreSQL', function () {
     for await (const e of db.logEntries()) log.push(e.bytes);
     const latest = (await db.one<{ checkpoint: string }>('SELECT checkpoint FROM records_checkpoints ORDER BY size DESC LIMIT 1'))!;
     assert.deepEqual(openRecordsCheckpoint(hostPort, latest.checkpoint, key.publicKey).root, treeHash(hostPort, log.map((e) => leafHash(hostPort, e))));
-  });
-
-  it("a tree's edge round-trips through its bytes at every size, and appending goes on from it", () => {
-    const peaks = new MerklePeaks(hostPort);
-    for (let size = 0; size < 40; size++) {
-      const restored = MerklePeaks.fromEdge(hostPort, size, peaks.edge);
-      assert.deepEqual(restored.root, peaks.root);
-      const entry = Uint8Array.of(size, 1, 2);
-      restored.appendEntry(entry);
-      peaks.appendEntry(entry);
-      assert.deepEqual(restored.root, peaks.root);
-    }
-    assert.throws(() => MerklePeaks.fromEdge(hostPort, 3, new Uint8Array(32)), /not the 2 peaks of a tree of 3 leaves/);
   });
 
   it('a writer goes on from the edge stored with the signed checkpoint, and not from one that does not give its root', async () => {
