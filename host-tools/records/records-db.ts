@@ -7,7 +7,8 @@
 import pg from 'pg';
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { encodeRecordsEntry, decodeRecordsEntry, type AccessAction, type RecordsEntry, type Role } from './records-log-entries.js';
-import { MerklePeaks, signRecordsCheckpoint, type RecordsKey } from './records-log.js';
+import { MerklePeaks, openRecordsCheckpoint, signRecordsCheckpoint, type RecordsKey } from './records-log.js';
+import { bytesEqual } from '../../firmware/format/bytes.js';
 import { applyRecordsEntry } from './records-replay.js';
 import { RECORDS_SCHEMA, RECORDS_TABLES, tableShape, type Row } from './records-schema.js';
 import { BufferedTables, literal, type RowRef } from './records-buffered-tables.js';
@@ -235,7 +236,7 @@ export class RecordsDb {
         return;
       }
       const checkpoint = signRecordsCheckpoint(port, key, peaks.size, peaks.root);
-      tables.write(`INSERT INTO records_checkpoints (size, checkpoint) VALUES (${peaks.size}, ${literal(checkpoint)})`);
+      tables.write(`INSERT INTO records_checkpoints (size, checkpoint, edge) VALUES (${peaks.size}, ${literal(checkpoint)}, ${literal(peaks.edge)})`);
       await tables.flush('COMMIT');
       this.#peaks = peaks;
       for (const d of done) d.item.resolve(d.size === d.first ? undefined : { first: d.first, size: d.size, checkpoint, checkpointSize: peaks.size });
@@ -248,7 +249,28 @@ export class RecordsDb {
     }
   }
 
+  /**
+   * The tree's edge at `size` entries: the one stored with the checkpoint of that size when it
+   * reproduces the root that checkpoint signs with this key (a stored edge is trusted no further
+   * than the signature), else read from the whole log (which at a fleet's year, ~45 M entries,
+   * takes minutes: bench/records-scale.ts).
+   */
   async #loadPeaks(db: Queryable, size: number): Promise<MerklePeaks> {
+    const port = this.#options.port;
+    const stored = (await db.query('SELECT checkpoint, edge FROM records_checkpoints WHERE size = $1', [size])).rows[0] as { checkpoint: string; edge: Buffer | null } | undefined;
+    if (stored?.edge && this.#options.key) {
+      try {
+        const signed = openRecordsCheckpoint(port, stored.checkpoint, this.#options.key.publicKey);
+        const peaks = MerklePeaks.fromEdge(port, size, new Uint8Array(stored.edge));
+        if (signed.size === size && bytesEqual(signed.root, peaks.root)) return peaks;
+      } catch {
+        // not a signed checkpoint of this key, or not an edge: read the log instead
+      }
+    }
+    return this.#readPeaks(db, size);
+  }
+
+  async #readPeaks(db: Queryable, size: number): Promise<MerklePeaks> {
     const peaks = new MerklePeaks(this.#options.port);
     for await (const entry of this.logEntries(db)) {
       if (entry.seq !== peaks.size) throw new Error(`records_log has entry #${entry.seq} where #${peaks.size} belongs: run chaincam verify --records and keep the database as it is`);

@@ -58,6 +58,35 @@ export async function setLegalHold(db: RecordsDb, objects: RecordsObjectStore, r
 
 export interface EndedSegment { deviceId: string; recording: number; segmentIndex: number; sealedDigest: string; rule: string }
 
+/** A held segment whose recording's retention has run out at the pass's time, with no legal hold. */
+export interface DueSegment { sealed_digest: string; device_id: string; recording: number; segment_index: number; first_stored_at: number; retain_until: number }
+
+/**
+ * What an expiry pass at `now` must end: the held segments of recordings whose retention ran out
+ * and that no legal hold keeps, oldest retention first. Reads only (the bench times it alone).
+ * It starts from the recordings that still hold segments (the segments_held index: about the
+ * retention window's), looks each one's retention up by its key, and reads the segments of the
+ * due ones only, rather than reading every recording whose retention ever ran out, which grows
+ * with every year kept (bench/records-scale.ts). The OFFSET 0 fences keep each lateral lookup a
+ * lookup: flattened, the planner hashes the whole recordings table or sorts every held segment.
+ */
+export const DUE_SEGMENTS_SQL = `SELECT s.sealed_digest, h.device_id, h.recording, s.segment_index, r.first_stored_at, r.retain_until
+   FROM (SELECT DISTINCT device_id, recording FROM segments WHERE ended_at IS NULL) h
+   CROSS JOIN LATERAL (SELECT first_stored_at, retain_until FROM recordings
+     WHERE device_id = h.device_id AND recording = h.recording AND retain_until <= $1 AND NOT legal_hold OFFSET 0) r
+   CROSS JOIN LATERAL (SELECT sealed_digest, segment_index FROM segments
+     WHERE device_id = h.device_id AND recording = h.recording AND ended_at IS NULL OFFSET 0) s
+   ORDER BY r.retain_until, h.device_id, h.recording, s.segment_index`;
+export const dueSegments = (db: RecordsDb, now: number) => db.all<DueSegment>(DUE_SEGMENTS_SQL, [now]);
+
+/** Logs a due segment's end (segment-ended, naming the rule) at `now`: the database's part of ending it. */
+export async function logSegmentEnded(db: RecordsDb, s: DueSegment, now: number): Promise<EndedSegment> {
+  const days = Math.round((s.retain_until - s.first_stored_at) / DAY_MS);
+  const rule = `retention: recording ${s.recording} of camera ${s.device_id} kept ${days} days after it was first stored, until ${new Date(s.retain_until).toISOString()}, with no legal hold (Art. 10-7)`;
+  await db.commit([{ type: 'segment-ended', time: now, sealedDigest: Buffer.from(s.sealed_digest, 'hex'), rule }]);
+  return { deviceId: s.device_id, recording: s.recording, segmentIndex: s.segment_index, sealedDigest: s.sealed_digest, rule };
+}
+
 /**
  * Ends every segment whose recording's retention ran out and that no legal hold keeps: the
  * object's own lock must have run out too (the bucket is asked, not the table), the segment-ended
@@ -66,10 +95,7 @@ export interface EndedSegment { deviceId: string; recording: number; segmentInde
  */
 export async function expireRecordings(db: RecordsDb, objects: RecordsObjectStore, log: (line: string) => void = () => undefined): Promise<{ ended: EndedSegment[]; waiting: number }> {
   const now = db.now();
-  const due = await db.all<{ sealed_digest: string; device_id: string; recording: number; segment_index: number; first_stored_at: number; retain_until: number }>(
-    `SELECT s.sealed_digest, s.device_id, s.recording, s.segment_index, r.first_stored_at, r.retain_until
-     FROM recordings r JOIN segments s ON s.device_id = r.device_id AND s.recording = r.recording
-     WHERE r.retain_until <= $1 AND NOT r.legal_hold AND s.ended_at IS NULL ORDER BY r.retain_until, s.device_id, s.recording, s.segment_index`, [now]);
+  const due = await dueSegments(db, now);
   const ended: EndedSegment[] = [];
   let waiting = 0;
   for (const s of due) {
@@ -79,12 +105,9 @@ export async function expireRecordings(db: RecordsDb, objects: RecordsObjectStor
       waiting++;
       continue;
     }
-    const days = Math.round((s.retain_until - s.first_stored_at) / DAY_MS);
-    const rule = `retention: recording ${s.recording} of camera ${s.device_id} kept ${days} days after it was first stored, until ${new Date(s.retain_until).toISOString()}, with no legal hold (Art. 10-7)`;
-    await db.commit([{ type: 'segment-ended', time: now, sealedDigest: Buffer.from(s.sealed_digest, 'hex'), rule }]);
+    const end = await logSegmentEnded(db, s, now);
     if (head) await objects.deleteSegment(s.sealed_digest);
-    ended.push({ deviceId: s.device_id, recording: s.recording, segmentIndex: s.segment_index, sealedDigest: s.sealed_digest, rule });
+    ended.push(end);
   }
   return { ended, waiting };
 }
-

@@ -76,6 +76,9 @@ CREATE TABLE IF NOT EXISTS recordings (
 CREATE INDEX IF NOT EXISTS recordings_by_start ON recordings (start_time);
 CREATE INDEX IF NOT EXISTS recordings_by_station ON recordings (station, start_time);
 CREATE INDEX IF NOT EXISTS recordings_by_retention ON recordings (retain_until) WHERE NOT legal_hold;
+-- A station's recordings flagged for review (the records manager's queue): a few in a hundred, read
+-- without reading the station's whole year (8,000 recordings at fleet scale: bench/records-scale.ts).
+CREATE INDEX IF NOT EXISTS recordings_for_review ON recordings (station, start_time) WHERE review;
 CREATE TABLE IF NOT EXISTS segments (
   sealed_digest text PRIMARY KEY,
   device_id text NOT NULL REFERENCES cameras(device_id),
@@ -90,6 +93,9 @@ CREATE TABLE IF NOT EXISTS segments (
   end_rule text
 );
 CREATE INDEX IF NOT EXISTS segments_by_recording ON segments (device_id, recording, segment_index);
+-- The segments still held, by recording: an expiry pass reads these (about the retention window's),
+-- not every recording whose retention ever ran out (a year's, then every year's since).
+CREATE INDEX IF NOT EXISTS segments_held ON segments (device_id, recording) WHERE ended_at IS NULL;
 CREATE TABLE IF NOT EXISTS chains (
   device_id text PRIMARY KEY REFERENCES cameras(device_id),
   chain_length bigint NOT NULL,
@@ -121,6 +127,9 @@ CREATE TABLE IF NOT EXISTS records_checkpoints (
   size bigint PRIMARY KEY,
   checkpoint text NOT NULL
 );
+-- The Merkle tree's right edge at each checkpoint (records-db.ts): a writer goes on from it
+-- instead of reading the whole log, once it reproduces the root the checkpoint signs.
+ALTER TABLE records_checkpoints ADD COLUMN IF NOT EXISTS edge bytea;
 -- Unlogged: a replay guard for the last minutes, not evidence; no WAL fsync per request.
 CREATE UNLOGGED TABLE IF NOT EXISTS ingest_nonces (
   dock_id text NOT NULL,

@@ -118,6 +118,22 @@ export class MerklePeaks {
     return hash;
   }
 
+  /** The peaks' hashes, largest subtree first: with the size, all a writer needs to go on appending. */
+  get edge(): Uint8Array {
+    return concatBytes(...this.#peaks.map((p) => p.hash));
+  }
+
+  /** The edge of a tree of `size` leaves from its peaks' hashes (the heights are the size's set bits). */
+  static fromEdge(port: CryptoPort, size: number, edge: Uint8Array): MerklePeaks {
+    const peaks = new MerklePeaks(port);
+    const heights: number[] = [];
+    for (let h = 52; h >= 0; h--) if (Math.floor(size / 2 ** h) % 2 === 1) heights.push(h);
+    if (!Number.isSafeInteger(size) || size < 0 || edge.length !== 32 * heights.length) throw new Error(`an edge of ${edge.length} bytes is not the ${heights.length} peaks of a tree of ${size} leaves`);
+    heights.forEach((height, i) => peaks.#peaks.push({ height, hash: edge.slice(32 * i, 32 * i + 32) }));
+    peaks.#size = size;
+    return peaks;
+  }
+
   clone(): MerklePeaks {
     const copy = new MerklePeaks(this.#port);
     copy.#peaks.push(...this.#peaks.map((p) => ({ ...p })));

@@ -90,6 +90,30 @@ describe('the records log on PostgreSQL', function () {
     assert.deepEqual(openRecordsCheckpoint(hostPort, latest.checkpoint, key.publicKey).root, treeHash(hostPort, log.map((e) => leafHash(hostPort, e))));
   });
 
+  it('a writer goes on from the edge stored with the signed checkpoint, and not from one that does not give its root', async () => {
+    const logRoot = async () => {
+      const log = [];
+      for await (const e of db.logEntries()) log.push(e.bytes);
+      return treeHash(hostPort, log.map((e) => leafHash(hostPort, e)));
+    };
+    const latest = async () => (await db.one<{ size: number; checkpoint: string; edge: Buffer }>('SELECT size, checkpoint, edge FROM records_checkpoints ORDER BY size DESC LIMIT 1'))!;
+    const stored = await latest();
+    assert.equal(stored.edge.length % 32, 0);
+    // An edge that does not reproduce the signed root (one byte flipped) is not used: the writer reads the log.
+    const flipped = Buffer.from(stored.edge);
+    flipped[0]! ^= 1;
+    await db.pool.query('UPDATE records_checkpoints SET edge = $1 WHERE size = $2', [flipped, stored.size]);
+    for (const person of ['auditor lee', 'auditor cho']) {
+      const writer = await RecordsDb.open(database.settings.dbUrl, { port: hostPort, key });
+      try {
+        await writer.logAccess('auditor park', 'view', `recording of ${person}`, 'audit');
+      } finally {
+        await writer.close();
+      }
+      assert.deepEqual(openRecordsCheckpoint(hostPort, (await latest()).checkpoint, key.publicKey).root, await logRoot());
+    }
+  });
+
   it('changes arriving together share a transaction, and one that does not apply is refused alone', async () => {
     const before = (await db.decodedLog()).length;
     const results = await Promise.allSettled([

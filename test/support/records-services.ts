@@ -55,7 +55,15 @@ export async function freshRecordsServices(label = 'test'): Promise<FreshRecords
   dbUrl.pathname = `/${database}`;
   return {
     settings: { dbUrl: dbUrl.toString(), s3: await lockedBucket(unique) },
-    async drop() { psql(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`); },
+    async drop() {
+      // Plain DROP first: it stops an autovacuum worker in the database itself (a big bench's tables
+      // draw one), which WITH (FORCE) may not (only a superuser terminates it); FORCE if sessions remain.
+      try {
+        psql(adminUrl, `DROP DATABASE IF EXISTS "${database}"`);
+      } catch {
+        psql(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      }
+    },
   };
 }
 

@@ -119,6 +119,33 @@ describe('the store log at its edges (docs/STORE.md section 3)', () => {
       peaks.appendEntry(Uint8Array.of(2));
       assert.deepEqual(clone.root, treeHash(port, [...leaves, leafHash(port, Uint8Array.of(1))]), 'nor the clone by its original');
     });
+
+    it('is kept as bytes and restored from them at every size, and goes on appending as the original (the records log stores it)', () => {
+      const peaks = new MerklePeaks(port);
+      for (let n = 0; n <= 70; n++) {
+        const restored = MerklePeaks.fromEdge(port, n, peaks.edge);
+        assert.equal(restored.size, n);
+        assert.deepEqual(restored.edge, peaks.edge);
+        assert.deepEqual(restored.root, peaks.root, `${n} leaves`);
+        restored.appendEntry(Uint8Array.of(n));
+        peaks.appendEntry(Uint8Array.of(n));
+        assert.deepEqual(restored.root, peaks.root, `${n + 1} leaves, one appended to the restored edge`);
+      }
+      assert.equal(MerklePeaks.fromEdge(port, 0, new Uint8Array(0)).edge.length, 0);
+      // 2^40 + 5 leaves: peaks of heights 40, 2 and 0.
+      const big = MerklePeaks.fromEdge(port, 2 ** 40 + 5, new Uint8Array(96).fill(9));
+      assert.equal(big.size, 2 ** 40 + 5);
+      assert.deepEqual(big.edge, new Uint8Array(96).fill(9));
+    });
+
+    it('refuses an edge whose length is not 32 bytes for each set bit of the size, or a size that is not a count', () => {
+      assert.throws(() => MerklePeaks.fromEdge(port, 3, new Uint8Array(32)), /an edge of 32 bytes is not the 2 peaks of a tree of 3 leaves/);
+      assert.throws(() => MerklePeaks.fromEdge(port, 4, new Uint8Array(64)), /not the 1 peaks of a tree of 4 leaves/);
+      assert.throws(() => MerklePeaks.fromEdge(port, 0, new Uint8Array(32)), /not the 0 peaks/);
+      assert.throws(() => MerklePeaks.fromEdge(port, -1, new Uint8Array(0)), /tree of -1 leaves/);
+      assert.throws(() => MerklePeaks.fromEdge(port, 1.5, new Uint8Array(32)), /tree of 1.5 leaves/);
+      assert.throws(() => MerklePeaks.fromEdge(port, 2 ** 53, new Uint8Array(32)), /leaves/);
+    });
   });
 
   describe('the writer', () => {
