@@ -1,0 +1,188 @@
+// The dock's evidence store at its edges (host-tools/store/evidence-store.ts, docs/STORE.md):
+// which folders it makes a store in, a read-only store that refuses every write and changes
+// nothing, a store kept by another dock's key, a segment stored twice, a full store, a release
+// of what it does not hold or holds released, retention extended within the law's 1-180 days
+// with a reason, an alarm's log entry, and a lawful end that removes the object. Written for
+// the survivors of `npm run mutation -- host-tools/store/evidence-store.ts` (docs/MUTATION.md).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { toHex } from '../../firmware/format/bytes.js';
+import { readChainLog } from '../../firmware/format/chain-log.js';
+import { decodeRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
+import { deriveDockId, signReceipt } from '../../firmware/format/dock-proofs.js';
+import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
+import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
+import { EvidenceStore, StoreRefusal, checkStoreFolder } from '../../host-tools/store/evidence-store.js';
+import { HostCamera } from '../support/host-camera.js';
+
+const port = new NodeCryptoPort();
+const DAY = 86_400_000;
+
+describe('the evidence store at its edges', () => {
+  let root: string;
+  const dockKey = generateP256KeyPair(port);
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-store-rules-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /** A camera's sealed segments as the dock has them after checking: the record and a staged file each. */
+  const recorded = (sizes: number[]) => {
+    const camera = HostCamera.create('officer han');
+    camera.record(1, sizes);
+    const frames = readChainLog(camera.evidence.chain).frames;
+    const staged = path.join(root, 'staged');
+    fs.mkdirSync(staged, { recursive: true });
+    const segments = [...camera.evidence.held.values()].map((h) => {
+      const record = decodeRecord(frames[h.segment.sequence]!.body) as SegmentRecord;
+      const file = path.join(staged, `${h.segment.sequence}.seg`);
+      fs.writeFileSync(file, h.bytes);
+      return { record, file, digest: toHex(record.sealedDigest) };
+    });
+    return { camera, deviceId: toHex(camera.deviceId), segments };
+  };
+  const opened = (options: Parameters<typeof EvidenceStore.open>[1] = {}) => EvidenceStore.open(path.join(root, 'store'), { dockKey, ...options });
+  const stored = (store: EvidenceStore, sizes: number[]) => {
+    const r = recorded(sizes);
+    store.pinCamera({ deviceId: r.camera.deviceId, publicKey: r.camera.key.publicKey, label: r.camera.label });
+    for (const s of r.segments) store.storeSegment(r.deviceId, s.record, s.file);
+    return r;
+  };
+  /** Every byte of the store's files, to show something changed nothing. */
+  const snapshot = (dir: string) => {
+    const out = new Map<string, string>();
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.isFile()) out.set(path.relative(dir, p), toHex(port.sha256(fs.readFileSync(p))));
+      }
+    };
+    walk(dir);
+    return out;
+  };
+
+  it('makes a store only in a new or empty folder, naming what else a folder holds', () => {
+    checkStoreFolder(path.join(root, 'new'));
+    fs.mkdirSync(path.join(root, 'empty'));
+    checkStoreFolder(path.join(root, 'empty'));
+    fs.writeFileSync(path.join(root, 'file'), 'x');
+    assert.throws(() => checkStoreFolder(path.join(root, 'file')), /is a file, not an evidence store folder/);
+    const three = path.join(root, 'three');
+    fs.mkdirSync(three);
+    for (const n of ['a', 'b', 'c']) fs.writeFileSync(path.join(three, n), '');
+    assert.throws(() => checkStoreFolder(three), /already holds other files \(a, b, c\); give --store a new or empty folder$/);
+    fs.writeFileSync(path.join(three, 'd'), '');
+    assert.throws(() => checkStoreFolder(three), /already holds other files \(a, b, c, …\)/);
+  });
+
+  it('opened read-only, it makes nothing where there is no store, and refuses every write changing nothing', () => {
+    const missing = path.join(root, 'missing');
+    assert.throws(() => EvidenceStore.open(missing, { readOnly: true }), /missing is not an evidence store \(no /);
+    assert.equal(fs.existsSync(missing), false, 'no folder made');
+    const store = opened();
+    const { deviceId, segments } = stored(store, [3_000, 2_000]);
+    store.close();
+    const more = recorded([1_000]);
+    const before = snapshot(path.join(root, 'store'));
+    const reader = EvidenceStore.open(path.join(root, 'store'), { readOnly: true, dockKey });
+    const refusal = /is read-only: cannot .*; nothing was changed/;
+    assert.throws(() => reader.storeSegment(more.deviceId, more.segments[0]!.record, more.segments[0]!.file), refusal);
+    assert.throws(() => reader.extendRetention(deviceId, 1, 90, 'investigation 2026-117', 'records manager kim'), refusal);
+    assert.throws(() => reader.endExpiredSegments(), refusal);
+    assert.throws(() => reader.recordRelease(segments[0]!.digest, '00'.repeat(32)), refusal);
+    assert.throws(() => reader.assignOfficer(deviceId, 'officer han'), refusal);
+    assert.equal(reader.segments().length, 2, 'it reads what is stored');
+    reader.close();
+    assert.deepEqual(snapshot(path.join(root, 'store')), before);
+  });
+
+  it("is kept by one dock's key: another dock's key is refused", () => {
+    const store = opened();
+    stored(store, [1_000]);
+    store.close();
+    assert.throws(() => opened({ dockKey: generateP256KeyPair(port) }), /is kept by the dock with public key [0-9a-f]{16}…, not by this dock's key: give this dock its own store$/);
+    opened().close();
+  });
+
+  it('stores a segment once however often it is given, and refuses one that would pass its capacity, keeping nothing of it', () => {
+    const r = recorded([4_000, 3_000]);
+    const [first, second] = r.segments;
+    const exact = first!.record.sealedLength + second!.record.sealedLength;
+    const store = opened({ capacityBytes: exact - 1 });
+    store.pinCamera({ deviceId: r.camera.deviceId, publicKey: r.camera.key.publicKey, label: r.camera.label });
+    store.storeSegment(r.deviceId, first!.record, first!.file);
+    const entries = store.logEntries().length;
+    store.storeSegment(r.deviceId, first!.record, first!.file);
+    assert.equal(store.logEntries().length, entries, 'the second time logs nothing');
+    assert.throws(() => store.storeSegment(r.deviceId, second!.record, second!.file), (e: Error) => e instanceof StoreRefusal && /is full \(\d+ bytes\): segment 1\/1 not stored; free space or add a store/.test(e.message));
+    assert.equal(store.segment(second!.digest), undefined);
+    assert.equal(fs.existsSync(store.objectPath(second!.digest)), false, 'no object kept');
+    assert.equal(store.logEntries().length, entries);
+    store.close();
+    const roomy = opened({ capacityBytes: exact });
+    roomy.storeSegment(r.deviceId, second!.record, second!.file);
+    assert.ok(roomy.segment(second!.digest), 'a segment that fills the store exactly is stored');
+    roomy.close();
+  });
+
+  it('releases only what it holds, once', () => {
+    const store = opened();
+    const { camera, segments } = stored(store, [1_500]);
+    const s = segments[0]!;
+    const { fields, signature } = signReceipt(port, dockKey.privateKey, {
+      deviceId: camera.deviceId, dockId: deriveDockId(port, dockKey.publicKey), segmentSequence: s.record.sequence, sealedLength: s.record.sealedLength,
+      sealedDigest: s.record.sealedDigest, storedTime: 0, records: s.record.sequence + 1, headLink: new Uint8Array(32), storeId: 0,
+    });
+    const receipt = store.recordReceipt(fields, signature);
+    assert.throws(() => store.recordRelease('ab'.repeat(32), receipt), /^Error: release of segment (ab){32} that the store does not hold$/);
+    store.recordRelease(s.digest, receipt);
+    const entries = store.logEntries().length;
+    store.recordRelease(s.digest, receipt);
+    assert.equal(store.logEntries().length, entries, 'a second release logs nothing');
+    assert.notEqual(store.segment(s.digest)!.releasedAt, null);
+    store.close();
+  });
+
+  it('extends retention within 1-180 days of the first store, with a reason, never shortening it', () => {
+    let now = Date.UTC(2026, 5, 1);
+    const store = opened({ now: () => now });
+    const { deviceId } = stored(store, [1_000]);
+    const first = store.recording(deviceId, 1)!.first_stored_at as number;
+    for (const days of [0, 181, 1.5, -3]) assert.throws(() => store.extendRetention(deviceId, 1, days, 'case 7', 'kim'), /retention must be 1-180 days, got /);
+    assert.throws(() => store.extendRetention(deviceId, 1, 90, '  ', 'kim'), /needs a reason for the log/);
+    assert.throws(() => store.extendRetention(deviceId, 9, 90, 'case 7', 'kim'), /no recording 9 of camera [0-9a-f]{32} in the store/);
+    const entries = store.logEntries().length;
+    assert.equal(store.extendRetention(deviceId, 1, 20, 'case 7', 'kim'), first + 30 * DAY, 'shorter than the default: unchanged');
+    assert.equal(store.extendRetention(deviceId, 1, 30, 'case 7', 'kim'), first + 30 * DAY, 'the same: unchanged');
+    assert.equal(store.logEntries().length, entries, 'nothing logged for either');
+    now += 5 * DAY;
+    assert.equal(store.extendRetention(deviceId, 1, 180, 'case 7', 'kim'), first + 180 * DAY, 'counted from the first store, not from now');
+    const entry = store.logEntries().at(-1)!;
+    assert.equal(entry.type, 'retention');
+    assert.deepEqual(entry.type === 'retention' && [entry.retainUntil, entry.reason, entry.by], [first + 180 * DAY, 'case 7', 'kim']);
+    assert.equal(store.recording(deviceId, 1)!.retain_until, first + 180 * DAY);
+    store.close();
+  });
+
+  it("an alarm's number is its log entry, and a lawful end logs its rule before the object goes", () => {
+    let now = Date.UTC(2026, 5, 1);
+    const store = opened({ now: () => now });
+    const { camera, segments } = stored(store, [2_000]);
+    const index = store.raiseAlarm({ deviceId: camera.deviceId, kind: 'rollback', heldRecords: 9, heldHead: new Uint8Array(32), offeredRecords: 7, offeredHead: new Uint8Array(32).fill(1), divergence: 7, text: 'a shorter chain' });
+    assert.equal(index, store.logEntries().length - 1);
+    assert.equal(store.logEntries()[index]!.type, 'alarm');
+    assert.deepEqual(store.endExpiredSegments(), [], 'nothing is due on the day it was stored');
+    assert.ok(fs.existsSync(store.objectPath(segments[0]!.digest)));
+    now += 31 * DAY;
+    const ended = store.endExpiredSegments();
+    assert.equal(ended.length, 1);
+    assert.match(ended[0]!.rule, /^retention: recording 1 kept 30 days after it was first stored, until 2026-07-01T/);
+    assert.equal(fs.existsSync(store.objectPath(segments[0]!.digest)), false, 'its object is gone');
+    const last = store.logEntries().at(-1)!;
+    assert.equal(last.type === 'segment-ended' && last.rule, ended[0]!.rule);
+    store.close();
+  });
+});
