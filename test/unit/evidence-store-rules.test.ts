@@ -88,15 +88,29 @@ describe('the evidence store at its edges', () => {
     const more = recorded([1_000]);
     const before = snapshot(path.join(root, 'store'));
     const reader = EvidenceStore.open(path.join(root, 'store'), { readOnly: true, dockKey });
-    const refusal = /is read-only: cannot .*; nothing was changed/;
-    assert.throws(() => reader.storeSegment(more.deviceId, more.segments[0]!.record, more.segments[0]!.file), refusal);
-    assert.throws(() => reader.extendRetention(deviceId, 1, 90, 'investigation 2026-117', 'records manager kim'), refusal);
-    assert.throws(() => reader.endExpiredSegments(), refusal);
-    assert.throws(() => reader.recordRelease(segments[0]!.digest, '00'.repeat(32)), refusal);
-    assert.throws(() => reader.assignOfficer(deviceId, 'officer han'), refusal);
+    const refusal = (what: string) => new RegExp(`^Error: evidence store .*store is read-only: cannot ${what}; nothing was changed$`);
+    assert.throws(() => reader.storeSegment(more.deviceId, more.segments[0]!.record, more.segments[0]!.file), refusal('store segment 1/0'));
+    assert.throws(() => reader.extendRetention(deviceId, 1, 90, 'investigation 2026-117', 'records manager kim'), refusal('extend retention'));
+    assert.throws(() => reader.endExpiredSegments(), refusal('end expired segments'));
+    assert.throws(() => reader.recordRelease(segments[0]!.digest, '00'.repeat(32)), refusal('record a release'));
+    assert.throws(() => reader.assignOfficer(deviceId, 'officer han'), refusal('assign an officer'));
+    assert.throws(() => reader.recordReceipt(new Uint8Array(8), new Uint8Array(64)), refusal('keep a receipt'));
     assert.equal(reader.segments().length, 2, 'it reads what is stored');
     reader.close();
     assert.deepEqual(snapshot(path.join(root, 'store')), before);
+  });
+
+  it('says why a folder cannot be a store, and writes nothing without the key that signs its log', () => {
+    fs.writeFileSync(path.join(root, 'file'), 'x');
+    assert.throws(() => checkStoreFolder(path.join(root, 'file', 'store')), /cannot use .*file\/store as an evidence store/);
+    const store = EvidenceStore.open(path.join(root, 'store'));
+    assert.deepEqual(store.logEntries(), [], 'a new store has no log yet');
+    const r = recorded([1_000]);
+    assert.throws(() => store.pinCamera({ deviceId: r.camera.deviceId, publicKey: r.camera.key.publicKey, label: r.camera.label }),
+      /^Error: evidence store .*store: cannot pin a camera without the dock's key, which signs the store's log$/);
+    assert.deepEqual(store.cameras(), []);
+    assert.equal(store.issuedReceipt('00'.repeat(32)), false);
+    store.close();
   });
 
   it("is kept by one dock's key: another dock's key is refused", () => {
@@ -137,6 +151,7 @@ describe('the evidence store at its edges', () => {
       sealedDigest: s.record.sealedDigest, storedTime: 0, records: s.record.sequence + 1, headLink: new Uint8Array(32), storeId: 0,
     });
     const receipt = store.recordReceipt(fields, signature);
+    assert.equal(store.issuedReceipt(receipt), true);
     assert.throws(() => store.recordRelease('ab'.repeat(32), receipt), /^Error: release of segment (ab){32} that the store does not hold$/);
     store.recordRelease(s.digest, receipt);
     const entries = store.logEntries().length;
@@ -151,6 +166,7 @@ describe('the evidence store at its edges', () => {
     const store = opened({ now: () => now });
     const { deviceId } = stored(store, [1_000]);
     const first = store.recording(deviceId, 1)!.first_stored_at as number;
+    assert.equal(store.extendRetention(deviceId, 1, 1, 'case 7', 'kim'), first + 30 * DAY, 'one day is a lawful length, shorter than the default');
     for (const days of [0, 181, 1.5, -3]) assert.throws(() => store.extendRetention(deviceId, 1, days, 'case 7', 'kim'), /retention must be 1-180 days, got /);
     assert.throws(() => store.extendRetention(deviceId, 1, 90, '  ', 'kim'), /needs a reason for the log/);
     assert.throws(() => store.extendRetention(deviceId, 9, 90, 'case 7', 'kim'), /no recording 9 of camera [0-9a-f]{32} in the store/);
