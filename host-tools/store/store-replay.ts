@@ -54,6 +54,8 @@ export function applyStoreEntry(db: Database.Database, port: CryptoPort, entry: 
       const deviceId = toHex(entry.deviceId);
       const digest = toHex(record.sealedDigest);
       if (one('SELECT 1 FROM segments WHERE sealed_digest = ?', digest)) throw new Error(`stores segment ${digest} a second time`);
+      const held = one<{ sealed_digest: string }>('SELECT sealed_digest FROM segments WHERE device_id = ? AND recording = ? AND segment_index = ?', deviceId, record.recording, record.segmentIndex);
+      if (held) throw new Error(`stores segment ${record.segmentIndex} of recording ${record.recording} of camera ${deviceId} as ${digest}, but the store holds that segment as ${held.sealed_digest}`);
       run(`INSERT INTO segments (sealed_digest, device_id, recording, segment_index, record_sequence, sealed_length, legal_ground,
         notice_indicators, notice_reason, notice_text, start_time, end_time, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       digest, deviceId, record.recording, record.segmentIndex, record.sequence, record.sealedLength, record.legalGround,
@@ -81,8 +83,10 @@ export function applyStoreEntry(db: Database.Database, port: CryptoPort, entry: 
       if (!segment || segment.device_id !== toHex(receipt.deviceId) || segment.record_sequence !== receipt.segmentSequence || segment.sealed_length !== receipt.sealedLength) {
         throw new Error(`holds a receipt for segment record #${receipt.segmentSequence} (${digest}), which no earlier entry stored with that camera, sequence and length`);
       }
+      const kept = toHex(receiptDigest(port, entry.fields, entry.signature));
+      if (one('SELECT 1 FROM receipts WHERE receipt_digest = ?', kept)) throw new Error(`keeps receipt ${kept} a second time`);
       run('INSERT INTO receipts (receipt_digest, device_id, segment_sequence, sealed_digest, fields, dock_signature, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        toHex(receiptDigest(port, entry.fields, entry.signature)), toHex(receipt.deviceId), receipt.segmentSequence, digest, toHex(entry.fields), toHex(entry.signature), entry.time);
+        kept, toHex(receipt.deviceId), receipt.segmentSequence, digest, toHex(entry.fields), toHex(entry.signature), entry.time);
       break;
     }
     case 'segment-released': {

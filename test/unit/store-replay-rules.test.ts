@@ -174,6 +174,17 @@ describe('the store log replay at its edges (docs/STORE.md section 3.2)', () => 
       refuses(stored(camera, s.body, T0 + 4), `stores segment ${s.digest} a second time`);
     });
 
+    it("refuses a second, different segment under a recording's segment index the store already holds", () => {
+      const other = new Camera();
+      apply(opened(), pinned(camera), pinned(other));
+      const s = camera.segment(1, 0);
+      apply(stored(camera, s.body));
+      const again = camera.segment(1, 0, { sealedDigest: port.sha256(Uint8Array.of(9)) });
+      refuses(stored(camera, again.body), `stores segment 0 of recording 1 of camera ${camera.id} as ${again.digest}, but the store holds that segment as ${s.digest}`);
+      apply(stored(camera, camera.segment(1, 1).body), stored(camera, camera.segment(2, 0).body), stored(other, other.segment(1, 0).body));
+      assert.equal(row('SELECT count(*) AS n FROM segments')!.n, 4, 'the next index, the next recording and another camera are other segments');
+    });
+
     it("a recording's row joins its segments: ground of the latest, notice ANDed, times widened", () => {
       apply(opened(), pinned(camera));
       apply(stored(camera, camera.segment(1, 1, { noticeIndicators: 6, noticeReason: 3, noticeText: 'spoken' }).body, T0 + 1));
@@ -198,6 +209,9 @@ describe('the store log replay at its edges (docs/STORE.md section 3.2)', () => 
         receipt_digest: toHex(receiptDigest(port, receipt.fields, receipt.signature)), device_id: camera.id, segment_sequence: s.record.sequence,
         sealed_digest: s.digest, fields: toHex(receipt.fields), dock_signature: toHex(receipt.signature), issued_at: T0 + 7,
       });
+      refuses(issued(receipt, T0 + 8), `keeps receipt ${toHex(receiptDigest(port, receipt.fields, receipt.signature))} a second time`);
+      apply(issued(receiptOf(camera, s.record, { storedTime: T0 + 8 }), T0 + 8));
+      assert.equal(row('SELECT count(*) AS n FROM receipts')!.n, 2, 'another receipt for the same segment is kept');
     });
 
     it('refuses a receipt naming another dock, or signed by another key, or unsigned', () => {
