@@ -9,7 +9,7 @@ import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { decodeReceiptFields, deriveDockId, receiptDigest, receiptMessage } from '../../firmware/format/dock-proofs.js';
 import { deriveDeviceId } from '../../firmware/format/chain.js';
 import { ALARM_KIND_NAMES, type StoreEntry } from './store-log-entries.js';
-import { DEFAULT_RETENTION_DAYS } from './store-schema.js';
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from './store-schema.js';
 
 const DAY_MS = 86_400_000;
 
@@ -111,6 +111,13 @@ export function applyStoreEntry(db: Database.Database, port: CryptoPort, entry: 
         index, toHex(entry.deviceId), ALARM_KIND_NAMES[entry.kind], entry.time, entry.heldRecords, entry.offeredRecords, entry.divergence, entry.text);
       break;
     case 'retention': {
+      // The law keeps footage at most 180 days after it was first stored (Art. 10-7); the dock
+      // never writes more, so a log that does was not written by it, or by a dock gone wrong.
+      const stored = one<{ first_stored_at: number }>('SELECT first_stored_at FROM recordings WHERE device_id = ? AND recording = ?', toHex(entry.deviceId), entry.recording);
+      if (stored && entry.retainUntil > stored.first_stored_at + MAX_RETENTION_DAYS * DAY_MS) {
+        const limit = new Date(stored.first_stored_at + MAX_RETENTION_DAYS * DAY_MS).toISOString();
+        throw new Error(`keeps recording ${entry.recording} of camera ${toHex(entry.deviceId)} until ${new Date(entry.retainUntil).toISOString()}, past ${MAX_RETENTION_DAYS} days after it was first stored (${limit}), the longest the law allows`);
+      }
       const changed = run('UPDATE recordings SET retain_until = ? WHERE device_id = ? AND recording = ? AND retain_until < ?', entry.retainUntil, toHex(entry.deviceId), entry.recording, entry.retainUntil);
       if (!changed.changes) throw new Error(`extends recording ${entry.recording} of camera ${toHex(entry.deviceId)}, which is not stored or already kept that long`);
       break;

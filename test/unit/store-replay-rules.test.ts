@@ -293,6 +293,15 @@ describe('the store log replay at its edges (docs/STORE.md section 3.2)', () => 
       assert.equal(row('SELECT retain_until FROM recordings')!.retain_until, until + 1);
     });
 
+    it('a retention entry may keep a recording at most 180 days after it was first stored', () => {
+      const longest = T0 + 180 * DAY;
+      refuses(retention(camera, 1, longest + 1), `keeps recording 1 of camera ${camera.id} until ${new Date(longest + 1).toISOString()}, past 180 days after it was first stored (${new Date(longest).toISOString()}), the longest the law allows`);
+      apply(stored(camera, camera.segment(1, 1).body, T0 + 10 * DAY));
+      refuses(retention(camera, 1, longest + 1), `keeps recording 1 of camera ${camera.id} until ${new Date(longest + 1).toISOString()}, past 180 days after it was first stored (${new Date(longest).toISOString()}), the longest the law allows`);
+      apply(retention(camera, 1, longest));
+      assert.equal(row('SELECT retain_until FROM recordings')!.retain_until, longest);
+    });
+
     it('ends a stored segment once, and not before its retention ends', () => {
       refuses(ended(s.digest, until - 1), `ends segment ${s.digest} at ${new Date(until - 1).toISOString()}, before its retention ends (${new Date(until).toISOString()})`);
       const unstored = camera.segment(1, 1);
