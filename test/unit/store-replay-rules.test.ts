@@ -1,9 +1,9 @@
 // The store log's replay at its edges (host-tools/store/store-replay.ts, docs/STORE.md section
 // 3.2): each entry an edited or fabricated log could hold where it makes no sense, applied to a
-// fresh store database (the real schema, real P-256 keys, a real camera's signed chain), refused
-// with the sentence that names it and changing nothing; and each rule's accepting side at its
-// boundary. The dock and verify both replay through this code, so a rule that slips here lets
-// a forged log pass verify. Written for the survivors of
+// fresh store database (the real schema, real P-256 keys, segment records from the camera's
+// own ChainWriter), refused with the sentence that names it and changing nothing; and each
+// rule's accepting side at its boundary. The dock and verify both replay through this code, so
+// a rule that slips here lets a forged log pass verify. Written for the survivors of
 // `npm run mutation -- host-tools/store/store-replay.ts` (docs/MUTATION.md).
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
