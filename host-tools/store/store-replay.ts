@@ -9,7 +9,7 @@ import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import { decodeReceiptFields, deriveDockId, receiptDigest, receiptMessage } from '../../firmware/format/dock-proofs.js';
 import { deriveDeviceId } from '../../firmware/format/chain.js';
 import { ALARM_KIND_NAMES, type StoreEntry } from './store-log-entries.js';
-import { DEFAULT_RETENTION_DAYS } from './store-schema.js';
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from './store-schema.js';
 
 const DAY_MS = 86_400_000;
 
@@ -54,6 +54,8 @@ export function applyStoreEntry(db: Database.Database, port: CryptoPort, entry: 
       const deviceId = toHex(entry.deviceId);
       const digest = toHex(record.sealedDigest);
       if (one('SELECT 1 FROM segments WHERE sealed_digest = ?', digest)) throw new Error(`stores segment ${digest} a second time`);
+      const held = one<{ sealed_digest: string }>('SELECT sealed_digest FROM segments WHERE device_id = ? AND recording = ? AND segment_index = ?', deviceId, record.recording, record.segmentIndex);
+      if (held) throw new Error(`stores segment ${record.segmentIndex} of recording ${record.recording} of camera ${deviceId} as ${digest}, but the store holds that segment as ${held.sealed_digest}`);
       run(`INSERT INTO segments (sealed_digest, device_id, recording, segment_index, record_sequence, sealed_length, legal_ground,
         notice_indicators, notice_reason, notice_text, start_time, end_time, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       digest, deviceId, record.recording, record.segmentIndex, record.sequence, record.sealedLength, record.legalGround,
@@ -81,8 +83,10 @@ export function applyStoreEntry(db: Database.Database, port: CryptoPort, entry: 
       if (!segment || segment.device_id !== toHex(receipt.deviceId) || segment.record_sequence !== receipt.segmentSequence || segment.sealed_length !== receipt.sealedLength) {
         throw new Error(`holds a receipt for segment record #${receipt.segmentSequence} (${digest}), which no earlier entry stored with that camera, sequence and length`);
       }
+      const kept = toHex(receiptDigest(port, entry.fields, entry.signature));
+      if (one('SELECT 1 FROM receipts WHERE receipt_digest = ?', kept)) throw new Error(`keeps receipt ${kept} a second time`);
       run('INSERT INTO receipts (receipt_digest, device_id, segment_sequence, sealed_digest, fields, dock_signature, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        toHex(receiptDigest(port, entry.fields, entry.signature)), toHex(receipt.deviceId), receipt.segmentSequence, digest, toHex(entry.fields), toHex(entry.signature), entry.time);
+        kept, toHex(receipt.deviceId), receipt.segmentSequence, digest, toHex(entry.fields), toHex(entry.signature), entry.time);
       break;
     }
     case 'segment-released': {
@@ -107,6 +111,13 @@ export function applyStoreEntry(db: Database.Database, port: CryptoPort, entry: 
         index, toHex(entry.deviceId), ALARM_KIND_NAMES[entry.kind], entry.time, entry.heldRecords, entry.offeredRecords, entry.divergence, entry.text);
       break;
     case 'retention': {
+      // The law keeps footage at most 180 days after it was first stored (Art. 10-7); the dock
+      // never writes more, so a log that does was not written by it, or by a dock gone wrong.
+      const stored = one<{ first_stored_at: number }>('SELECT first_stored_at FROM recordings WHERE device_id = ? AND recording = ?', toHex(entry.deviceId), entry.recording);
+      if (stored && entry.retainUntil > stored.first_stored_at + MAX_RETENTION_DAYS * DAY_MS) {
+        const limit = new Date(stored.first_stored_at + MAX_RETENTION_DAYS * DAY_MS).toISOString();
+        throw new Error(`keeps recording ${entry.recording} of camera ${toHex(entry.deviceId)} until ${new Date(entry.retainUntil).toISOString()}, past ${MAX_RETENTION_DAYS} days after it was first stored (${limit}), the longest the law allows`);
+      }
       const changed = run('UPDATE recordings SET retain_until = ? WHERE device_id = ? AND recording = ? AND retain_until < ?', entry.retainUntil, toHex(entry.deviceId), entry.recording, entry.retainUntil);
       if (!changed.changes) throw new Error(`extends recording ${entry.recording} of camera ${toHex(entry.deviceId)}, which is not stored or already kept that long`);
       break;

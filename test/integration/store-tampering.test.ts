@@ -13,6 +13,8 @@ import { offloadCamera } from '../../host-tools/dock/camera-offload.js';
 import { segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
 import { cameraDocument } from '../../host-tools/keys/key-files.js';
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
+import { encodeStoreEntry } from '../../host-tools/store/store-log-entries.js';
+import { StoreLogWriter } from '../../host-tools/store/store-log.js';
 import { verifyStore, type StoreVerifyOptions } from '../../host-tools/verify/verify-store.js';
 import { hostPort } from '../support/dock-harness.js';
 import { HostCamera, type FlashImage } from '../support/host-camera.js';
@@ -263,6 +265,18 @@ describe('the evidence store proves what it holds (verify STORE)', function () {
       const last = bytes.readUInt32BE(0); // Cut the file after its first entry.
       fs.writeFileSync(file, bytes.subarray(0, 4 + last));
       fails(/the signed checkpoint covers \d+ log entries, the log holds 1: entries were removed from its end/);
+    });
+    it("a retention past the law's 180 days, signed with the dock's key and put in the database: named", () => {
+      const db = new Database(path.join(dir, 'evidence.sqlite'), { readonly: true });
+      const { first_stored_at: first } = db.prepare('SELECT first_stored_at FROM recordings WHERE recording = 1').get() as { first_stored_at: number };
+      db.close();
+      const until = first + 10 * 365 * 86_400_000;
+      const log = new StoreLogWriter(dir, hostPort);
+      const index = log.size;
+      log.append(encodeStoreEntry({ type: 'retention', time: first, deviceId: camera.deviceId, recording: 1, retainUntil: until, reason: 'kept for good', by: 'someone' }), dockKey);
+      sql('UPDATE recordings SET retain_until = ? WHERE recording = 1', until);
+      sql('UPDATE store_log SET entries = entries + 1');
+      fails(new RegExp(`^log entry #${index} \\(retention\\): keeps recording 1 of camera ${camera.id} until ${new Date(until).toISOString()}, past 180 days after it was first stored .*, the longest the law allows$`));
     });
     it('signed by another dock than the one pinned', () => {
       const other = path.join(root, 'other-dock.key');
