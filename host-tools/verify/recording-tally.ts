@@ -110,9 +110,12 @@ export class RecordingTally {
       case 'segment-lost': {
         const k = key(event.recording, event.segmentIndex);
         if (this.#segments.has(k)) return `names segment ${event.segmentIndex} of recording ${event.recording} as lost, but it has a record`;
+        // A loss takes its segment's place in the recording, so it continues the recording as a
+        // segment record would: a loss may not skip a segment nothing accounts for.
+        const problem = this.#continues(event.recording, event.segmentIndex);
+        if (problem) return problem;
         this.#lost.add(k);
         this.#recording(event.recording).lostSegments.push(event.segmentIndex);
-        this.#lastIndex.set(event.recording, Math.max(this.#lastIndex.get(event.recording) ?? -1, event.segmentIndex));
         return undefined;
       }
       case 'release': {
@@ -141,8 +144,8 @@ export class RecordingTally {
     this.#notes.push(`time runs backwards at record #${record.sequence}: ${new Date(record.time).toISOString()} after ${new Date(previous.time).toISOString()} at record #${previous.sequence}, with no clock setting between them; the camera's clock was not monotonic, so its times here are not reliable`);
   }
 
-  #addSegment(record: SegmentRecord): string | undefined {
-    const { recording, segmentIndex } = record;
+  /** FORMAT.md 10 step 5: each segment of a recording, recorded or lost, follows the last one. */
+  #continues(recording: number, segmentIndex: number): string | undefined {
     const last = this.#lastIndex.get(recording) ?? -1;
     if (segmentIndex <= last) return `segment ${segmentIndex} of recording ${recording} repeats or goes back (segment ${last} came before)`;
     for (let missing = last + 1; missing < segmentIndex; missing++) {
@@ -151,6 +154,13 @@ export class RecordingTally {
       }
     }
     this.#lastIndex.set(recording, segmentIndex);
+    return undefined;
+  }
+
+  #addSegment(record: SegmentRecord): string | undefined {
+    const { recording, segmentIndex } = record;
+    const problem = this.#continues(recording, segmentIndex);
+    if (problem) return problem;
     this.#segments.set(key(recording, segmentIndex), record);
     this.#recording(recording).segments.push({
       sequence: record.sequence, segmentIndex, startTime: record.startTime, endTime: record.endTime,
