@@ -1,0 +1,222 @@
+// What `chaincam verify STORE` reports of a store the dock made, exactly: its counts (segments,
+// those awaiting their camera's next chain, log entries, bytes hashed once each), its notes, the
+// cameras pinned by file or by folder, and faults only a dock gone wrong or a holder of the dock's
+// key could cause (a receipt after a head the camera's chain never passed, a chain the log commits
+// but the camera never signed). store-tampering.test.ts covers tampering with what the dock wrote.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ByteWriter, toHex } from '../../firmware/format/bytes.js';
+import { CHAIN_LOG_MAGIC, encodeFrame, readChainLog } from '../../firmware/format/chain-log.js';
+import { decodeRecord, encodeRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
+import { genesisLink, nextLink } from '../../firmware/format/chain.js';
+import { deriveDockId, signReceipt } from '../../firmware/format/dock-proofs.js';
+import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
+import { offloadCamera } from '../../host-tools/dock/camera-offload.js';
+import { cameraDocument } from '../../host-tools/keys/key-files.js';
+import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
+import { encodeStoreEntry } from '../../host-tools/store/store-log-entries.js';
+import { StoreLogWriter } from '../../host-tools/store/store-log.js';
+import { EVIDENCE_TABLES } from '../../host-tools/store/store-schema.js';
+import { checkStoreLog } from '../../host-tools/verify/store-log-check.js';
+import { formatStoreReport, verifyStore } from '../../host-tools/verify/verify-store.js';
+import { hostPort } from '../support/dock-harness.js';
+import { HostCamera } from '../support/host-camera.js';
+
+describe('verify STORE: what it reports, and faults of the dock itself', function () {
+  const dockKey = generateP256KeyPair(hostPort);
+  let root: string;
+  let dir: string;
+  let kim: HostCamera;
+  let lee: HostCamera;
+  let pubs: string;
+
+  const dock = async (camera: HostCamera) => {
+    const store = EvidenceStore.open(dir, { dockKey });
+    try {
+      return await offloadCamera({ client: camera.connect(dockKey.publicKey), store, dockKey, port: hostPort, log: () => undefined });
+    } finally {
+      store.close();
+    }
+  };
+  const objectBytes = () => fs.readdirSync(path.join(dir, 'objects')).reduce((n, name) => n + fs.statSync(path.join(dir, 'objects', name)).size, 0);
+  const dockKeyFile = () => {
+    const file = path.join(root, 'dock.pub');
+    fs.writeFileSync(file, JSON.stringify({ format: 'chaincam-dock-key/v1', publicKey: toHex(dockKey.publicKey) }));
+    return file;
+  };
+
+  beforeEach(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-store-report-'));
+    dir = path.join(root, 'store');
+    kim = HostCamera.create('officer kim');
+    kim.record(1, [3_000, 2_000]);
+    lee = HostCamera.create('officer lee');
+    lee.record(7, [1_000]);
+    await dock(kim);
+    await dock(lee);
+    pubs = path.join(root, 'cameras');
+    fs.mkdirSync(pubs);
+    for (const camera of [kim, lee]) {
+      fs.writeFileSync(path.join(pubs, `${camera.id}.pub`), JSON.stringify(cameraDocument({ publicKey: camera.key.publicKey, deviceId: camera.deviceId, label: camera.label }, false)));
+    }
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('counts what it proved: segments, log entries, cameras, and each object hashed once', () => {
+    const report = verifyStore(dir, hostPort);
+    assert.deepEqual(report.failures, []);
+    assert.ok(report.ok);
+    assert.equal(report.segments, 3);
+    assert.equal(report.pending, 0);
+    const store = EvidenceStore.open(dir, { dockKey, readOnly: true });
+    const entries = store.logEntries().length;
+    store.close();
+    assert.equal(report.logEntries, entries);
+    assert.deepEqual(report.cameras.map((c) => [c.deviceId, c.records, c.ok]).sort(), [[kim.id, kim.evidence.records(), true], [lee.id, lee.evidence.records(), true]].sort());
+    // Each generation's segment files are hard links to the objects: every byte is hashed once.
+    assert.equal(report.bytesHashed, objectBytes());
+    assert.equal(report.bytesHashed, 6_000);
+    assert.deepEqual(report.notes, ['the log\'s dock key was taken from the store itself; pass --dock-key DOCK.key (its public part is enough) to pin it']);
+    assert.deepEqual(report.cameras.map((c) => c.notes), [[], []], 'the camera key was held to the one the log pinned, so no note says it came from the copy');
+    assert.deepEqual(report.alarms, []);
+
+    const pinned = verifyStore(dir, hostPort, { dockKeyFile: dockKeyFile() });
+    assert.ok(pinned.ok, pinned.failures.join('\n'));
+    assert.deepEqual(pinned.notes, []);
+  });
+
+  it('prints the report a person reads: counts, each camera, notes, and the verdict', () => {
+    const text = formatStoreReport(verifyStore(dir, hostPort));
+    const lines = text.split('\n');
+    assert.equal(lines[0], `evidence store ${dir}: 2 cameras, 3 stored segments (0 awaiting their camera's next chain), ${verifyStore(dir, hostPort).logEntries} signed log entries`);
+    assert.ok(lines.some((l) => l.startsWith(`  `) && l.includes(kim.id)), text);
+    assert.ok(lines.includes('note: the log\'s dock key was taken from the store itself; pass --dock-key DOCK.key (its public part is enough) to pin it'), text);
+    assert.equal(lines.at(-2), 'VERIFIED: the signed log, every row, every camera chain, signature and stored segment check out');
+    assert.equal(lines.at(-1), '');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+    const failed = formatStoreReport(verifyStore(dir, hostPort)).split('\n');
+    assert.deepEqual(failed.slice(-3), ['FAILED: notes.txt is not part of an evidence store (docs/STORE.md section 1): something was added', 'FAILED: the store does not verify', '']);
+  });
+
+  it('a segment stored before its camera\'s next chain is committed is counted as awaiting it, for that camera only', () => {
+    // Docking was cut after kim's next segment was stored and before the chain that names it.
+    const segment = kim.evidence.addSegment(2, 0, new Uint8Array(hostPort.randomBytes(1_500)), 2);
+    const frames = readChainLog(kim.evidence.chain).frames;
+    assert.equal(segment.sequence, kim.evidence.records() - 2, 'the record right after the committed chain\'s checkpoint');
+    const staged = path.join(root, 'staged.seg');
+    fs.writeFileSync(staged, kim.evidence.readSegment(segment.sequence, 0, 1_500));
+    const store = EvidenceStore.open(dir, { dockKey });
+    store.storeSegment(kim.id, decodeRecord(frames[segment.sequence]!.body) as SegmentRecord, staged);
+    store.close();
+    const report = verifyStore(dir, hostPort);
+    assert.deepEqual(report.failures, []);
+    assert.equal(report.segments, 4);
+    assert.equal(report.pending, 1);
+  });
+
+  it('holds the store to the cameras provisioned, by files or by a folder of DEVICEID.pub', () => {
+    const files = [kim, lee].map((c) => path.join(pubs, `${c.id}.pub`));
+    assert.deepEqual(verifyStore(dir, hostPort, { cameraFiles: files }).failures, []);
+    fs.writeFileSync(path.join(pubs, 'README.txt'), 'the equipment room keeps provisioned cameras here');
+    assert.deepEqual(verifyStore(dir, hostPort, { camerasDir: pubs }).failures, [], 'only .pub files are cameras');
+    const onlyKim = verifyStore(dir, hostPort, { cameraFiles: [files[0]!] });
+    assert.equal(onlyKim.failures.length, 1);
+    assert.match(onlyKim.failures[0]!, new RegExp(`^camera ${lee.id} "officer lee" \\(log entry #\\d+\\) is not one of the pinned cameras: a camera the agency did not provision`));
+    assert.throws(() => verifyStore(dir, hostPort, { camerasDir: files[0]! }), /^Error: --cameras .* is not a directory of provisioned cameras \(KEYDIR\/cameras\/DEVICEID\.pub\)$/);
+    assert.throws(() => verifyStore(dir, hostPort, { camerasDir: path.join(root, 'nowhere') }), /is not a directory of provisioned cameras/);
+  });
+
+  it('a receipt the dock issued after a head the camera\'s chain does not pass through is named', () => {
+    const store = EvidenceStore.open(dir, { dockKey });
+    const held = store.segments(lee.id)[0]!;
+    const records = lee.evidence.records();
+    const { fields, signature } = signReceipt(hostPort, dockKey.privateKey, {
+      deviceId: lee.deviceId, dockId: deriveDockId(hostPort, dockKey.publicKey), segmentSequence: held.recordSequence, sealedLength: held.sealedLength,
+      sealedDigest: Buffer.from(held.sealedDigest, 'hex'), storedTime: Date.now(), records, headLink: new Uint8Array(32).fill(0x5a), storeId: 0,
+    });
+    store.recordReceipt(fields, signature);
+    store.close();
+    const report = verifyStore(dir, hostPort);
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.failures, [
+      `camera ${lee.id}'s current chain (${records} records) does not pass through the head the receipt for record #${held.recordSequence} (log entry #${report.logEntries - 1}) was issued after (${records} records): rolled back or forked`,
+    ]);
+  });
+
+  it('a chain the log commits but the camera never signed (forged with the dock\'s own key) is named by the camera\'s signature', () => {
+    // Someone with the dock's key moves a record's time in lee's chain, recomputes every link and
+    // the checkpoints' head links, commits it as a new generation in the signed log and replays
+    // the log into the database: the log and every row agree; only the camera's key does not.
+    const camera = path.join(dir, 'cameras', lee.id);
+    const forged = forgeRecordTime(fs.readFileSync(path.join(camera, 'gen-000001', 'chain.log')), lee);
+    const gen = path.join(camera, 'gen-000002');
+    fs.mkdirSync(path.join(gen, 'segments'), { recursive: true });
+    fs.copyFileSync(path.join(camera, 'gen-000001', 'camera.pub'), path.join(gen, 'camera.pub'));
+    for (const name of fs.readdirSync(path.join(camera, 'gen-000001', 'segments'))) fs.linkSync(path.join(camera, 'gen-000001', 'segments', name), path.join(gen, 'segments', name));
+    fs.writeFileSync(path.join(gen, 'chain.log'), forged.chain);
+    fs.rmSync(path.join(camera, 'current'));
+    fs.symlinkSync('gen-000002', path.join(camera, 'current'));
+    new StoreLogWriter(dir, hostPort).append(encodeStoreEntry({
+      type: 'chain-committed', time: Date.now(), deviceId: lee.deviceId, generation: 2, chainLength: forged.chain.length,
+      records: forged.records, headLink: forged.head, chainDigest: hostPort.sha256(forged.chain),
+    }), dockKey);
+    replayIntoDatabase(dir);
+
+    const report = verifyStore(dir, hostPort);
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.failures.filter((f) => f.startsWith('evidence.sqlite') || f.startsWith('log')), [], 'the log and the rows agree');
+    const mine = report.failures.filter((f) => f.startsWith(`camera ${lee.id}: `));
+    assert.equal(mine.length, 1, report.failures.join('\n'));
+    assert.match(mine[0]!, new RegExp(`^camera ${lee.id}: record #${forged.checkpoint} \\(checkpoint\\) at chain\\.log offset \\d+: the signature does not verify with the camera key ${lee.id}$`));
+    assert.ok(report.failures.some((f) => f.startsWith(`camera ${lee.id}'s current chain`) && f.includes('does not extend generation 1')), report.failures.join('\n'));
+  });
+});
+
+/**
+ * A camera's chain with its recording-stop moved an hour later and every link after it recomputed,
+ * each later checkpoint's head link rewritten to match, as someone without the camera's key could:
+ * only the checkpoint signatures after the edit no longer verify.
+ */
+function forgeRecordTime(chain: Uint8Array, camera: HostCamera): { chain: Uint8Array; head: Uint8Array; records: number; checkpoint: number } {
+  const frames = readChainLog(chain).frames;
+  const records = frames.map((f) => decodeRecord(f.body));
+  const target = records.findIndex((r) => r.kind === 'event' && r.event.type === 'recording-stop');
+  const out = new ByteWriter().bytes(CHAIN_LOG_MAGIC);
+  let link = genesisLink(hostPort, camera.deviceId, camera.key.publicKey);
+  for (const [i, frame] of frames.entries()) {
+    const record = records[i]!;
+    let body = frame.body;
+    if (i === target) body = encodeRecord({ ...record, time: record.time + 3_600_000 });
+    else if (i > target && record.kind === 'checkpoint') body = encodeRecord({ ...record, headLink: link });
+    link = nextLink(hostPort, link, body);
+    out.bytes(encodeFrame(body, link));
+  }
+  return { chain: out.finish(), head: link, records: frames.length, checkpoint: records.findIndex((r, i) => i > target && r.kind === 'checkpoint') };
+}
+
+/** Rewrites every table of evidence.sqlite to what the store's log, replayed, says it holds. */
+function replayIntoDatabase(dir: string): void {
+  const failures: string[] = [];
+  const { replay } = checkStoreLog(dir, hostPort, undefined, failures);
+  assert.deepEqual(failures, [], 'the forged log is a well-formed one');
+  const copy = path.join(dir, '..', 'replay.sqlite');
+  fs.writeFileSync(copy, replay.serialize());
+  replay.close();
+  const db = new Database(path.join(dir, 'evidence.sqlite'));
+  try {
+    db.pragma('foreign_keys = OFF'); // tables are refilled whole, parents and children alike
+    db.prepare('ATTACH DATABASE ? AS replay').run(copy);
+    db.transaction(() => {
+      for (const { name } of EVIDENCE_TABLES) {
+        db.exec(`DELETE FROM main.${name}`);
+        db.exec(`INSERT INTO main.${name} SELECT * FROM replay.${name}`);
+      }
+    })();
+    db.exec('DETACH DATABASE replay');
+  } finally {
+    db.close();
+  }
+}
