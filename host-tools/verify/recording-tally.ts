@@ -144,15 +144,12 @@ export class RecordingTally {
     this.#notes.push(`time runs backwards at record #${record.sequence}: ${new Date(record.time).toISOString()} after ${new Date(previous.time).toISOString()} at record #${previous.sequence}, with no clock setting between them; the camera's clock was not monotonic, so its times here are not reliable`);
   }
 
-  /** FORMAT.md 10 step 5: each segment of a recording, recorded or lost, follows the last one. */
+  /** FORMAT.md 10 step 5: each segment of a recording, recorded or lost, follows the last one (its index + 1). */
   #continues(recording: number, segmentIndex: number): string | undefined {
     const last = this.#lastIndex.get(recording) ?? -1;
     if (segmentIndex <= last) return `segment ${segmentIndex} of recording ${recording} repeats or goes back (segment ${last} came before)`;
-    for (let missing = last + 1; missing < segmentIndex; missing++) {
-      if (!this.#lost.has(key(recording, missing))) {
-        return `gap: segment ${missing} of recording ${recording} has no record and no segment-lost event before this one`;
-      }
-    }
+    // A loss moves `last` on too, so any index skipped here has neither a record nor a loss.
+    if (segmentIndex > last + 1) return `gap: segment ${last + 1} of recording ${recording} has no record and no segment-lost event before this one`;
     this.#lastIndex.set(recording, segmentIndex);
     return undefined;
   }
