@@ -11,8 +11,8 @@ export function formatVerifyReport(report: VerifyReport): string {
   if (report.deviceId) lines.push(`camera ${report.deviceId}${report.label ? ` "${report.label}"` : ''} (key ${report.cameraKeySource === 'pinned' ? 'pinned with --camera' : 'from the evidence set'})`);
   lines.push(`${report.records} records verified, ${report.checkpoints} signed checkpoints, ${(report.bytesHashed / 1e6).toFixed(1)} MB of sealed footage hashed`);
   for (const r of report.recordings) {
-    const start = r.startMode ? `, ${START_MODES[r.startMode] ?? ''}` : '';
-    const stop = r.stopReason ? ` (${STOP_REASONS[r.stopReason] ?? ''})` : '';
+    const start = r.startMode ? `, ${START_MODES[r.startMode] ?? `start mode ${r.startMode}`}` : '';
+    const stop = r.stopReason ? ` (${STOP_REASONS[r.stopReason] ?? `stop reason ${r.stopReason}`})` : '';
     lines.push(`recording ${r.recording}: ${when(r.startTime)} - ${when(r.stopTime)}${stop}${start}${r.clockCorrection ? ' (as recorded)' : ''}`);
     if (r.clockCorrection) {
       const { offsetMs, sequence } = r.clockCorrection;

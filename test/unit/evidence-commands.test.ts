@@ -86,6 +86,81 @@ describe('evidence commands', () => {
     assert.match((await run('verify', path.join(tmp, 'garbage'))).out, /not a chaincam key file/);
   });
 
+  it('verify reads its options as the help says: --json, a store\'s own options refused for a camera, --card\'s volume, no path', async () => {
+    const valid = path.join(VECTORS, 'valid');
+    const pub = path.join(VECTORS, 'keys/camera.pub');
+    const json = await run('verify', valid, '--camera', pub, '--json');
+    assert.equal(json.code, 0, json.error);
+    const report = JSON.parse(json.out) as { ok: boolean; cameraKeySource: string; records: number };
+    assert.deepEqual([report.ok, report.cameraKeySource], [true, 'pinned']);
+    const failed = await run('verify', path.join(VECTORS, 'wrong-signature'), '--json');
+    assert.equal(failed.code, 1);
+    assert.equal((JSON.parse(failed.out) as { ok: boolean }).ok, false);
+
+    const twice = await run('verify', valid, '--camera', pub, '--camera', pub);
+    assert.deepEqual([twice.code, twice.error], [1, '--camera given 2 times: a camera\'s storage holds one camera']);
+    for (const option of [['--cameras', tmp], ['--dock-key', pub]]) {
+      const wrong = await run('verify', valid, ...option);
+      assert.deepEqual([wrong.code, wrong.error], [1, `--cameras and --dock-key are for a dock's evidence store; ${valid} is a camera's storage (pin its key with --camera)`]);
+    }
+    assert.deepEqual(await run('verify'), { code: 1, out: '', error: 'give the path of a camera\'s storage or a dock\'s evidence store, or --records' });
+    assert.deepEqual(await run('verify', valid, '--records'), { code: 1, out: '', error: '--records verifies the records system its settings name; give no path with it' });
+
+    // The footage on an SD card: --card names the card's root, or a simulated card's directory (card.json, volume/).
+    const storage = path.join(tmp, 'flash');
+    fs.cpSync(valid, storage, { recursive: true });
+    fs.rmSync(path.join(storage, 'segments'), { recursive: true });
+    assert.equal((await run('verify', storage, '--camera', pub)).code, 1, 'the segments are not on the flash');
+    const card = path.join(tmp, 'card');
+    fs.mkdirSync(path.join(card, 'volume'), { recursive: true });
+    fs.cpSync(path.join(valid, 'segments'), path.join(card, 'volume', 'segments'), { recursive: true });
+    fs.writeFileSync(path.join(card, 'card.json'), '{}');
+    const onCard = await run('verify', storage, '--camera', pub, '--card', card);
+    assert.equal(onCard.code, 0, onCard.out);
+    const root = await run('verify', storage, '--camera', pub, '--card', path.join(card, 'volume'));
+    assert.equal(root.code, 0, root.out);
+  });
+
+  it('verify says a folder that holds nothing of a camera or a store is not evidence, and reads a store as a store', async () => {
+    const empty = path.join(tmp, 'empty');
+    fs.mkdirSync(empty);
+    fs.writeFileSync(path.join(empty, 'notes.txt'), 'x');
+    const none = await run('verify', empty);
+    assert.equal(none.code, 1);
+    assert.equal(none.error, `${empty} is not evidence: it holds neither a camera's storage (chain.log, segments/) nor a dock's evidence store (evidence.sqlite); give the folder a camera's flash was copied to, or a store chaincam dock made`);
+    fs.mkdirSync(path.join(empty, 'segments'));
+    assert.match((await run('verify', empty)).out, /FAILED: .*has no camera\.pub/, 'one of a camera\'s files present: verified as a camera\'s storage');
+
+    const store = path.join(tmp, 'store');
+    fs.mkdirSync(store);
+    fs.writeFileSync(path.join(store, 'evidence.sqlite'), '');
+    const asStore = await run('verify', store, '--json');
+    assert.equal(asStore.code, 1);
+    const result = JSON.parse(asStore.out) as { store: string; ok: boolean; failures: string[] };
+    assert.equal(result.store, store);
+    assert.equal(result.ok, false);
+    const text = await run('verify', store, '--camera', path.join(VECTORS, 'keys/camera.pub'));
+    assert.equal(text.code, 1);
+    assert.match(text.out, /^evidence store /);
+    assert.match(text.out, /FAILED: the store does not verify\n$/);
+  });
+
+  it('verify --help describes every option', async () => {
+    const program = new Command('chaincam');
+    registerVerifyCommand(program);
+    const help = program.commands.find((c) => c.name() === 'verify')!.helpInformation().replace(/\n {10,}/g, ' '); // unwrapped
+    assert.match(help, /verify a camera's evidence or a dock's evidence store offline, read-only/);
+    assert.match(help, /path +a camera's storage directory \(camera\.pub, chain\.log, segments\/\) or a dock's evidence store/);
+    for (const [flag, words] of [
+      ['--camera <file>', 'camera.pub from provisioning, to pin the camera key'], ['--cameras <dir>', 'the provisioned cameras (KEYDIR/cameras)'],
+      ['--dock-key <file>', "the dock's key file"], ['--card <dir>', "the camera's SD card"], ['--json', 'print the report as JSON'],
+      ['--records', "verify the agency's records system"], ['--records-key <file>', 'RECORDS.pub'],
+    ]) {
+      const line = new RegExp(`${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +.*${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+      assert.match(help, line, `${flag} is described`);
+    }
+  });
+
   it('export --segments decrypts verified segments to files with a sidecar and a chain proof each', async () => {
     const out = path.join(tmp, 'export');
     const result = await run('export', path.join(VECTORS, 'valid'), '--key', path.join(VECTORS, 'keys/agency.key'), '-o', out, '--segments');
