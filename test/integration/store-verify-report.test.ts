@@ -15,6 +15,7 @@ import { genesisLink, nextLink } from '../../firmware/format/chain.js';
 import { deriveDockId, signReceipt } from '../../firmware/format/dock-proofs.js';
 import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { offloadCamera } from '../../host-tools/dock/camera-offload.js';
+import { segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
 import { cameraDocument } from '../../host-tools/keys/key-files.js';
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
 import { encodeStoreEntry } from '../../host-tools/store/store-log-entries.js';
@@ -42,6 +43,7 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     }
   };
   const objectBytes = () => fs.readdirSync(path.join(dir, 'objects')).reduce((n, name) => n + fs.statSync(path.join(dir, 'objects', name)).size, 0);
+  const committedAt = (deviceId: string) => committedAtIn(dir, deviceId);
   const dockKeyFile = () => {
     const file = path.join(root, 'dock.pub');
     fs.writeFileSync(file, JSON.stringify({ format: 'chaincam-dock-key/v1', publicKey: toHex(dockKey.publicKey) }));
@@ -54,7 +56,8 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     kim = HostCamera.create('officer kim');
     kim.record(1, [3_000, 2_000]);
     lee = HostCamera.create('officer lee');
-    lee.record(7, [1_000]);
+    lee.record(7, [1_000, 1_000, 1_000], 0); // an emergency start never confirmed: a note on lee's report
+    assert.ok(lee.evidence.records() > kim.evidence.records() + 1, 'lee\'s chain is the longer');
     await dock(kim);
     await dock(lee);
     pubs = path.join(root, 'cameras');
@@ -69,7 +72,7 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     const report = verifyStore(dir, hostPort);
     assert.deepEqual(report.failures, []);
     assert.ok(report.ok);
-    assert.equal(report.segments, 3);
+    assert.equal(report.segments, 5);
     assert.equal(report.pending, 0);
     const store = EvidenceStore.open(dir, { dockKey, readOnly: true });
     const entries = store.logEntries().length;
@@ -78,9 +81,10 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     assert.deepEqual(report.cameras.map((c) => [c.deviceId, c.records, c.ok]).sort(), [[kim.id, kim.evidence.records(), true], [lee.id, lee.evidence.records(), true]].sort());
     // Each generation's segment files are hard links to the objects: every byte is hashed once.
     assert.equal(report.bytesHashed, objectBytes());
-    assert.equal(report.bytesHashed, 6_000);
+    assert.equal(report.bytesHashed, 8_000);
     assert.deepEqual(report.notes, ['the log\'s dock key was taken from the store itself; pass --dock-key DOCK.key (its public part is enough) to pin it']);
-    assert.deepEqual(report.cameras.map((c) => c.notes), [[], []], 'the camera key was held to the one the log pinned, so no note says it came from the copy');
+    // The camera key was held to the one the log pinned, so no note says it came from the copy; others stay.
+    assert.deepEqual(report.cameras.map((c) => [c.deviceId, c.notes]).sort(), [[kim.id, []], [lee.id, ['recording 7: the legal ground was never confirmed after the emergency start']]].sort());
     assert.deepEqual(report.alarms, []);
 
     const pinned = verifyStore(dir, hostPort, { dockKeyFile: dockKeyFile() });
@@ -91,8 +95,9 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
   it('prints the report a person reads: counts, each camera, notes, and the verdict', () => {
     const text = formatStoreReport(verifyStore(dir, hostPort));
     const lines = text.split('\n');
-    assert.equal(lines[0], `evidence store ${dir}: 2 cameras, 3 stored segments (0 awaiting their camera's next chain), ${verifyStore(dir, hostPort).logEntries} signed log entries`);
+    assert.equal(lines[0], `evidence store ${dir}: 2 cameras, 5 stored segments (0 awaiting their camera's next chain), ${verifyStore(dir, hostPort).logEntries} signed log entries`);
     assert.ok(lines.some((l) => l.startsWith(`  `) && l.includes(kim.id)), text);
+    assert.deepEqual(lines.slice(0, -1).filter((l) => l.trim() === ''), [], 'no blank line inside the report');
     assert.ok(lines.includes('note: the log\'s dock key was taken from the store itself; pass --dock-key DOCK.key (its public part is enough) to pin it'), text);
     assert.equal(lines.at(-2), 'VERIFIED: the signed log, every row, every camera chain, signature and stored segment check out');
     assert.equal(lines.at(-1), '');
@@ -113,8 +118,8 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     store.close();
     const report = verifyStore(dir, hostPort);
     assert.deepEqual(report.failures, []);
-    assert.equal(report.segments, 4);
-    assert.equal(report.pending, 1);
+    assert.equal(report.segments, 6);
+    assert.equal(report.pending, 1, 'kim\'s new segment, and none of lee\'s');
   });
 
   it('holds the store to the cameras provisioned, by files or by a folder of DEVICEID.pub', () => {
@@ -146,6 +151,131 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     ]);
   });
 
+  it('leaves no file open, and a store mid-write (its journal, its staging) verifies', () => {
+    const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    assert.ok(verifyStore(dir, hostPort).ok);
+    assert.equal(openFiles(), before, 'verify left the database or a file open');
+    fs.mkdirSync(path.join(dir, 'staging'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'evidence.sqlite-journal'), '');
+    assert.deepEqual(verifyStore(dir, hostPort).failures, []);
+  });
+
+  it('a camera pinned whose docking was cut before its first chain is noted, not failed', () => {
+    const late = HostCamera.create('officer park');
+    const store = EvidenceStore.open(dir, { dockKey });
+    store.pinCamera({ deviceId: late.deviceId, publicKey: late.key.publicKey, label: late.label });
+    store.close();
+    const report = verifyStore(dir, hostPort);
+    assert.deepEqual(report.failures, []);
+    assert.ok(report.notes.includes(`camera ${late.id}: pinned, but no chain committed yet`), report.notes.join('\n'));
+  });
+
+  it('what the log committed of a camera, gone or added, is named', () => {
+    const camera = path.join(dir, 'cameras', kim.id);
+    const failuresAfter = (change: () => void) => {
+      const copy = path.join(root, `copy-${Math.random().toString(36).slice(2)}`);
+      fs.cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+      const saved = dir;
+      dir = copy;
+      try {
+        change();
+        return verifyStore(dir, hostPort).failures;
+      } finally {
+        dir = saved;
+      }
+    };
+    const at = (...parts: string[]) => path.join(dir, 'cameras', kim.id, ...parts);
+    assert.ok(fs.existsSync(camera));
+    assert.deepEqual(failuresAfter(() => fs.rmSync(at(), { recursive: true })), [`cameras/${kim.id} is gone: the log committed 1 chain generation(s) of this camera; its verified copy was deleted`]);
+    assert.deepEqual(failuresAfter(() => fs.rmSync(path.join(dir, 'cameras'), { recursive: true })), [
+      `cameras/${kim.id} is gone: the log committed 1 chain generation(s) of this camera; its verified copy was deleted`,
+      `cameras/${lee.id} is gone: the log committed 1 chain generation(s) of this camera; its verified copy was deleted`,
+    ], 'in the order the log pinned them');
+    assert.deepEqual(failuresAfter(() => fs.rmSync(path.join(dir, 'objects'), { recursive: true })).filter((f) => !/ is gone: objects\/[0-9a-f]{64}\.seg is missing and the log records no lawful end for it; the footage was deleted$/.test(f)), [], 'only the segments named as gone');
+    const chainGone = failuresAfter(() => fs.rmSync(at('gen-000001', 'chain.log')));
+    assert.equal(chainGone[0], `cameras/${kim.id}/gen-000001/chain.log is missing`);
+    const genGone = failuresAfter(() => fs.rmSync(at('gen-000001'), { recursive: true }));
+    assert.equal(genGone[0], `cameras/${kim.id}/gen-000001, committed by log entry #${committedAt(kim.id)}, is gone`);
+    assert.deepEqual(failuresAfter(() => fs.mkdirSync(at('gen-000007'))), [`cameras/${kim.id}/gen-000007 is not a chain generation the store's log committed: added, or a generation was replaced`]);
+    const rekeyed = failuresAfter(() => {
+      fs.chmodSync(at('gen-000001', 'camera.pub'), 0o644);
+      fs.writeFileSync(at('gen-000001', 'camera.pub'), JSON.stringify(cameraDocument({ publicKey: lee.key.publicKey, deviceId: lee.deviceId, label: 'officer kim' }, false)));
+    });
+    assert.equal(rekeyed[0], `cameras/${kim.id}/gen-000001/camera.pub holds another key than the one the store pinned for camera ${kim.id}`);
+    assert.match(rekeyed[1]!, new RegExp(`^camera ${kim.id}: record #0 \\(event: power-on\\) at chain\\.log offset 8: its stored link does not match`), 'and the chain, read with that key, fails');
+    const garbled = failuresAfter(() => {
+      fs.chmodSync(at('gen-000001', 'camera.pub'), 0o644);
+      fs.writeFileSync(at('gen-000001', 'camera.pub'), '{');
+    });
+    assert.match(garbled[1]!, new RegExp(`^camera ${kim.id}: .*current/camera\\.pub is not a chaincam key file`), garbled.join('\n'));
+    assert.match(garbled[0]!, new RegExp(`^cameras/${kim.id}/gen-000001/camera\\.pub: `));
+    assert.deepEqual(failuresAfter(() => fs.rmSync(at('current'))), [`cameras/${kim.id}/current points to nothing, not to gen-000001, the last generation the log committed (entry #${committedAt(kim.id)}): the camera's chain was repointed`]);
+  });
+
+  it('a hostile log signed with the dock\'s key is reported, never a crash: an entry that is not a segment, an end of nothing, a camera re-keyed', () => {
+    const log = new StoreLogWriter(dir, hostPort);
+    const first = log.size;
+    // A segment-stored entry whose record is an event, a segment-ended of a segment never stored,
+    // and kim pinned again under lee's key.
+    const event = readChainLog(kim.evidence.chain).frames[0]!.body;
+    log.append(encodeStoreEntry({ type: 'segment-stored', time: Date.now(), deviceId: kim.deviceId, recordBody: event }), dockKey);
+    log.append(encodeStoreEntry({ type: 'segment-ended', time: Date.now(), sealedDigest: new Uint8Array(32).fill(9), rule: 'retention' }), dockKey);
+    log.append(encodeStoreEntry({ type: 'camera-pinned', time: Date.now(), deviceId: kim.deviceId, publicKey: lee.key.publicKey, label: 'officer kim' }), dockKey);
+    const report = verifyStore(dir, hostPort, { cameraFiles: [kim, lee].map((c) => path.join(pubs, `${c.id}.pub`)) });
+    assert.equal(report.ok, false);
+    assert.match(report.failures.find((f) => f.startsWith('log entry'))!, new RegExp(`^log entry #${first} \\(segment-stored\\): a segment-stored entry must hold a segment record, not a event`));
+    assert.ok(report.failures.includes(`camera ${kim.id} (log entry #${first + 2}) was pinned with another key than the provisioned one: re-keyed`), report.failures.join('\n'));
+  });
+
+  it('receipts are held to the chain at their edges: issued after the first record, or after none', () => {
+    const issue = (records: number, headLink: Uint8Array) => {
+      const store = EvidenceStore.open(dir, { dockKey });
+      const held = store.segments(lee.id)[0]!;
+      const { fields, signature } = signReceipt(hostPort, dockKey.privateKey, {
+        deviceId: lee.deviceId, dockId: deriveDockId(hostPort, dockKey.publicKey), segmentSequence: held.recordSequence, sealedLength: held.sealedLength,
+        sealedDigest: Buffer.from(held.sealedDigest, 'hex'), storedTime: Date.now(), records, headLink, storeId: 0,
+      });
+      store.recordReceipt(fields, signature);
+      store.close();
+      return verifyStore(dir, hostPort).failures;
+    };
+    const firstLink = readChainLog(lee.evidence.chain).frames[0]!.storedLink;
+    assert.deepEqual(issue(1, firstLink), [], 'after exactly the first record, whose link it names');
+    const none = issue(0, new Uint8Array(32));
+    assert.equal(none.length, 1);
+    assert.match(none[0]!, /does not pass through the head the receipt for record #\d+ \(log entry #\d+\) was issued after \(0 records\): rolled back or forked$/);
+  });
+
+  it('a fork the camera signed, committed with the dock\'s key as the next generation, is named: segments the store holds are not in it', () => {
+    // Someone with the dock's key restores an older flash image of lee's that recorded again (the
+    // camera signs whatever it records), and commits that chain with the log and rows agreeing.
+    const provisioned = lee.image().chain.subarray(0, readChainLog(lee.evidence.chain).frames[2]!.offset); // power-on, checkpoint
+    const fork = lee.restored({ chain: provisioned, held: new Map() });
+    fork.record(7, Array.from({ length: 8 }, () => 1_000)); // longer than the chain it replaces: a chain may only grow
+    const camera = path.join(dir, 'cameras', lee.id);
+    const gen = path.join(camera, 'gen-000002');
+    fs.mkdirSync(path.join(gen, 'segments'), { recursive: true });
+    fs.copyFileSync(path.join(camera, 'gen-000001', 'camera.pub'), path.join(gen, 'camera.pub'));
+    fs.writeFileSync(path.join(gen, 'chain.log'), fork.evidence.chain);
+    for (const { segment, bytes } of fork.evidence.held.values()) fs.writeFileSync(path.join(gen, 'segments', segmentFileName(segment.recording, segment.segmentIndex)), bytes);
+    fs.rmSync(path.join(camera, 'current'));
+    fs.symlinkSync('gen-000002', path.join(camera, 'current'));
+    const frames = readChainLog(fork.evidence.chain).frames;
+    new StoreLogWriter(dir, hostPort).append(encodeStoreEntry({
+      type: 'chain-committed', time: Date.now(), deviceId: lee.deviceId, generation: 2, chainLength: fork.evidence.chain.length,
+      records: frames.length, headLink: frames.at(-1)!.storedLink, chainDigest: hostPort.sha256(fork.evidence.chain),
+    }), dockKey);
+    replayIntoDatabase(dir);
+    const report = verifyStore(dir, hostPort);
+    assert.equal(report.ok, false);
+    const lees = report.cameras.find((c) => c.deviceId === lee.id)!;
+    assert.ok(lees.ok, 'the fork is a chain the camera signed');
+    const stored = report.failures.filter((f) => /^segment 7\/\d+ \(log entry #\d+\) is not record #\d+ of camera [0-9a-f]{32}'s current chain$/.test(f));
+    assert.equal(stored.length, 3, report.failures.join('\n'));
+    assert.ok(report.failures.some((f) => f.includes('does not extend generation 1')), report.failures.join('\n'));
+  });
+
   it('a chain the log commits but the camera never signed (forged with the dock\'s own key) is named by the camera\'s signature', () => {
     // Someone with the dock's key moves a record's time in lee's chain, recomputes every link and
     // the checkpoints' head links, commits it as a new generation in the signed log and replays
@@ -174,6 +304,16 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     assert.ok(report.failures.some((f) => f.startsWith(`camera ${lee.id}'s current chain`) && f.includes('does not extend generation 1')), report.failures.join('\n'));
   });
 });
+
+/** The log entry that committed a camera's only generation. */
+function committedAtIn(dir: string, deviceId: string): number {
+  const store = EvidenceStore.open(dir, { readOnly: true });
+  try {
+    return store.logEntries().findIndex((e) => e.type === 'chain-committed' && toHex(e.deviceId) === deviceId);
+  } finally {
+    store.close();
+  }
+}
 
 /**
  * A camera's chain with its recording-stop moved an hour later and every link after it recomputed,
