@@ -63,7 +63,12 @@ export function verifyStore(dir: string, port: CryptoPort, options: StoreVerifyO
     db = new Database(path.join(dir, STORE_DB_FILE), { readonly: true, fileMustExist: true });
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (error) {
-    failures.push(`${STORE_DB_FILE} cannot be read as a database (${(error as Error).message}): it was damaged or replaced`);
+    if ((error as { code?: string }).code === 'SQLITE_READONLY_ROLLBACK') {
+      // A hot journal: SQLite would roll the write back on opening, and verify changes nothing.
+      failures.push(`${STORE_DB_FILE} holds a write the dock did not finish (${STORE_DB_FILE}-journal; the dock stopped mid-write): verify changes nothing, so it cannot roll that write back; start the dock on this store (or on a copy of it) once, which does, then verify again`);
+    } else {
+      failures.push(`${STORE_DB_FILE} cannot be read as a database (${(error as Error).message}): it was damaged or replaced`);
+    }
     return report;
   }
   try {

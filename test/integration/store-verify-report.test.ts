@@ -4,6 +4,7 @@
 // key could cause (a receipt after a head the camera's chain never passed, a chain the log commits
 // but the camera never signed). store-tampering.test.ts covers tampering with what the dock wrote.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { checkStoreLog } from '../../host-tools/verify/store-log-check.js';
 import { formatStoreReport, verifyStore } from '../../host-tools/verify/verify-store.js';
 import { hostPort } from '../support/dock-harness.js';
 import { HostCamera } from '../support/host-camera.js';
+import { storeFingerprint } from '../support/store-fingerprint.js';
 
 describe('verify STORE: what it reports, and faults of the dock itself', function () {
   const dockKey = generateP256KeyPair(hostPort);
@@ -159,6 +161,35 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     fs.mkdirSync(path.join(dir, 'staging'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'evidence.sqlite-journal'), '');
     assert.deepEqual(verifyStore(dir, hostPort).failures, []);
+  });
+
+  it('a store the dock stopped in mid-write is named as such and left as it is; a folder with no database gets none', () => {
+    // A dock killed inside a transaction leaves a hot journal; opening the database read-write
+    // would roll it back, changing the store.
+    const killed = spawnSync(process.execPath, ['-e', `
+      const Database = require(${JSON.stringify(path.resolve('node_modules/better-sqlite3'))});
+      const db = new Database(${JSON.stringify(path.join(dir, 'evidence.sqlite'))});
+      db.pragma('cache_size = 1');
+      db.exec('BEGIN');
+      db.exec('CREATE TABLE scratch (x TEXT)'); // enough written that the cache spills into the file
+      for (let i = 0; i < 2000; i++) db.prepare('INSERT INTO scratch VALUES (?)').run('x'.repeat(500));
+      process.kill(process.pid, 'SIGKILL');`]);
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr.toString());
+    assert.ok(fs.statSync(path.join(dir, 'evidence.sqlite-journal')).size > 0, 'a hot journal');
+    const before = storeFingerprint(dir);
+    assert.deepEqual(verifyStore(dir, hostPort).failures, [
+      'evidence.sqlite holds a write the dock did not finish (evidence.sqlite-journal; the dock stopped mid-write): verify changes nothing, so it cannot roll that write back; start the dock on this store (or on a copy of it) once, which does, then verify again',
+    ]);
+    assert.equal(storeFingerprint(dir), before, 'verify rolled the write back');
+    EvidenceStore.open(dir, { dockKey }).close(); // the dock, started, finishes what it left
+    assert.deepEqual(verifyStore(dir, hostPort).failures, []);
+
+    const empty = path.join(root, 'empty');
+    fs.mkdirSync(empty);
+    const none = verifyStore(empty, hostPort);
+    assert.equal(none.failures.length, 1);
+    assert.match(none.failures[0]!, /^evidence\.sqlite cannot be read as a database \(.*\): it was damaged or replaced$/);
+    assert.deepEqual(fs.readdirSync(empty), [], 'verify made no database');
   });
 
   it('a camera pinned whose docking was cut before its first chain is noted, not failed', () => {
