@@ -23,8 +23,10 @@ import { encodeStoreEntry } from '../../host-tools/store/store-log-entries.js';
 import { StoreLogWriter } from '../../host-tools/store/store-log.js';
 import { EVIDENCE_TABLES } from '../../host-tools/store/store-schema.js';
 import { checkStoreLog } from '../../host-tools/verify/store-log-check.js';
+import { registerVerifyCommand } from '../../host-tools/verify/verify-command.js';
 import { formatStoreReport, verifyStore } from '../../host-tools/verify/verify-store.js';
 import { hostPort } from '../support/dock-harness.js';
+import { runInProcess } from '../support/cli-in-process.js';
 import { HostCamera } from '../support/host-camera.js';
 import { storeFingerprint } from '../support/store-fingerprint.js';
 
@@ -151,6 +153,21 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     assert.deepEqual(report.failures, [
       `camera ${lee.id}'s current chain (${records} records) does not pass through the head the receipt for record #${held.recordSequence} (log entry #${report.logEntries - 1}) was issued after (${records} records): rolled back or forked`,
     ]);
+  });
+
+  it('`chaincam verify STORE` passes its pins on and exits 0 only for a store that verifies', async () => {
+    const verify = (...args: string[]) => runInProcess([registerVerifyCommand], 'verify', dir, ...args);
+    const ok = await verify('--cameras', pubs, '--dock-key', dockKeyFile());
+    assert.equal(ok.code, 0, ok.out + ok.error);
+    assert.match(ok.out, /^evidence store .*\nVERIFIED: the signed log, every row, every camera chain, signature and stored segment check out\n$/s);
+    const onlyKim = await verify('--camera', path.join(pubs, `${kim.id}.pub`));
+    assert.equal(onlyKim.code, 1);
+    assert.match(onlyKim.out, new RegExp(`FAILED: camera ${lee.id} "officer lee" .* is not one of the pinned cameras`));
+    const otherDock = path.join(root, 'other-dock.pub');
+    fs.writeFileSync(otherDock, JSON.stringify({ format: 'chaincam-dock-key/v1', publicKey: toHex(generateP256KeyPair(hostPort).publicKey) }));
+    const foreign = await verify('--dock-key', otherDock, '--json');
+    assert.equal(foreign.code, 1);
+    assert.match((JSON.parse(foreign.out) as { failures: string[] }).failures[0]!, /not by the dock key pinned with --dock-key/);
   });
 
   it('leaves no file open, and a store mid-write (its journal, its staging) verifies', () => {

@@ -4,36 +4,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { registerKeysCommand } from '../../host-tools/keys/keys-command.js';
 import { registerVerifyCommand } from '../../host-tools/verify/verify-command.js';
 import { registerExportCommand } from '../../host-tools/export/export-command.js';
 import { sampleFootage } from '../../host-tools/vectors/sample-evidence.js';
+import { runInProcess } from '../support/cli-in-process.js';
 
 const VECTORS = path.resolve('test/vectors');
 
 /** Runs one command line in-process the way host-tools/cli.ts does; returns exit code and output. */
-async function run(...argv: string[]): Promise<{ code: number; out: string; error: string }> {
-  const program = new Command('chaincam').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  registerKeysCommand(program);
-  registerVerifyCommand(program);
-  registerExportCommand(program);
-  let out = '';
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string) => { out += chunk; return true; }) as typeof process.stdout.write;
-  const previousExitCode = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return { code: typeof process.exitCode === 'number' ? process.exitCode : 0, out, error: '' };
-  } catch (error) {
-    if (error instanceof CommanderError) return { code: error.exitCode, out, error: error.message };
-    return { code: 1, out, error: (error as Error).message };
-  } finally {
-    process.stdout.write = write;
-    process.exitCode = previousExitCode;
-  }
-}
+const run = (...argv: string[]) => runInProcess([registerKeysCommand, registerVerifyCommand, registerExportCommand], ...argv);
 
 describe('evidence commands', () => {
   let tmp: string;

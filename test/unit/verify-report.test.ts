@@ -24,6 +24,7 @@ describe('verify\'s printed report', () => {
           lostSegments: [2], noticeFailures: ['NOT given: an indicator failed (tone)'], clockCorrection: { offsetMs: -2_500, sequence: 11 },
         },
         { recording: 4, grounds: [], segments: [], lostSegments: [], noticeFailures: [], clockCorrection: { offsetMs: 1_250, sequence: 11 } },
+        { recording: 5, startTime: T + 200_000, grounds: [2], segments: [], lostSegments: [], noticeFailures: [] },
       ],
       notes: ['camera key taken from the evidence set itself; pass --camera CAMERA.pub from provisioning to pin it'],
     }));
@@ -42,6 +43,8 @@ describe('verify\'s printed report', () => {
       'recording 4: ? - ? (as recorded)',
       "  corrected: ? - ? (the camera's clock was -1.250 s behind when record #11 set it)",
       '  legal ground: no start event',
+      'recording 5: 2026-06-01T08:03:20.000Z - ?',
+      '  legal ground: 2 (crime under way, imminent or just committed; evidence must be preserved urgently)',
       'note: camera key taken from the evidence set itself; pass --camera CAMERA.pub from provisioning to pin it',
       'VERIFIED: every link, signature and segment digest checks out',
       '',
