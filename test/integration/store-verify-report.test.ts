@@ -58,8 +58,10 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-store-report-'));
     dir = path.join(root, 'store');
     kim = HostCamera.create('officer kim');
-    kim.record(1, [3_000, 2_000]);
+    kim.record(1, [3_000]);
     lee = HostCamera.create('officer lee');
+    lee.record(5, [500]);
+    lee.record(6, [500]);
     lee.record(7, [1_000, 1_000, 1_000], 0); // an emergency start never confirmed: a note on lee's report
     assert.ok(lee.evidence.records() > kim.evidence.records() + 1, 'lee\'s chain is the longer');
     await dock(kim);
@@ -76,7 +78,7 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     const report = verifyStore(dir, hostPort);
     assert.deepEqual(report.failures, []);
     assert.ok(report.ok);
-    assert.equal(report.segments, 5);
+    assert.equal(report.segments, 6);
     assert.equal(report.pending, 0);
     const store = EvidenceStore.open(dir, { dockKey, readOnly: true });
     const entries = store.logEntries().length;
@@ -85,7 +87,7 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     assert.deepEqual(report.cameras.map((c) => [c.deviceId, c.records, c.ok]).sort(), [[kim.id, kim.evidence.records(), true], [lee.id, lee.evidence.records(), true]].sort());
     // Each generation's segment files are hard links to the objects: every byte is hashed once.
     assert.equal(report.bytesHashed, objectBytes());
-    assert.equal(report.bytesHashed, 8_000);
+    assert.equal(report.bytesHashed, 7_000);
     assert.deepEqual(report.notes, ['the log\'s dock key was taken from the store itself; pass --dock-key DOCK.key (its public part is enough) to pin it']);
     // The camera key was held to the one the log pinned, so no note says it came from the copy; others stay.
     assert.deepEqual(report.cameras.map((c) => [c.deviceId, c.notes]).sort(), [[kim.id, []], [lee.id, ['recording 7: the legal ground was never confirmed after the emergency start']]].sort());
@@ -99,7 +101,7 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
   it('prints the report a person reads: counts, each camera, notes, and the verdict', () => {
     const text = formatStoreReport(verifyStore(dir, hostPort));
     const lines = text.split('\n');
-    assert.equal(lines[0], `evidence store ${dir}: 2 cameras, 5 stored segments (0 awaiting their camera's next chain), ${verifyStore(dir, hostPort).logEntries} signed log entries`);
+    assert.equal(lines[0], `evidence store ${dir}: 2 cameras, 6 stored segments (0 awaiting their camera's next chain), ${verifyStore(dir, hostPort).logEntries} signed log entries`);
     assert.ok(lines.some((l) => l.startsWith(`  `) && l.includes(kim.id)), text);
     assert.deepEqual(lines.slice(0, -1).filter((l) => l.trim() === ''), [], 'no blank line inside the report');
     assert.ok(lines.includes('note: the log\'s dock key was taken from the store itself; pass --dock-key DOCK.key (its public part is enough) to pin it'), text);
@@ -108,6 +110,17 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
     const failed = formatStoreReport(verifyStore(dir, hostPort)).split('\n');
     assert.deepEqual(failed.slice(-3), ['FAILED: notes.txt is not part of an evidence store (docs/STORE.md section 1): something was added', 'FAILED: the store does not verify', '']);
+  });
+
+  it('prints the alarms the dock raised, which do not fail the store', () => {
+    const store = EvidenceStore.open(dir, { dockKey });
+    const entry = store.raiseAlarm({ kind: 'rollback', deviceId: kim.deviceId, heldRecords: 9, heldHead: new Uint8Array(32), offeredRecords: 4, offeredHead: new Uint8Array(32).fill(1), divergence: 4, text: 'camera offered 4 records where the store holds 9' });
+    store.close();
+    const report = verifyStore(dir, hostPort);
+    assert.deepEqual(report.failures, []);
+    assert.equal(report.alarms.length, 1);
+    assert.match(report.alarms[0]!, new RegExp(`^log entry #${entry} at \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z: camera offered 4 records where the store holds 9$`));
+    assert.ok(formatStoreReport(report).split('\n').includes(`ALARM: ${report.alarms[0]}`));
   });
 
   it('a segment stored before its camera\'s next chain is committed is counted as awaiting it, for that camera only', () => {
@@ -122,7 +135,10 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     store.close();
     const report = verifyStore(dir, hostPort);
     assert.deepEqual(report.failures, []);
-    assert.equal(report.segments, 6);
+    assert.equal(report.segments, 7);
+    // Lee's last segments lie past the end of kim's committed chain in sequence, and are no more awaited for that.
+    const kimCommitted = verifyStore(dir, hostPort).cameras.find((c) => c.deviceId === kim.id)!.records;
+    assert.ok(store0Segments(dir, lee.id).some((s) => s.recordSequence >= kimCommitted), 'a lee segment numbered past kim\'s chain');
     assert.equal(report.pending, 1, 'kim\'s new segment, and none of lee\'s');
   });
 
@@ -245,6 +261,8 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     assert.equal(chainGone[0], `cameras/${kim.id}/gen-000001/chain.log is missing`);
     const genGone = failuresAfter(() => fs.rmSync(at('gen-000001'), { recursive: true }));
     assert.equal(genGone[0], `cameras/${kim.id}/gen-000001, committed by log entry #${committedAt(kim.id)}, is gone`);
+    const noSegments = failuresAfter(() => fs.rmSync(at('gen-000001', 'segments'), { recursive: true }));
+    assert.ok(noSegments.length > 0 && noSegments.every((f) => !/is not a segment the store's log holds/.test(f)), noSegments.join('\n'));
     assert.deepEqual(failuresAfter(() => fs.mkdirSync(at('gen-000007'))), [`cameras/${kim.id}/gen-000007 is not a chain generation the store's log committed: added, or a generation was replaced`]);
     const rekeyed = failuresAfter(() => {
       fs.chmodSync(at('gen-000001', 'camera.pub'), 0o644);
@@ -300,7 +318,7 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     // camera signs whatever it records), and commits that chain with the log and rows agreeing.
     const provisioned = lee.image().chain.subarray(0, readChainLog(lee.evidence.chain).frames[2]!.offset); // power-on, checkpoint
     const fork = lee.restored({ chain: provisioned, held: new Map() });
-    fork.record(7, Array.from({ length: 8 }, () => 1_000)); // longer than the chain it replaces: a chain may only grow
+    fork.record(7, Array.from({ length: 16 }, () => 1_000)); // longer than the chain it replaces: a chain may only grow
     const camera = path.join(dir, 'cameras', lee.id);
     const gen = path.join(camera, 'gen-000002');
     fs.mkdirSync(path.join(gen, 'segments'), { recursive: true });
@@ -319,8 +337,8 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     assert.equal(report.ok, false);
     const lees = report.cameras.find((c) => c.deviceId === lee.id)!;
     assert.ok(lees.ok, 'the fork is a chain the camera signed');
-    const stored = report.failures.filter((f) => /^segment 7\/\d+ \(log entry #\d+\) is not record #\d+ of camera [0-9a-f]{32}'s current chain$/.test(f));
-    assert.equal(stored.length, 3, report.failures.join('\n'));
+    const stored = report.failures.filter((f) => /^segment \d+\/\d+ \(log entry #\d+\) is not record #\d+ of camera [0-9a-f]{32}'s current chain$/.test(f));
+    assert.equal(stored.length, 5, report.failures.join('\n'));
     assert.ok(report.failures.some((f) => f.includes('does not extend generation 1')), report.failures.join('\n'));
   });
 
@@ -352,6 +370,15 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     assert.ok(report.failures.some((f) => f.startsWith(`camera ${lee.id}'s current chain`) && f.includes('does not extend generation 1')), report.failures.join('\n'));
   });
 });
+
+function store0Segments(dir: string, deviceId: string) {
+  const store = EvidenceStore.open(dir, { readOnly: true });
+  try {
+    return store.segments(deviceId);
+  } finally {
+    store.close();
+  }
+}
 
 /** The log entry that committed a camera's only generation. */
 function committedAtIn(dir: string, deviceId: string): number {
