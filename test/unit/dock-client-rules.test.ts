@@ -6,30 +6,8 @@
 import assert from 'node:assert/strict';
 import { DockFrameReader, LARGEST_ENCODED, encodeDockFrame } from '../../firmware/format/dock-frames.js';
 import { decodeDockMessage, encodeDockMessage, type DockMessage } from '../../firmware/format/dock-messages.js';
-import { DockClient, DockError, type DockTimers } from '../../host-tools/dock/dock-client.js';
-
-/** Timers that fire only when the test fires them. */
-class HeldTimers implements DockTimers {
-  #next = 1;
-  readonly pending = new Map<number, { callback: () => void; ms: number }>();
-  set(callback: () => void, ms: number): number {
-    const id = this.#next++;
-    this.pending.set(id, { callback, ms });
-    return id;
-  }
-  clear(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  /** Everything armed now has run out. */
-  fire(): void {
-    const due = [...this.pending.values()];
-    this.pending.clear();
-    for (const t of due) t.callback();
-  }
-  get delays(): number[] {
-    return [...this.pending.values()].map((t) => t.ms);
-  }
-}
+import { DockClient, DockError } from '../../host-tools/dock/dock-client.js';
+import { HeldTimers } from '../support/held-timers.js';
 
 const WHERE = '/dev/ttyACM7';
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
