@@ -23,3 +23,16 @@ export class HeldTimers implements DockTimers {
     return [...this.pending.values()].map((t) => t.ms);
   }
 }
+
+/**
+ * The promise's outcome once the link is quiet (every reply already delivered, no timer fired):
+ * still pending then is a failure of the test, not a hang until mocha's hour runs out.
+ */
+export async function outcome<T>(promise: Promise<T>): Promise<T> {
+  let settled = false;
+  const tracked = promise.finally(() => { settled = true; });
+  tracked.catch(() => undefined);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (!settled) throw new Error('still pending with nothing more to arrive');
+  return tracked;
+}

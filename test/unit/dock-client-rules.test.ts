@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { DockFrameReader, LARGEST_ENCODED, encodeDockFrame } from '../../firmware/format/dock-frames.js';
 import { decodeDockMessage, encodeDockMessage, type DockMessage } from '../../firmware/format/dock-messages.js';
 import { DockClient, DockError } from '../../host-tools/dock/dock-client.js';
-import { HeldTimers } from '../support/held-timers.js';
+import { HeldTimers, outcome } from '../support/held-timers.js';
 
 const WHERE = '/dev/ttyACM7';
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -39,13 +39,13 @@ describe('the dock client on the link', () => {
     await settle();
     assert.equal(settled, undefined, 'neither another type nor a reply accept refuses answers it');
     reply({ type: 'closed', chainLength: 77 });
-    assert.deepEqual(await pending, { type: 'closed', chainLength: 77 });
+    assert.deepEqual(await outcome(pending), { type: 'closed', chainLength: 77 });
     assert.deepEqual(timers.delays, [], 'its timer is cleared');
     // The next request is free to go.
     const next = client.request({ type: 'set-time', time: 9 }, 'time-set', 55);
     assert.deepEqual(timers.delays, [55], 'a request may name its own timeout');
     reply({ type: 'time-set', previousTime: 1, newTime: 9 });
-    assert.deepEqual(await next, { type: 'time-set', previousTime: 1, newTime: 9 });
+    assert.deepEqual(await outcome(next), { type: 'time-set', previousTime: 1, newTime: 9 });
   });
 
   it('times out a request with nothing back, naming the reply and the wait, and takes the next one', async () => {
@@ -54,23 +54,23 @@ describe('the dock client on the link', () => {
     assert.deepEqual(timers.delays, [2000], 'two seconds unless told');
     await assert.rejects(client.request({ type: 'close' }, 'closed'), new Error(`${WHERE}: a list-reply is still awaited`));
     timers.fire();
-    await assert.rejects(waiting, new Error(`${WHERE}: no list-reply from the camera within 2000 ms (is a camera docked on this port?)`));
+    await assert.rejects(outcome(waiting), new Error(`${WHERE}: no list-reply from the camera within 2000 ms (is a camera docked on this port?)`));
     const next = client.request({ type: 'close' }, 'closed');
     reply({ type: 'closed', chainLength: 3 });
-    assert.deepEqual(await next, { type: 'closed', chainLength: 3 });
+    assert.deepEqual(await outcome(next), { type: 'closed', chainLength: 3 });
   });
 
   it('an ERROR reply rejects the request with the camera\'s code, request type and text', async () => {
     const { client, timers, reply } = link();
     const waiting = client.request({ type: 'set-time', time: 1 }, 'time-set');
     reply({ type: 'error', code: 3, requestType: 0x07, message: 'clock refused' });
-    const error = await waiting.catch((e: unknown) => e);
+    const error = await outcome(waiting).catch((e: unknown) => e);
     assert.ok(error instanceof DockError);
     assert.deepEqual([error.message, error.code, error.requestType], [`${WHERE}: camera refused 0x07: clock refused`, 3, 0x07]);
     assert.deepEqual(timers.delays, [], 'its timer is cleared');
     const next = client.request({ type: 'close' }, 'closed');
     reply({ type: 'error', code: 1, requestType: 0x8a, message: 'x' });
-    await assert.rejects(next, (e: unknown) => e instanceof DockError && e.message === `${WHERE}: camera refused 0x8a: x`);
+    await assert.rejects(outcome(next), (e: unknown) => e instanceof DockError && e.message === `${WHERE}: camera refused 0x8a: x`);
   });
 
   it('a frame that passes its CRC but is no message is noise; garbage is counted as discarded', async () => {
@@ -81,7 +81,7 @@ describe('the dock client on the link', () => {
     client.receive(Uint8Array.of(5, 1, 2, 3, 0));
     assert.equal(client.discardedFrames, 1);
     reply({ type: 'closed', chainLength: 1 });
-    assert.deepEqual(await waiting, { type: 'closed', chainLength: 1 });
+    assert.deepEqual(await outcome(waiting), { type: 'closed', chainLength: 1 });
   });
 
   it('reads a range: one READ, the DATA written in order at its offsets, an ACK per half window and at the end', async () => {
@@ -103,7 +103,7 @@ describe('the dock client on the link', () => {
     reply(data(15, [6]));
     assert.equal(sent.length, 2);
     reply(data(16, [7, 8, 9, 10, 11, 12])); // past the end: only what was asked is kept
-    await reading;
+    await outcome(reading);
     assert.ok(done);
     assert.deepEqual(written, [[10, [1, 2, 3]], [13, [4, 5]], [15, [6]], [16, [7, 8, 9, 10]]]);
     assert.deepEqual(progress, [13, 15, 16, 20]);
@@ -121,7 +121,7 @@ describe('the dock client on the link', () => {
       reply(data(1, [2], 1, 0));
       assert.deepEqual(sent.slice(1).map((m) => (m as { nextOffset: number }).nextOffset), [1, 2], `window ${window}`);
       reply(data(2, [3], 1, 0));
-      await reading;
+      await outcome(reading);
     }
   });
 
@@ -129,14 +129,14 @@ describe('the dock client on the link', () => {
     const { client, sent, reply } = link();
     const reading = client.read(1, 0, 0, 9, () => undefined);
     for (let i = 0; i < 9; i++) reply(data(i, [i], 1, 0));
-    await reading;
+    await outcome(reading);
     assert.deepEqual(sent.slice(1).map((m) => (m as { nextOffset: number }).nextOffset), [4, 8, 9]);
   });
 
   it('an empty range resolves at once without a READ', async () => {
     const { client, sent } = link();
-    await client.read(2, 1, 7, 7, () => assert.fail('nothing to write'));
-    await client.read(2, 1, 8, 7, () => assert.fail('nothing to write'));
+    await outcome(client.read(2, 1, 7, 7, () => assert.fail('nothing to write')));
+    await outcome(client.read(2, 1, 8, 7, () => assert.fail('nothing to write')));
     assert.deepEqual(sent, []);
   });
 
@@ -153,7 +153,7 @@ describe('the dock client on the link', () => {
     timers.fire();
     timers.fire();
     assert.deepEqual(sent.filter((m) => m.type === 'read').map((m) => (m as { offset: number }).offset), [0, 3, 4, 4, 4], 'at offset 4: asked, then 2 retries');
-    await assert.rejects(reading, new Error(`${WHERE}: the camera stopped sending object 2/5 at offset 4 of 10 (link lost?)`));
+    await assert.rejects(outcome(reading), new Error(`${WHERE}: the camera stopped sending object 2/5 at offset 4 of 10 (link lost?)`));
     assert.deepEqual(timers.delays, [], 'nothing is left armed');
   });
 
@@ -161,7 +161,7 @@ describe('the dock client on the link', () => {
     const { client, timers, sent } = link();
     const reading = client.read(1, 0, 0, 10, () => undefined);
     for (let i = 0; i < 4; i++) timers.fire();
-    await assert.rejects(reading, /stopped sending object 1\/0 at offset 0 of 10/);
+    await assert.rejects(outcome(reading), /stopped sending object 1\/0 at offset 0 of 10/);
     assert.equal(sent.length, 4, 'the READ and 3 retries');
   });
 
@@ -170,7 +170,7 @@ describe('the dock client on the link', () => {
     const full = new Error('disk full');
     const reading = client.read(2, 5, 0, 2, () => { throw full; });
     reply(data(0, [1, 2]));
-    await assert.rejects(reading, (e) => e === full);
+    await assert.rejects(outcome(reading), (e) => e === full);
     assert.deepEqual(sent.map((m) => m.type), ['read']);
     assert.deepEqual(timers.delays, []);
   });
@@ -179,7 +179,7 @@ describe('the dock client on the link', () => {
     const { client, reply, timers } = link();
     const reading = client.read(2, 9, 0, 2, () => undefined);
     reply({ type: 'error', code: 4, requestType: 0x04, message: 'no held segment with record sequence 9' });
-    await assert.rejects(reading, (e: unknown) => e instanceof DockError && e.code === 4 && /camera refused 0x04: no held segment/.test(e.message));
+    await assert.rejects(outcome(reading), (e: unknown) => e instanceof DockError && e.code === 4 && /camera refused 0x04: no held segment/.test(e.message));
     assert.deepEqual(timers.delays, []);
   });
 
@@ -189,7 +189,7 @@ describe('the dock client on the link', () => {
       const pulled = new Error('cable pulled');
       const waiting = what === 'request' ? client.request({ type: 'close' }, 'closed') : client.read(1, 0, 0, 5, () => undefined);
       client.fail(pulled);
-      await assert.rejects(waiting, (e) => e === pulled);
+      await assert.rejects(outcome(waiting), (e) => e === pulled);
       assert.deepEqual(timers.delays, [], 'its timer is cleared');
       await assert.rejects(client.request({ type: 'close' }, 'closed'), (e) => e === pulled);
       await assert.rejects(client.read(1, 0, 0, 5, () => undefined), (e) => e === pulled);

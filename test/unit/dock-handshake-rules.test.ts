@@ -13,7 +13,7 @@ import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { DockClient, DockError } from '../../host-tools/dock/dock-client.js';
 import { authenticateCamera, isUnprovisioned, sayHello } from '../../host-tools/dock/dock-handshake.js';
-import { HeldTimers } from '../support/held-timers.js';
+import { HeldTimers, outcome } from '../support/held-timers.js';
 import { HostCamera } from '../support/host-camera.js';
 
 const port = new NodeCryptoPort();
@@ -102,9 +102,9 @@ describe('the dock\'s HELLO and authentication', () => {
 
   it('passes over a late reply to an earlier HELLO, and takes a reply that does not echo the nonce', async () => {
     const late = scriptedCamera({ hello: (_m, reply) => [{ ...reply, label: 'late', dockNonce: new Uint8Array(32).fill(9) }, { ...reply, label: 'this one' }] });
-    assert.equal((await sayHello(late.client, port)).hello.label, 'this one');
+    assert.equal((await outcome(sayHello(late.client, port))).hello.label, 'this one');
     const noEcho = scriptedCamera({ hello: (_m, reply) => ({ ...reply, dockNonce: undefined, label: 'no echo' }) });
-    assert.equal((await sayHello(noEcho.client, port)).hello.label, 'no echo');
+    assert.equal((await outcome(sayHello(noEcho.client, port))).hello.label, 'no echo');
   });
 
   it('asks again without the offer only when the camera calls that HELLO malformed', async () => {
@@ -112,48 +112,48 @@ describe('the dock\'s HELLO and authentication', () => {
       hello: (m, reply) => (m.maxData !== undefined ? { type: 'error', code, requestType, message: 'trailing bytes' } : reply),
     });
     const fell = refusing(DOCK_ERROR.malformed, 0x01);
-    const { hello } = await sayHello(fell.client, port);
+    const { hello } = await outcome(sayHello(fell.client, port));
     assert.equal(hello.label, 'BWC-9');
     assert.deepEqual((fell.received as Hello[]).map((m) => m.maxData), [32768, undefined]);
     for (const [code, requestType] of [[DOCK_ERROR.malformed + 1, 0x01], [DOCK_ERROR.malformed, 0x02]] as const) {
       const other = refusing(code, requestType);
-      await assert.rejects(sayHello(other.client, port), (e: unknown) => e instanceof DockError && e.code === code);
+      await assert.rejects(outcome(sayHello(other.client, port)), (e: unknown) => e instanceof DockError && e.code === code);
       assert.equal(other.received.length, 1, 'no second HELLO');
     }
     // A dock of 2026 (no offer) that is refused does not ask again.
     const old = scriptedCamera({ hello: () => ({ type: 'error', code: DOCK_ERROR.malformed, requestType: 0x01, message: 'malformed' }) });
-    await assert.rejects(sayHello(old.client, port, undefined, null), DockError);
+    await assert.rejects(outcome(sayHello(old.client, port, undefined, null)), DockError);
     assert.equal(old.received.length, 1);
   });
 
   it('refuses another protocol version, an unprovisioned camera, a key that is not its id\'s, another key than pinned, a failed proof', async () => {
     const v2 = scriptedCamera({ hello: (_m, reply) => ({ ...reply, version: 2 }) });
-    await assert.rejects(sayHello(v2.client, port), new Error(`${WHERE}: camera speaks dock protocol 2, this dock 1`));
+    await assert.rejects(outcome(sayHello(v2.client, port)), new Error(`${WHERE}: camera speaks dock protocol 2, this dock 1`));
 
     const blank = scriptedCamera({ hello: (_m, reply) => ({ ...reply, deviceId: new Uint8Array(16) }) });
-    await assert.rejects(authenticateCamera(blank.client, port, dockKey, () => undefined),
+    await assert.rejects(outcome(authenticateCamera(blank.client, port, dockKey, () => undefined)),
       new Error(`${WHERE}: the camera is not provisioned, so it has no evidence and no identity to offload; provision it first: chaincam provision --port ${WHERE} --keys KEYDIR --dock-key DOCKKEY`));
     assert.equal(blank.received.length, 1, 'no AUTH sent');
 
     const otherKey = generateP256KeyPair(port).publicKey;
     const posing = scriptedCamera({ hello: (_m, reply) => ({ ...reply, cameraPublicKey: otherKey }) });
-    await assert.rejects(authenticateCamera(posing.client, port, dockKey, () => undefined),
+    await assert.rejects(outcome(authenticateCamera(posing.client, port, dockKey, () => undefined)),
       new Error(`${WHERE}: camera ${posing.id} presents a public key that does not hash to its device id; refusing it`));
     assert.equal(posing.received.length, 1);
 
     const pinned = scriptedCamera();
-    await assert.rejects(authenticateCamera(pinned.client, port, dockKey, () => otherKey),
+    await assert.rejects(outcome(authenticateCamera(pinned.client, port, dockKey, () => otherKey)),
       new Error(`${WHERE}: camera ${pinned.id} presents a different key than the one the evidence store pinned; refusing it (a cloned or re-provisioned camera?)`));
     assert.equal(pinned.received.length, 1);
     const same = scriptedCamera();
-    assert.equal((await authenticateCamera(same.client, port, dockKey, () => same.key.publicKey)).deviceId, same.id);
+    assert.equal((await outcome(authenticateCamera(same.client, port, dockKey, () => same.key.publicKey))).deviceId, same.id);
 
     for (const proof of [
       (m: Uint8Array, sign: (b: Uint8Array) => Uint8Array) => sign(Uint8Array.from(m, (b, i) => (i === 0 ? b ^ 1 : b))),
       () => port.p256Sign(generateP256KeyPair(port).privateKey, new Uint8Array(8)),
     ]) {
       const liar = scriptedCamera({ proof });
-      await assert.rejects(authenticateCamera(liar.client, port, dockKey, () => undefined),
+      await assert.rejects(outcome(authenticateCamera(liar.client, port, dockKey, () => undefined)),
         new Error(`${WHERE}: camera ${liar.id} failed to prove its identity key; nothing was read`));
     }
   });

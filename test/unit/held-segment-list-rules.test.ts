@@ -14,7 +14,7 @@ import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { DockClient } from '../../host-tools/dock/dock-client.js';
 import { authenticateCamera } from '../../host-tools/dock/dock-handshake.js';
 import { MAX_SEGMENT_BYTES, checkFreeSpace, listHeldSegments } from '../../host-tools/dock/held-segment-list.js';
-import { HeldTimers } from '../support/held-timers.js';
+import { HeldTimers, outcome } from '../support/held-timers.js';
 import { HostCamera } from '../support/host-camera.js';
 
 const port = new NodeCryptoPort();
@@ -61,14 +61,14 @@ describe('the list of held segments, as the dock takes it', () => {
       { chainLength, records, more: true, entries: first },
       { chainLength, records, more: false, entries: second },
     ]);
-    const { entries } = await listHeldSegments(client);
+    const { entries } = await outcome(listHeldSegments(client));
     assert.deepEqual(asked, [0, MAX_LIST_ENTRIES + 1]);
     assert.deepEqual(entries.map((e) => e.sequence), [...first, ...second].map((e) => e.sequence));
     const empty = listing([
       { chainLength, records, more: true, entries: [entry(3)] },
       { chainLength: chainLength + 51, records: records + 1, more: true, entries: [] },
     ]);
-    const result = await listHeldSegments(empty.client);
+    const result = await outcome(listHeldSegments(empty.client));
     assert.deepEqual([empty.asked, result.entries.length, result.chainLength], [[0, 4], 1, chainLength + 51], 'an empty page ends it, and its chain length is the one kept');
   });
 
@@ -77,32 +77,32 @@ describe('the list of held segments, as the dock takes it', () => {
     let next = 0;
     const pages = Array.from({ length: 4 }, () => ({ chainLength: 8 + 100 * 51, records: 100, more: true, entries: [entry(next++)] }));
     const { client, asked } = listing(pages);
-    await assert.rejects(listHeldSegments(client), new Error(`${WHERE}: the camera's LIST goes on past 3 pages (it holds at most 240 records' worth); refusing it, nothing read`));
+    await assert.rejects(outcome(listHeldSegments(client)), new Error(`${WHERE}: the camera's LIST goes on past 3 pages (it holds at most 240 records' worth); refusing it, nothing read`));
     assert.equal(asked.length, 3);
   });
 
   it('refuses a chain longer than a READ can carry, and more records than the chain can hold', async () => {
     const tooLong = listing([{ chainLength: MAX_SEGMENT_BYTES + 1, records: 1, more: false, entries: [] }]);
-    await assert.rejects(listHeldSegments(tooLong.client), new Error(`${WHERE}: the camera declares a chain.log of ${MAX_SEGMENT_BYTES + 1} bytes, more than a READ can carry (${MAX_SEGMENT_BYTES}); refusing it, nothing read`));
+    await assert.rejects(outcome(listHeldSegments(tooLong.client)), new Error(`${WHERE}: the camera declares a chain.log of ${MAX_SEGMENT_BYTES + 1} bytes, more than a READ can carry (${MAX_SEGMENT_BYTES}); refusing it, nothing read`));
     const longest = listing([{ chainLength: MAX_SEGMENT_BYTES, records: 0, more: false, entries: [] }]);
-    assert.equal((await listHeldSegments(longest.client)).chainLength, MAX_SEGMENT_BYTES);
+    assert.equal((await outcome(listHeldSegments(longest.client))).chainLength, MAX_SEGMENT_BYTES);
 
     // Each record takes at least 51 bytes after the 8-byte magic.
     const full = listing([{ chainLength: 8 + 3 * 51, records: 3, more: false, entries: [entry(2)] }]);
-    assert.equal((await listHeldSegments(full.client)).entries.length, 1);
+    assert.equal((await outcome(listHeldSegments(full.client))).entries.length, 1);
     const over = listing([{ chainLength: 8 + 3 * 51, records: 4, more: false, entries: [] }]);
-    await assert.rejects(listHeldSegments(over.client), new Error(`${WHERE}: the camera declares 4 records in a chain.log of ${8 + 3 * 51} bytes, which cannot hold them; refusing it, nothing read`));
+    await assert.rejects(outcome(listHeldSegments(over.client)), new Error(`${WHERE}: the camera declares 4 records in a chain.log of ${8 + 3 * 51} bytes, which cannot hold them; refusing it, nothing read`));
     const noMagic = listing([{ chainLength: 4, records: 1, more: false, entries: [] }]);
-    await assert.rejects(listHeldSegments(noMagic.client), /declares 1 records in a chain.log of 4 bytes/);
+    await assert.rejects(outcome(listHeldSegments(noMagic.client)), /declares 1 records in a chain.log of 4 bytes/);
     const empty = listing([{ chainLength: 0, records: 0, more: false, entries: [] }]);
-    assert.deepEqual(await listHeldSegments(empty.client), { entries: [], chainLength: 0 });
+    assert.deepEqual(await outcome(listHeldSegments(empty.client)), { entries: [], chainLength: 0 });
   });
 
   it('refuses an entry out of order or beyond the records, a digest listed twice, a length a READ cannot carry', async () => {
     const chainLength = 8 + 10 * 51;
     const refuse = async (entries: ListEntry[], message: string, pages: Omit<Page, 'type'>[] = []) => {
       const { client } = listing([...pages, { chainLength, records: 10, more: false, entries }]);
-      await assert.rejects(listHeldSegments(client), new Error(`${WHERE}: ${message}`));
+      await assert.rejects(outcome(listHeldSegments(client)), new Error(`${WHERE}: ${message}`));
     };
     await refuse([entry(10)], 'the camera listed segment record #10 out of order or beyond its 10 records; refusing it, nothing read');
     await refuse([entry(4), entry(4, 5)], 'the camera listed segment record #4 out of order or beyond its 10 records; refusing it, nothing read');
@@ -112,7 +112,7 @@ describe('the list of held segments, as the dock takes it', () => {
     await refuse([entry(2, 2, 0)], 'the camera declares segment record #2 0 bytes long, beyond what a READ can carry (4294967295); refusing it, nothing read');
     await refuse([entry(2, 2, MAX_SEGMENT_BYTES + 1)], `the camera declares segment record #2 ${MAX_SEGMENT_BYTES + 1} bytes long, beyond what a READ can carry (4294967295); refusing it, nothing read`);
     const edges = listing([{ chainLength, records: 10, more: false, entries: [entry(0, 1, 1), entry(9, 2, MAX_SEGMENT_BYTES)] }]);
-    assert.deepEqual((await listHeldSegments(edges.client)).entries.map((e) => [e.sequence, e.sealedLength]), [[0, 1], [9, MAX_SEGMENT_BYTES]]);
+    assert.deepEqual((await outcome(listHeldSegments(edges.client))).entries.map((e) => [e.sequence, e.sealedLength]), [[0, 1], [9, MAX_SEGMENT_BYTES]]);
   });
 
   it('refuses before reading when the store\'s disk cannot take twice what the camera holds', () => {
