@@ -187,7 +187,7 @@ describe('the dock client on the link', () => {
     for (const what of ['request', 'read'] as const) {
       const { client, timers } = link();
       const pulled = new Error('cable pulled');
-      const waiting = what === 'request' ? client.request({ type: 'close' }, 'closed') : client.read(1, 0, 0, 5, () => undefined);
+      const waiting: Promise<unknown> = what === 'request' ? client.request({ type: 'close' }, 'closed') : client.read(1, 0, 0, 5, () => undefined);
       client.fail(pulled);
       await assert.rejects(outcome(waiting), (e) => e === pulled);
       assert.deepEqual(timers.delays, [], 'its timer is cleared');

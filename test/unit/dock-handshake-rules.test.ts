@@ -35,7 +35,7 @@ function scriptedCamera(script: Script = {}) {
   const timers = new HeldTimers();
   const received: DockMessage[] = [];
   let client!: DockClient;
-  let dockNonce = new Uint8Array(32);
+  let dockNonce: Uint8Array = new Uint8Array(32);
   const send = (m: DockMessage) => client.receive(encodeDockFrame(encodeDockMessage(m)));
   const reader = new DockFrameReader((payload) => {
     const m = decodeDockMessage(payload);
