@@ -42,8 +42,12 @@ describe('the dock client on the link', () => {
     assert.deepEqual(await outcome(pending), { type: 'closed', chainLength: 77 });
     assert.deepEqual(timers.delays, [], 'its timer is cleared');
     // The next request is free to go.
-    const next = client.request({ type: 'set-time', time: 9 }, 'time-set', 55);
+    let answered = false;
+    const next = client.request({ type: 'set-time', time: 9 }, 'time-set', 55).then((m) => ((answered = true), m));
     assert.deepEqual(timers.delays, [55], 'a request may name its own timeout');
+    reply({ type: 'closed', chainLength: 1 });
+    await settle();
+    assert.equal(answered, false, 'a reply of another type does not answer it');
     reply({ type: 'time-set', previousTime: 1, newTime: 9 });
     assert.deepEqual(await outcome(next), { type: 'time-set', previousTime: 1, newTime: 9 });
   });
@@ -87,6 +91,7 @@ describe('the dock client on the link', () => {
   it('reads a range: one READ, the DATA written in order at its offsets, an ACK per half window and at the end', async () => {
     const { client, timers, sent, reply } = link();
     reply(helloReply(4));
+    reply({ type: 'time-set', previousTime: 1, newTime: 2 }); // unasked for: changes nothing
     const written: [number, number[]][] = [];
     const progress: number[] = [];
     let done = false;
@@ -157,6 +162,17 @@ describe('the dock client on the link', () => {
     assert.deepEqual(timers.delays, [], 'nothing is left armed');
   });
 
+  it('counts the retries from the first READ, wherever the range starts', async () => {
+    for (const offset of [0, 1, 7]) {
+      const { client, timers, sent } = link({ readRetries: 1 });
+      const reading = client.read(1, 0, offset, 10, () => undefined);
+      timers.fire();
+      assert.equal(sent.length, 2, `from ${offset}: the READ and its one retry`);
+      timers.fire();
+      await assert.rejects(outcome(reading), new RegExp(`at offset ${offset} of 10`));
+    }
+  });
+
   it('retries 3 times by default', async () => {
     const { client, timers, sent } = link();
     const reading = client.read(1, 0, 0, 10, () => undefined);
@@ -173,6 +189,12 @@ describe('the dock client on the link', () => {
     await assert.rejects(outcome(reading), (e) => e === full);
     assert.deepEqual(sent.map((m) => m.type), ['read']);
     assert.deepEqual(timers.delays, []);
+  });
+
+  it('an ERROR with nothing waiting is dropped', () => {
+    const { client, reply } = link();
+    reply({ type: 'error', code: 2, requestType: 0x05, message: 'late' });
+    client.receive(encodeDockFrame(encodeDockMessage({ type: 'closed', chainLength: 1 })));
   });
 
   it('an ERROR during a read fails the read with it', async () => {
@@ -200,6 +222,19 @@ describe('the dock client on the link', () => {
     const sent: Uint8Array[] = [];
     const client = new DockClient({ where: WHERE, write: (b) => sent.push(b), timeoutMs: 1 });
     await assert.rejects(client.request({ type: 'close' }, 'closed'), /no closed from the camera within 1 ms/);
+    // An answered request's host timer is cleared: when its 1 ms would have run out (a timer set
+    // later for longer fires after it, whatever the load), the next request still takes its reply.
+    let camera!: DockClient;
+    const replies: (() => void)[] = [];
+    const closed = encodeDockFrame(encodeDockMessage({ type: 'closed', chainLength: 0 }));
+    camera = new DockClient({ where: WHERE, timeoutMs: 1, write: () => { replies.push(() => camera.receive(closed)); } });
+    const first = camera.request({ type: 'close' }, 'closed');
+    replies.shift()!();
+    assert.deepEqual(await first, { type: 'closed', chainLength: 0 });
+    const second = camera.request({ type: 'close' }, 'closed', 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    replies.shift()!();
+    assert.deepEqual(await outcome(second), { type: 'closed', chainLength: 0 });
     const answered = new DockClient({ where: WHERE, write: () => queueMicrotask(() => answered.receive(encodeDockFrame(encodeDockMessage({ type: 'closed', chainLength: 2 })))) });
     assert.deepEqual(await answered.request({ type: 'close' }, 'closed'), { type: 'closed', chainLength: 2 });
   });
