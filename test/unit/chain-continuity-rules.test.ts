@@ -54,6 +54,33 @@ describe('chain continuity, as the dock compares', () => {
     assert.ok(after.text.endsWith(`are gone from it (it has since added ${records(booted) - kept} boot and docking records)`), after.text);
   });
 
+  it('a rollback past recordings the store also holds is still a rollback: only the records after the common ones are looked at', () => {
+    const camera = HostCamera.create();
+    camera.record(1, [500]);
+    const image = camera.image();
+    camera.record(2, [500]);
+    const held = heldChain(camera.evidence.chain.slice());
+    const found = compareChains(camera.id, held, camera.restored(image).evidence.chain)!;
+    assert.deepEqual([found.kind, found.divergence], ['rollback', records(image.chain)]);
+  });
+
+  it('a frame is the same only when both its body and its stored link are', () => {
+    const camera = HostCamera.create();
+    camera.record(1, [500]);
+    const held = heldChain(camera.evidence.chain.slice());
+    const frames = readChainLog(held.bytes).frames;
+    const at = 3;
+    // The frame's record changed, its stored link copied (the reader does not check links); then its link changed, its record kept.
+    const frame = frames[at]!;
+    const start = frames.slice(0, at).reduce((n, f) => n + 4 + f.body.length + 32, 8);
+    for (const offset of [4 + 2, 4 + frame.body.length + 5]) {
+      const offered = held.bytes.slice();
+      offered[start + offset]! ^= 1;
+      const found = compareChains(camera.id, held, offered);
+      assert.deepEqual([found?.kind, found?.divergence], ['fork', at], `byte ${offset} of frame #${at}`);
+    }
+  });
+
   it('a fork: the camera recorded otherwise after the common records; longer, shorter or as long', () => {
     const camera = HostCamera.create();
     const image = camera.image();
