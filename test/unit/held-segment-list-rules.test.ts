@@ -92,6 +92,11 @@ describe('the list of held segments, as the dock takes it', () => {
     assert.equal((await outcome(listHeldSegments(full.client))).entries.length, 1);
     const over = listing([{ chainLength: 8 + 3 * 51, records: 4, more: false, entries: [] }]);
     await assert.rejects(outcome(listHeldSegments(over.client)), new Error(`${WHERE}: the camera declares 4 records in a chain.log of ${8 + 3 * 51} bytes, which cannot hold them; refusing it, nothing read`));
+    // One byte short of three records, and 50 bytes short of four: the magic counts for nothing.
+    const oneShort = listing([{ chainLength: 8 + 3 * 51 - 1, records: 3, more: false, entries: [] }]);
+    await assert.rejects(outcome(listHeldSegments(oneShort.client)), /declares 3 records in a chain.log of 160 bytes/);
+    const almost = listing([{ chainLength: 8 + 4 * 51 - 1, records: 4, more: false, entries: [] }]);
+    await assert.rejects(outcome(listHeldSegments(almost.client)), /declares 4 records in a chain.log of 211 bytes/);
     const noMagic = listing([{ chainLength: 4, records: 1, more: false, entries: [] }]);
     await assert.rejects(outcome(listHeldSegments(noMagic.client)), /declares 1 records in a chain.log of 4 bytes/);
     const empty = listing([{ chainLength: 0, records: 0, more: false, entries: [] }]);
