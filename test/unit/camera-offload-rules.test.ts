@@ -381,6 +381,23 @@ describe('a docking, from the dock (camera-offload)', () => {
     assert.deepEqual(held(camera), []);
   });
 
+  it('a staged tail whose frames delimit but do not link onto the held chain is replaced too', async () => {
+    const camera = HostCamera.create();
+    camera.record(1, [2_000]);
+    await dock(camera);
+    const [later] = camera.record(2, [2_000]);
+    const heldChain = fs.readFileSync(path.join(store.cameraDir(camera.id)!, 'chain.log'));
+    // The camera's own next frame, its stored link changed: a well-formed tail that does not link.
+    const next = readChainLog(camera.evidence.chain).frames[readChainLog(heldChain).frames.length]!;
+    const frame = Buffer.from(camera.evidence.chain.subarray(heldChain.length, heldChain.length + 4 + next.body.length + 32));
+    frame[frame.length - 1]! ^= 1;
+    fs.writeFileSync(path.join(store.stagingDir(camera.id), 'chain.log'), Buffer.concat([heldChain, frame]));
+    const result = await dock(camera);
+    assert.deepEqual([result.stored, result.released], [1, 1]);
+    assert.ok(storedState().some(([d]) => d === toHex(later!.sealedDigest)));
+    assert.deepEqual(fs.readFileSync(path.join(store.stagingDir(camera.id), 'chain.log')), Buffer.from(camera.evidence.chain));
+  });
+
   it('with a registry, takes only a provisioned camera', async () => {
     const cameras = path.join(root, 'cameras');
     fs.mkdirSync(cameras);
