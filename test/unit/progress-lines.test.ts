@@ -20,6 +20,7 @@ describe('progress lines', () => {
     lines.update('/dev/ttyACM0', progress(0, 4_000_000));
     lines.update('/dev/ttyACM0', progress(1_000_000, 4_000_000));
     lines.update('/dev/ttyACM0', progress(4_000_000, 4_000_000));
+    lines.update('/dev/ttyACM0', progress(4_000_000, 4_000_000));
     lines.update('/dev/ttyACM0', progress(4_500_000, 4_000_000)); // the chain's tail after the releases
     assert.equal(written.length, 2, written.join(''));
     const [start, end] = written.map((w) => LINE.exec(w.replace(/\n$/, ''))!);
@@ -44,6 +45,9 @@ describe('progress lines', () => {
     assert.equal(written.length, 2);
     lines.update('p', progress(20, 20));
     assert.equal(written.length, 4, 'a new start and end line');
+    lines.update('p', progress(5, 20));
+    assert.equal(written.length, 5, 'the same total, not all of it done: a new camera starting');
+    assert.match(written[4]!, / 25% /);
   });
 
   it('on a terminal: every port redrawn in place, moving up over the lines drawn before', () => {
@@ -60,6 +64,7 @@ describe('progress lines', () => {
     assert.match(last, /b [0-9a-f]{8} officer han \[#{24}\] 100% .* done\n$/);
     lines.update('a', progress(100, 100));
     assert.ok(written.at(-1)!.startsWith('\x1b[2F'), 'two lines up now');
+    assert.ok(written.every((w) => w.startsWith('\x1b[')), 'a terminal gets only redraws, never a logged line');
   });
 
   it('fills the bar in 24ths, never past full, and a total of 0 is full', () => {
@@ -69,5 +74,16 @@ describe('progress lines', () => {
     assert.match(bar(300, 100), /\[#{24}\] 100% /);
     assert.match(bar(0, 0), /\[#{24}\] 100% /);
     assert.match(bar(1_234_567, 9_876_543), / 1\.23 MB\/9\.88 MB \d+ kB\/s \d+ s left$/);
+  });
+
+  it('gives the rate since the bar started and the time left at that rate', () => {
+    // Started 2 s ago, 4 MB of 8 MB done: about 2000 kB/s and 2 s left (less if the host stalls
+    // between the two lines below, never more).
+    const m = / 4\.00 MB\/8\.00 MB (\d+) kB\/s (\d+) s left$/.exec(formatBar({ label: 'x', done: 4e6, total: 8e6, started: performance.now() - 2000, finished: false }));
+    assert.ok(m, 'a rate and a time left');
+    assert.ok(Number(m[1]) <= 2000 && Number(m[1]) >= 1000, `rate ${m[1]} kB/s`);
+    assert.ok(Number(m[2]) >= 2 && Number(m[2]) <= 4, `${m[2]} s left`);
+    // No time gone since the start (or a start not yet reached): no rate, no estimate.
+    assert.match(formatBar({ label: 'x', done: 4e6, total: 8e6, started: performance.now() + 60_000, finished: false }), / 0 kB\/s 0 s left$/);
   });
 });
