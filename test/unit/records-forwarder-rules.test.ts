@@ -78,6 +78,8 @@ describe('forwarding to the records system, the dock\'s side', () => {
     await gone.close();
     await assert.rejects(new RecordsForwarder(gone.url, dockKey, recordsKey.publicKey, port).forward(segment()),
       new RegExp(`^Error: the records system at ${gone.url} cannot be reached \\(connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\); the dock forwards it again later$`));
+    await assert.rejects(new RecordsForwarder('not a url', dockKey, recordsKey.publicKey, port).forward(segment()),
+      /^Error: the records system at not a url cannot be reached \(Invalid URL\); the dock forwards it again later$/);
     const answers: [number, string, RegExp][] = [
       [502, '<html>bad gateway</html>', /answered 502 with no JSON$/],
       [500, JSON.stringify({ error: 'database down' }), /refused it \(500\): database down$/],
@@ -130,10 +132,27 @@ describe('forwarding to the records system, the dock\'s side', () => {
         lines.length = 0;
         assert.deepEqual(await forwardUnreleased(store, forwarder, (l) => lines.push(l)), { acked: 0, failed: 1 });
         assert.deepEqual(lines, [`records: segment ${toHex(a1!.sealedDigest)} of camera ${a.id}: no chain at the dock holds its record; it is forwarded at the camera's next docking`]);
-        // A staged chain too short to hold the record is no chain for it either.
-        fs.writeFileSync(path.join(store.stagingDir(a.id), 'chain.log'), a.evidence.chain.subarray(0, 8));
-        assert.deepEqual(await forwardUnreleased(store, forwarder, () => undefined), { acked: 0, failed: 1 });
+        // A staged chain too short to hold the record, or whose record there is another (another
+        // camera's chain), is no chain for it either.
+        for (const chain of [a.evidence.chain.subarray(0, 8), b.evidence.chain]) {
+          fs.writeFileSync(path.join(store.stagingDir(a.id), 'chain.log'), chain);
+          assert.deepEqual(await forwardUnreleased(store, forwarder, () => undefined), { acked: 0, failed: 1 });
+        }
         assert.equal(peer.heard.length, 1, 'nothing more sent');
+
+        // The committed chain holds it: A released it to another dock, then docked here again.
+        const otherKey = generateP256KeyPair(port);
+        const other = EvidenceStore.open(path.join(root, 'other'));
+        try {
+          await offloadCamera({ client: a.connect(otherKey.publicKey), store: other, dockKey: otherKey, port, log: () => undefined });
+        } finally {
+          other.close();
+        }
+        fs.rmSync(path.join(store.stagingDir(a.id), 'chain.log'));
+        await offloadCamera({ client: a.connect(dockKey.publicKey), store, dockKey, port, log: () => undefined });
+        fs.rmSync(path.join(store.stagingDir(a.id), 'chain.log'));
+        assert.deepEqual(await forwardUnreleased(store, forwarder, () => undefined), { acked: 1, failed: 0 });
+        assert.deepEqual(peer.heard.at(-1)!.segment.chain, new Uint8Array(fs.readFileSync(path.join(store.cameraDir(a.id)!, 'chain.log'))), 'the committed chain');
       } finally {
         await peer.close();
       }
