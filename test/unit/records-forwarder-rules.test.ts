@@ -134,7 +134,9 @@ describe('forwarding to the records system, the dock\'s side', () => {
         assert.deepEqual(lines, [`records: segment ${toHex(a1!.sealedDigest)} of camera ${a.id}: no chain at the dock holds its record; it is forwarded at the camera's next docking`]);
         // A staged chain too short to hold the record, or whose record there is another (another
         // camera's chain), is no chain for it either.
-        for (const chain of [a.evidence.chain.subarray(0, 8), b.evidence.chain]) {
+        const quiet = HostCamera.create('C'); // a record there that is no segment: a checkpoint
+        quiet.event({ type: 'recording-stop', recording: 1, stopReason: 1 });
+        for (const chain of [a.evidence.chain.subarray(0, 8), b.evidence.chain, quiet.evidence.chain]) {
           fs.writeFileSync(path.join(store.stagingDir(a.id), 'chain.log'), chain);
           assert.deepEqual(await forwardUnreleased(store, forwarder, () => undefined), { acked: 0, failed: 1 });
         }
