@@ -157,6 +157,19 @@ export class HostCamera {
   }
 
   /**
+   * This camera's dock session on a link of the test's own (the camera end of a pty pair), with
+   * `dockPublicKey` enrolled: it sends with `transmit`; what the link delivers goes to the function returned.
+   */
+  session(dockPublicKey: Uint8Array, transmit: (bytes: Uint8Array) => void): (bytes: Uint8Array) => void {
+    const session = new DockSession({
+      evidence: this.evidence, port: hostPort, enrolledDocks: [dockPublicKey],
+      identity: { deviceId: this.deviceId, publicKey: this.key.publicKey, privateKey: this.key.privateKey, label: this.label },
+      clock: { now: () => this.#clock, set: (ms) => { this.#clock = ms; } }, ticks: () => 0, transmit,
+    });
+    return (bytes) => session.receive(bytes);
+  }
+
+  /**
    * A dock's end of this camera's link, with `dockPublicKey` enrolled. The camera answers within
    * the link's deliveries, so a timeout fires only once nothing is in flight either way (the
    * camera is silent), never because the host was slow: `timeoutMs` is kept for its message.
