@@ -10,20 +10,20 @@ export interface LegalGround {
   readonly ko: string;
   /** Short English label for the sign. */
   readonly en: string;
-  /** The ground as the article states it (summarised), for reports. */
-  readonly description: string;
 }
+// What each ground means, as reports print it, is the chain format's (firmware/format/record-codes.ts,
+// docs/FORMAT.md section 11): the camera only shows the labels.
 
 export const LEGAL_GROUNDS: readonly LegalGround[] = Object.freeze([
-  { code: 1, ko: '체포·구속', en: 'Arrest/detention', description: 'arrest or detention under the Criminal Procedure Act' },
-  { code: 2, ko: '범죄 증거보전', en: 'Crime: evidence', description: 'investigating a crime under way, imminent or just committed when evidence must be preserved urgently' },
-  { code: 3, ko: '구조물 붕괴 위험', en: 'Collapse danger', description: 'danger from a damaged or collapsing structure' },
-  { code: 4, ko: '대상자 요청·동의', en: 'Request/consent', description: 'the person recorded asks for or consents to it' },
-  { code: 5, ko: '긴급구호', en: 'Emergency relief', description: 'emergency protection' },
-  { code: 6, ko: '범죄 예방·제지', en: 'Stopping a crime', description: 'urgently preventing or stopping a crime that threatens life, body or major property' },
-  { code: 7, ko: '해상 검문·추적', en: 'Maritime pursuit', description: 'maritime inspection or pursuit' },
-  { code: 8, ko: '해상 수색·구조', en: 'Maritime rescue', description: 'maritime search and rescue' },
-  { code: 9, ko: '대통령령 사유', en: 'Set by decree', description: 'other cases set by presidential decree' },
+  { code: 1, ko: '체포·구속', en: 'Arrest/detention' },
+  { code: 2, ko: '범죄 증거보전', en: 'Crime: evidence' },
+  { code: 3, ko: '구조물 붕괴 위험', en: 'Collapse danger' },
+  { code: 4, ko: '대상자 요청·동의', en: 'Request/consent' },
+  { code: 5, ko: '긴급구호', en: 'Emergency relief' },
+  { code: 6, ko: '범죄 예방·제지', en: 'Stopping a crime' },
+  { code: 7, ko: '해상 검문·추적', en: 'Maritime pursuit' },
+  { code: 8, ko: '해상 수색·구조', en: 'Maritime rescue' },
+  { code: 9, ko: '대통령령 사유', en: 'Set by decree' },
 ].map((ground) => Object.freeze(ground)));
 
 export function legalGround(code: number): LegalGround {

@@ -3,6 +3,7 @@
 // emergency start confirmed in time; reminders; a maximum duration; every
 // change of ground on the record. Notice comes first (Art. 10-6).
 import type Timer from 'timer';
+import { NOTICE_REASONS } from '../format/record-codes.js';
 import type { NoticeChannel, NoticeController } from '../notice/notice-controller.js';
 import { ALL_NOTICE_CHANNELS, NOTICE_CHANNELS, type NoticeToken } from '../notice/notice-token.js';
 import type { EventSink } from './event-sink.js';
@@ -121,7 +122,7 @@ export class Recorder {
   /** Art. 10-6(2): the reason notice could not be given travels with the recording. */
   noticeNotGiven(reasonCode: number, text: string): void {
     const current = this.#current('record why notice was not given');
-    if (!(reasonCode in REASON_TEXT) || reasonCode === NOTICE_REASON.given) throw new RangeError(`notice reason ${reasonCode} is not an Art. 10-6(2) reason code`);
+    if (!(reasonCode in NOTICE_REASONS) || reasonCode === NOTICE_REASON.given) throw new RangeError(`notice reason ${reasonCode} is not an Art. 10-6(2) reason code`);
     current.noticeReason = reasonCode;
     this.#o.events.record({ type: 'notice-failure', recording: current.id, failedIndicators: this.#o.notice.failed, noticeReason: reasonCode, text });
     this.#o.notice.noticeNotGiven(text);
@@ -192,4 +193,3 @@ export class Recorder {
   }
 }
 
-const REASON_TEXT: Readonly<Record<number, string>> = Object.freeze({ 0: 'given', 1: 'indicator failed', 2: 'endangered', 3: 'impossible', 4: 'at dock', 9: 'other' });
