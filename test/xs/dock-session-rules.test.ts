@@ -4,6 +4,8 @@
 // is raw frames, so each test sees exactly what the camera put on the link: every reply, its
 // error code, the request type it names and its message, and what was (not) freed or recorded.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { toHex } from '../../firmware/format/bytes.js';
 import { DockFrameReader, LARGEST_ENCODED, encodeDockFrame } from '../../firmware/format/dock-frames.js';
 import { DOCK_ERROR, decodeDockMessage, encodeDockMessage, type DockMessage } from '../../firmware/format/dock-messages.js';
@@ -359,5 +361,19 @@ describe('dock session rules: the camera end of PROTOCOL.md, request by request 
     assert.deepEqual([after.authenticated, after.records], [false, open.records + 2], 'ended after 30 s: dock-session closed and a checkpoint');
     await cam.board.advanceTo(start + 40_000);
     assert.equal((await cam.status()).records, after.records, 'ended once');
+  });
+  it("a store that fails under a request answers a storage error naming the request, and the session goes on", async () => {
+    cam = await dockedCamera();
+    const [segment] = await cam.record(1, [3000]);
+    const dock = rawDock(cam);
+    await dock.authenticate();
+    const segments = path.join(cam.board.storage.dir, 'segments');
+    for (const name of fs.readdirSync(segments)) fs.rmSync(path.join(segments, name));
+    const [reply, ...more] = await dock.ask({ type: 'read', object: 2, sequence: segment!.sequence, offset: 0, length: 0 });
+    assert.deepEqual(more, []);
+    assert.ok(reply?.type === 'error' && reply.code === DOCK_ERROR.storage && reply.requestType === 0x04 && /^camera storage error: \S/.test(reply.message), JSON.stringify(reply));
+    assert.equal((await cam.status()).authenticated, true);
+    const [list] = await dock.ask({ type: 'list', fromSequence: 0 });
+    assert.equal(list?.type, 'list-reply');
   });
 });
