@@ -237,6 +237,10 @@ describe('dock session rules: the camera end of PROTOCOL.md, request by request 
     // A new READ replaces the stream: ACKs of the old one move nothing.
     await dock.ask({ type: 'read', object: 1, sequence: 0, offset: 0, length: 0 });
     assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: s, nextOffset: 4096 }), []);
+    // A refused READ ends the stream before it: its ACKs move nothing either.
+    assert.equal((await dock.ask({ type: 'read', object: 2, sequence: s, offset: 0, length: 0 })).length, 8);
+    refused(await dock.ask({ type: 'read', object: 2, sequence: 999, offset: 0, length: 0 }), DOCK_ERROR.noSuchObject, 0x04, 'no held segment with record sequence 999');
+    assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: s, nextOffset: 4096 }), []);
     // Refusals, each naming what is wrong.
     refused(await dock.ask({ type: 'read', object: 1, sequence: 1, offset: 0, length: 0 }), DOCK_ERROR.noSuchObject, 0x04, 'chain.log is object 1 with sequence 0');
     refused(await dock.ask({ type: 'read', object: 2, sequence: 999, offset: 0, length: 0 }), DOCK_ERROR.noSuchObject, 0x04, 'no held segment with record sequence 999');
@@ -334,6 +338,15 @@ describe('dock session rules: the camera end of PROTOCOL.md, request by request 
     assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: segment!.sequence, nextOffset: 10 }), []);
     for (const m of REQUESTS.slice(3)) refused(await dock.ask(m), DOCK_ERROR.notAuthenticated, codeOf(m), 'not authenticated');
     assert.deepEqual((await cam.status()).records, after.records, 'nothing more on the record');
+    // A stream open at a HELLO or a CLOSE is over: an ACK of it afterwards sends nothing.
+    const big = (await cam.record(2, [4096 * 10]))[0]!.sequence;
+    await dock.authenticate(4096);
+    assert.equal((await dock.ask({ type: 'read', object: 2, sequence: big, offset: 0, length: 0 })).length, 8);
+    await dock.ask({ type: 'close' });
+    assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: big, nextOffset: 4096 }), [], 'CLOSE ended the stream');
+    assert.equal((await dock.ask({ type: 'read', object: 2, sequence: big, offset: 0, length: 0 })).length, 8, 'READ after CLOSE');
+    await dock.authenticate(4096);
+    assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: big, nextOffset: 4096 }), [], 'HELLO ended the stream');
   });
 
   it('BENCH: echo (command 1) answers its argument; a camera without bench commands answers status 1', async () => {
