@@ -125,6 +125,17 @@ describe('dock session rules: the camera end of PROTOCOL.md, request by request 
     assert.equal((await cam.status()).authenticated, true);
   });
 
+  it('with several docks enrolled, any one of them authenticates; a key beside them does not', async () => {
+    const others = [generateP256KeyPair(hostPort), generateP256KeyPair(hostPort)];
+    cam = await dockedCamera({ otherDocks: others.map((k) => k.publicKey) });
+    const dock = rawDock(cam);
+    refused(await dock.ask(dock.authMessage(await dock.hello(), generateP256KeyPair(hostPort))), DOCK_ERROR.authFailed, 0x02, 'authentication failed: this dock key is not enrolled on the camera');
+    await dock.authenticate();
+    const [reply] = await dock.ask(dock.authMessage(await dock.hello(), others[0]!));
+    assert.equal(reply?.type, 'auth-reply', JSON.stringify(reply));
+    assert.equal((await cam.status()).authenticated, true);
+  });
+
   it('with no dock enrolled, AUTH is refused saying how to enroll one', async () => {
     cam = await dockedCamera({ enroll: false });
     const dock = rawDock(cam);
