@@ -225,6 +225,7 @@ describe('dock session rules: the camera end of PROTOCOL.md, request by request 
     assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: s, nextOffset: 4095 }), [], 'an ACK short of the first frame\'s end frees nothing');
     assert.deepEqual(await dock.ask({ type: 'ack', object: 1, sequence: 0, nextOffset: 4096 }), [], 'an ACK of another object is ignored');
     assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: s + 1, nextOffset: 4096 }), [], 'an ACK of another segment is ignored');
+    assert.deepEqual(await dock.ask({ type: 'ack', object: 1, sequence: s, nextOffset: 4096 }), [], 'an ACK of chain.log under this sequence is ignored');
     assert.deepEqual(data(await dock.ask({ type: 'ack', object: 2, sequence: s, nextOffset: 4096 })), [[2, s, 8 * 4096, 4096]], 'one frame acknowledged: one more sent');
     assert.deepEqual(data(await dock.ask({ type: 'ack', object: 2, sequence: s, nextOffset: 3 * 4096 })), [[2, s, 9 * 4096, 4096], [2, s, 10 * 4096, 100]], 'to the end, never past it');
     assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: s, nextOffset: 10 * 4096 }), []);
@@ -356,6 +357,9 @@ describe('dock session rules: the camera end of PROTOCOL.md, request by request 
     await dock.ask({ type: 'close' });
     assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: big, nextOffset: 4096 }), [], 'CLOSE ended the stream');
     assert.equal((await dock.ask({ type: 'read', object: 2, sequence: big, offset: 0, length: 0 })).length, 8, 'READ after CLOSE');
+    // The idle timeout ends sessions, not a READ after CLOSE: 40 s later its ACK still moves it on.
+    await cam.board.advanceTo(cam.board.now + 40_000);
+    assert.deepEqual((await dock.ask({ type: 'ack', object: 2, sequence: big, nextOffset: 4096 })).map((m) => [m.type, (m as Reply<'data'>).offset]), [['data', 8 * 4096]]);
     await dock.authenticate(4096);
     assert.deepEqual(await dock.ask({ type: 'ack', object: 2, sequence: big, nextOffset: 4096 }), [], 'HELLO ended the stream');
   });
