@@ -30,8 +30,8 @@ describe('provisioning session rules: an unprovisioned camera, frame by frame (X
     }
   });
 
-  async function rawLink() {
-    board = await SimulatedBoard.boot({ storage: { dir: flash } });
+  async function rawLink(capacityBytes?: number) {
+    board = await SimulatedBoard.boot({ storage: { dir: flash, ...(capacityBytes === undefined ? {} : { capacityBytes }) } });
     const cable = attachDock(board);
     const replies: DockMessage[] = [];
     const reader = new DockFrameReader((payload) => replies.push(decodeDockMessage(payload)), LARGEST_ENCODED);
@@ -89,5 +89,17 @@ describe('provisioning session rules: an unprovisioned camera, frame by frame (X
     for (const [m, requestType] of [[replies[1], 0x01], [replies[2], 0x03]] as const) {
       assert.deepEqual(m, { type: 'error', code: DOCK_ERROR.alreadyProvisioned, requestType, message: 'this camera has just been provisioned; send HELLO again' });
     }
+  });
+  it('a flash that cannot take the keys answers a storage error saying why, and the camera stays unprovisioned', async () => {
+    const link = await rawLink(200);
+    const agency = generateP256KeyPair(hostPort);
+    const dock = generateP256KeyPair(hostPort);
+    await link.ask({ type: 'hello', version: 1, dockNonce: new Uint8Array(32) });
+    const [reply, ...more] = await link.ask({ type: 'provision', agencyPublicKey: agency.publicKey, dockPublicKeys: [dock.publicKey] });
+    assert.deepEqual(more, []);
+    assert.ok(reply?.type === 'error' && reply.code === DOCK_ERROR.storage && reply.requestType === 0x0a
+      && /^not provisioned: the camera could not store its keys: \S/.test(reply.message), JSON.stringify(reply));
+    const [hello] = await link.ask({ type: 'hello', version: 1, dockNonce: new Uint8Array(32) });
+    assert.equal((hello as HelloReply).label, 'unprovisioned');
   });
 });
