@@ -1,15 +1,16 @@
 // DockEvidence over the camera's EvidenceStore: what the dock reads is chain.log and the
 // sealed files on flash, and a release is the store's (event committed, then file deleted).
 // `events` must append to this same store's chain (main's ChainEventSink), so the
-// dock-session and clock-set events land in the chain the dock reads.
+// dock-session and clock-set events land in the chain the dock reads. No default: its one
+// caller, startDockLink, passes main's sink.
 import type { EventSink } from '../policy/event-sink.js';
 import type { EvidenceStore } from '../store/evidence-store.js';
 import type { DockEvidence, HeldSegment } from './dock-evidence.js';
 
 export interface StoreDockEvidenceOptions {
   store: EvidenceStore;
-  /** The store's chain sink; by default events are appended to the store directly. */
-  events?: EventSink;
+  /** The store's chain sink (main's ChainEventSink, which appends to this store's chain). */
+  events: EventSink;
 }
 
 export class StoreDockEvidence implements DockEvidence {
@@ -17,9 +18,8 @@ export class StoreDockEvidence implements DockEvidence {
   readonly #store: EvidenceStore;
 
   constructor(options: StoreDockEvidenceOptions) {
-    const { store } = options;
-    this.#store = store;
-    this.events = options.events ?? { record: (event) => store.appendEvent(event) };
+    this.#store = options.store;
+    this.events = options.events;
   }
 
   chainLength(): number {

@@ -121,14 +121,15 @@ export function attachDock(board: SimulatedBoard, options: { timeoutMs?: number 
   return { get client() { return client; }, reconnect, inject, transmitted, pull, cut, unplug: () => unplugAt(transmitted.bytes), pulls };
 }
 
-export async function dockedCamera(options: { enroll?: boolean; timeoutMs?: number } = {}): Promise<DockedCamera> {
+/** A provisioned dock-camera fixture on the UART: `enroll: false` enrolls no dock; `otherDocks` are enrolled before the test's dock. */
+export async function dockedCamera(options: { enroll?: boolean; otherDocks?: Uint8Array[]; timeoutMs?: number } = {}): Promise<DockedCamera> {
   const camera = generateP256KeyPair(hostPort);
   const dock = generateP256KeyPair(hostPort);
   const board = await SimulatedBoard.boot({ main: 'test/fixtures/firmware/dock-camera' });
   const cable = attachDock(board, options);
   const provisioned = await board.command('provision', {
     cameraPrivateKey: toHex(camera.privateKey),
-    enrolledDocks: options.enroll === false ? [] : [toHex(dock.publicKey)],
+    enrolledDocks: [...(options.otherDocks ?? []), ...(options.enroll === false ? [] : [dock.publicKey])].map(toHex),
   }) as { deviceId: string };
   return {
     board, get client() { return cable.client; }, reconnect: cable.reconnect, inject: cable.inject, transmitted: cable.transmitted,
