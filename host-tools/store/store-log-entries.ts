@@ -61,11 +61,11 @@ export function decodeStoreEntry(bytes: Uint8Array): StoreEntry {
     case 1: e = { type: 'store-opened', time, dockPublicKey: r.take(65, 'dock public key') }; break;
     case 2: e = { type: 'camera-pinned', time, deviceId: r.take(16, 'device id'), publicKey: r.take(65, 'camera public key'), label: readLongText(r, 'label') }; break;
     case 3: e = { type: 'officer-assigned', time, deviceId: r.take(16, 'device id'), officer: readLongText(r, 'officer') }; break;
-    case 4: e = { type: 'segment-stored', time, deviceId: r.take(16, 'device id'), recordBody: r.take(r.u16('record length'), 'record body') }; break;
+    case 4: e = { type: 'segment-stored', time, deviceId: r.take(16, 'device id'), recordBody: r.take(r.u16('record length'), 'segment record body') }; break;
     case 5: e = { type: 'receipt-issued', time, fields: r.take(124, 'receipt fields'), signature: r.take(64, 'dock signature') }; break;
     case 6: e = { type: 'segment-released', time, sealedDigest: r.take(32, 'sealed digest'), receiptDigest: r.take(32, 'receipt digest'), source: r.u8('source') }; break;
     case 7: e = { type: 'chain-committed', time, deviceId: r.take(16, 'device id'), generation: r.u32('generation'), chainLength: r.u64('chain length'), records: r.u32('records'), headLink: r.take(32, 'head link'), chainDigest: r.take(32, 'chain digest') }; break;
-    case 8: e = { type: 'alarm', time, deviceId: r.take(16, 'device id'), kind: r.u8('kind'), heldRecords: r.u32('held records'), heldHead: r.take(32, 'held head'), offeredRecords: r.u32('offered records'), offeredHead: r.take(32, 'offered head'), divergence: r.u32('divergence'), text: readLongText(r, 'text') }; break;
+    case 8: e = { type: 'alarm', time, deviceId: r.take(16, 'device id'), kind: r.u8('kind'), heldRecords: r.u32('held records'), heldHead: r.take(32, 'held head link'), offeredRecords: r.u32('offered records'), offeredHead: r.take(32, 'offered head link'), divergence: r.u32('divergence'), text: readLongText(r, 'text') }; break;
     case 9: e = { type: 'retention', time, deviceId: r.take(16, 'device id'), recording: r.u32('recording'), retainUntil: r.u64('retain until'), reason: readLongText(r, 'reason'), by: readLongText(r, 'by') }; break;
     case 10: e = { type: 'segment-ended', time, sealedDigest: r.take(32, 'sealed digest'), rule: readLongText(r, 'rule') }; break;
     default: throw new Error(`unknown store log entry type ${code}`);
