@@ -68,6 +68,13 @@ describe('the store log\'s entries, as STORE.md 3.1 lays them out', () => {
     }
   });
 
+  it('a text holds up to 65,535 bytes, and a longer one is refused before anything is written', () => {
+    const longest = 'x'.repeat(65_535);
+    const entry: StoreEntry = { type: 'segment-ended', time: T, sealedDigest: b(32, 5), rule: longest };
+    assert.equal((decodeStoreEntry(encodeStoreEntry(entry)) as { rule: string }).rule, longest);
+    assert.throws(() => encodeStoreEntry({ ...entry, rule: `${longest}y` }), new Error('text of 65536 bytes is too long for the store log (at most 65535)'));
+  });
+
   it('names trailing bytes by the entry, and refuses a type, a source or an alarm kind it does not know', () => {
     for (const entry of SAMPLES) {
       const bytes = encodeStoreEntry(entry);
