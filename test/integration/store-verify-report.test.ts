@@ -80,9 +80,7 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     assert.ok(report.ok);
     assert.equal(report.segments, 6);
     assert.equal(report.pending, 0);
-    const store = EvidenceStore.open(dir, { dockKey, readOnly: true });
-    const entries = store.logEntries().length;
-    store.close();
+    const entries = readStore(dir, (store) => store.logEntries().length);
     assert.equal(report.logEntries, entries);
     assert.deepEqual(report.cameras.map((c) => [c.deviceId, c.records, c.ok]).sort(), [[kim.id, kim.evidence.records(), true], [lee.id, lee.evidence.records(), true]].sort());
     // Each generation's segment files are hard links to the objects: every byte is hashed once.
@@ -138,7 +136,7 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
     assert.equal(report.segments, 7);
     // Lee's last segments lie past the end of kim's committed chain in sequence, and are no more awaited for that.
     const kimCommitted = verifyStore(dir, hostPort).cameras.find((c) => c.deviceId === kim.id)!.records;
-    assert.ok(store0Segments(dir, lee.id).some((s) => s.recordSequence >= kimCommitted), 'a lee segment numbered past kim\'s chain');
+    assert.ok(readStore(dir, (store) => store.segments(lee.id)).some((s) => s.recordSequence >= kimCommitted), 'a lee segment numbered past kim\'s chain');
     assert.equal(report.pending, 1, 'kim\'s new segment, and none of lee\'s');
   });
 
@@ -371,24 +369,19 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
   });
 });
 
-function store0Segments(dir: string, deviceId: string) {
+/** Reads a store as it is, read-only, and closes it. */
+function readStore<T>(dir: string, read: (store: EvidenceStore) => T): T {
   const store = EvidenceStore.open(dir, { readOnly: true });
   try {
-    return store.segments(deviceId);
+    return read(store);
   } finally {
     store.close();
   }
 }
 
 /** The log entry that committed a camera's only generation. */
-function committedAtIn(dir: string, deviceId: string): number {
-  const store = EvidenceStore.open(dir, { readOnly: true });
-  try {
-    return store.logEntries().findIndex((e) => e.type === 'chain-committed' && toHex(e.deviceId) === deviceId);
-  } finally {
-    store.close();
-  }
-}
+const committedAtIn = (dir: string, deviceId: string) =>
+  readStore(dir, (store) => store.logEntries().findIndex((e) => e.type === 'chain-committed' && toHex(e.deviceId) === deviceId));
 
 /**
  * A camera's chain with its recording-stop moved an hour later and every link after it recomputed,
