@@ -60,16 +60,26 @@ export function protocolExamples(): string {
   return lines.join('\n');
 }
 
-export function documentedExamples(): string {
-  const doc = fs.readFileSync(DOC, 'utf8');
+/** The examples `doc` (PROTOCOL.md's text, read from `file`) holds between its markers. */
+export function documentedExamples(doc = fs.readFileSync(DOC, 'utf8'), file = DOC): string {
+  const [start, end] = markers(doc, file);
+  return doc.slice(start, end).trim();
+}
+
+/** `doc` with today's examples between its markers, everything else as it was. */
+export function withExamples(doc: string, file = DOC): string {
+  const [start, end] = markers(doc, file);
+  return `${doc.slice(0, start)}\n${protocolExamples()}\n${doc.slice(end)}`;
+}
+
+/** Where the examples start (after BEGIN) and end (at END). */
+function markers(doc: string, file: string): [number, number] {
   const start = doc.indexOf(BEGIN);
   const end = doc.indexOf(END);
-  if (start < 0 || end < 0) throw new Error(`${DOC} lacks the protocol-examples markers`);
-  return doc.slice(start + BEGIN.length, end).trim();
+  if (start < 0 || end < start) throw new Error(`${file} lacks the protocol-examples markers (${BEGIN} ... ${END})`);
+  return [start + BEGIN.length, end];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]) && process.argv.includes('--write')) {
-  const doc = fs.readFileSync(DOC, 'utf8');
-  const start = doc.indexOf(BEGIN) + BEGIN.length;
-  fs.writeFileSync(DOC, `${doc.slice(0, start)}\n${protocolExamples()}\n${doc.slice(doc.indexOf(END))}`);
+  fs.writeFileSync(DOC, withExamples(fs.readFileSync(DOC, 'utf8')));
 }
