@@ -15,6 +15,9 @@ import { deriveDockId, signReceipt } from '../../firmware/format/dock-proofs.js'
 import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { EvidenceStore, StoreRefusal, checkStoreFolder } from '../../host-tools/store/evidence-store.js';
+import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
+import { cameraDocument } from '../../host-tools/keys/key-files.js';
+import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { HostCamera } from '../support/host-camera.js';
 
 const port = new NodeCryptoPort();
@@ -199,6 +202,57 @@ describe('the evidence store at its edges', () => {
     assert.equal(fs.existsSync(store.objectPath(segments[0]!.digest)), false, 'its object is gone');
     const last = store.logEntries().at(-1)!;
     assert.equal(last.type === 'segment-ended' && last.rule, ended[0]!.rule);
+    store.close();
+  });
+
+  it("commits a camera's chain as the next generation, its segments linked to the stored objects, and refuses one that does not verify", () => {
+    const store = opened();
+    const { camera, deviceId, segments } = stored(store, [2_000, 3_000]);
+    const identity = { deviceId: camera.deviceId, publicKey: camera.key.publicKey, label: camera.label };
+    /** The chain and the entries the dock verified it to (as camera-offload stages them). */
+    const verified = (chain: Uint8Array) => {
+      const staging = fs.mkdtempSync(path.join(root, 'staging-'));
+      fs.mkdirSync(path.join(staging, SEGMENTS_DIR));
+      fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), JSON.stringify(cameraDocument(identity, false)));
+      fs.writeFileSync(path.join(staging, CHAIN_LOG_FILE), chain);
+      for (const s of segments) fs.copyFileSync(s.file, path.join(staging, SEGMENTS_DIR, segmentFileName(s.record.recording, s.record.segmentIndex)));
+      const result = verifyEvidence(staging, { port });
+      assert.ok(result.report.ok, result.report.failure?.message);
+      return result.entries;
+    };
+    const cameraDir = path.join(root, 'store', 'cameras', deviceId);
+    const chain = camera.evidence.chain.slice();
+    const entries = verified(chain);
+    const gen = store.commitChain(identity, chain, port, entries);
+    assert.equal(gen, path.join(cameraDir, 'gen-000001'));
+    assert.equal(fs.readlinkSync(path.join(cameraDir, 'current')), 'gen-000001');
+    assert.deepEqual(fs.readdirSync(cameraDir).sort(), ['current', 'gen-000001']);
+    assert.deepEqual(fs.readFileSync(path.join(gen, CHAIN_LOG_FILE)), Buffer.from(chain));
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(gen, CAMERA_PUBLIC_FILE), 'utf8')), cameraDocument(identity, false));
+    for (const s of segments) {
+      const linked = path.join(gen, SEGMENTS_DIR, segmentFileName(s.record.recording, s.record.segmentIndex));
+      assert.equal(fs.statSync(linked).ino, fs.statSync(store.objectPath(s.digest)).ino, 'a hard link to the stored object, not a copy');
+    }
+    const committed = store.logEntries().at(-1)!;
+    assert.deepEqual(committed.type === 'chain-committed' && [committed.deviceId, committed.generation, committed.chainLength, committed.records, committed.headLink, committed.chainDigest],
+      [camera.deviceId, 1, chain.length, entries.length, entries.at(-1)!.link, port.sha256(chain)]);
+
+    // A longer chain: the next generation, and current moves to it.
+    camera.event({ type: 'power-on', resetReason: 1, firmwareVersion: '0.1.0' });
+    const longer = camera.evidence.chain.slice();
+    const next = store.commitChain(identity, longer, port, verified(longer));
+    assert.equal(path.basename(next), 'gen-000002');
+    assert.equal(fs.readlinkSync(path.join(cameraDir, 'current')), 'gen-000002');
+    assert.deepEqual(fs.readdirSync(cameraDir).sort(), ['current', 'gen-000001', 'gen-000002']);
+
+    // One byte of the chain changed after it was verified: refused, nothing of it kept, nothing logged.
+    const bad = longer.slice();
+    bad[bad.length - 10] ^= 1;
+    const logged = store.logEntries().length;
+    assert.throws(() => store.commitChain(identity, bad, port, verified(longer)), new RegExp(`^Error: the new chain of camera ${deviceId} does not verify with the stored segments: .+`));
+    assert.deepEqual(fs.readdirSync(cameraDir).sort(), ['current', 'gen-000001', 'gen-000002']);
+    assert.equal(fs.readlinkSync(path.join(cameraDir, 'current')), 'gen-000002');
+    assert.equal(store.logEntries().length, logged);
     store.close();
   });
 });
