@@ -255,4 +255,25 @@ describe('the evidence store at its edges', () => {
     assert.equal(store.logEntries().length, logged);
     store.close();
   });
+
+  it('replays, at open, the log entries a crash kept from the database, and only those', () => {
+    const store = opened();
+    const first = stored(store, [2_000]);
+    store.close();
+    const db = path.join(root, 'store', 'evidence.sqlite');
+    const before = fs.readFileSync(db); // the database as a crash would leave it: behind the log
+    const again = opened();
+    const second = stored(again, [3_000]);
+    const whole = { segments: again.segments(), cameras: again.cameras().map((c) => c.deviceId), log: again.logEntries().length };
+    again.close();
+    fs.writeFileSync(db, before);
+    const reopened = opened();
+    assert.deepEqual({ segments: reopened.segments(), cameras: reopened.cameras().map((c) => c.deviceId), log: reopened.logEntries().length }, whole);
+    assert.deepEqual(reopened.segments().map((s) => s.deviceId).sort(), [first.deviceId, second.deviceId].sort());
+    reopened.close();
+    // Opened again with nothing to replay, it is the same.
+    const last = opened();
+    assert.deepEqual(last.segments(), whole.segments);
+    last.close();
+  });
 });
