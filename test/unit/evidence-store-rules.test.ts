@@ -276,4 +276,40 @@ describe('the evidence store at its edges', () => {
     assert.deepEqual(last.segments(), whole.segments);
     last.close();
   });
+
+  it('says what failed on the disk under it; a segment it could not write, or could not log, is not stored', () => {
+    // A path through a file, and a store whose folders cannot be made.
+    const file = path.join(root, 'a-file');
+    fs.writeFileSync(file, '');
+    assert.throws(() => EvidenceStore.open(path.join(file, 'store')), { message: `cannot use ${path.join(file, 'store')} as an evidence store: a part of the path is a file, not a folder (ENOTDIR)` });
+    const made = opened();
+    made.close();
+    const dir = path.join(root, 'store');
+    fs.rmSync(path.join(dir, 'staging'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'staging'), '');
+    assert.throws(() => opened(), (e: Error) => e.message.startsWith(`cannot open the evidence store ${dir}: EEXIST`));
+    fs.rmSync(path.join(dir, 'staging'));
+
+    // The object's bytes cannot be written (a full disk): refused, no object, no temporary file, nothing logged.
+    const store = opened();
+    const r = recorded([2_000]);
+    store.pinCamera({ deviceId: r.camera.deviceId, publicKey: r.camera.key.publicKey, label: r.camera.label });
+    const [segment] = r.segments;
+    const object = store.objectPath(segment!.digest);
+    const temporary = `${object}.${process.pid}.tmp`;
+    fs.symlinkSync('/dev/full', temporary);
+    const logged = store.logEntries().length;
+    assert.throws(() => store.storeSegment(r.deviceId, segment!.record, segment!.file), (e: Error) => e instanceof StoreRefusal &&
+      e.message === `evidence store ${dir} cannot write ${object}: the disk is full (ENOSPC); free space on it or move the store to a larger disk; segment 1/0 not stored, no receipt sent, the camera keeps it`);
+    assert.deepEqual([fs.existsSync(object), fs.existsSync(temporary), store.segments(), store.logEntries().length], [false, false, [], logged]);
+
+    // The log cannot take an entry (its file on a full disk): refused by what it was for, the database unchanged.
+    fs.rmSync(path.join(dir, 'log', 'entries'));
+    fs.symlinkSync('/dev/full', path.join(dir, 'log', 'entries'));
+    assert.throws(() => store.storeSegment(r.deviceId, segment!.record, segment!.file), (e: Error) => e instanceof StoreRefusal &&
+      e.message === `evidence store ${dir} cannot store segment 1/0: the disk is full (ENOSPC); free space on it or move the store to a larger disk; nothing more was stored or released`);
+    assert.deepEqual(store.segments(), []);
+    store.close();
+    fs.rmSync(path.join(dir, 'log', 'entries')); // (reading /dev/full never ends: no store opens on it)
+  });
 });
