@@ -253,7 +253,17 @@ describe('the evidence store at its edges', () => {
     assert.deepEqual(fs.readdirSync(cameraDir).sort(), ['current', 'gen-000001', 'gen-000002']);
     assert.equal(fs.readlinkSync(path.join(cameraDir, 'current')), 'gen-000002');
     assert.equal(store.logEntries().length, logged);
+
+    // A lawful end removes the footage from every generation that links it, and the object; the chains stay.
+    const ended = opened({ now: () => Date.now() + 31 * DAY });
     store.close();
+    assert.equal(ended.endExpiredSegments().length, 2);
+    for (const g of ['gen-000001', 'gen-000002']) {
+      assert.deepEqual(fs.readdirSync(path.join(cameraDir, g, SEGMENTS_DIR)), [], g);
+      assert.equal(fs.existsSync(path.join(cameraDir, g, CHAIN_LOG_FILE)), true);
+    }
+    assert.deepEqual(segments.map((s) => fs.existsSync(ended.objectPath(s.digest))), [false, false]);
+    ended.close();
   });
 
   it('replays, at open, the log entries a crash kept from the database, and only those', () => {
