@@ -217,13 +217,20 @@ export class EvidenceStore {
       throw new StoreRefusal(`evidence store ${this.dir} is full (${capacity} bytes): segment ${record.recording}/${record.segmentIndex} not stored; free space or add a store`);
     }
     const object = this.objectPath(digest);
+    const written = !fs.existsSync(object);
     try {
-      if (!fs.existsSync(object)) writeFileDurably(object, fs.readFileSync(stagedFile));
+      if (written) writeFileDurably(object, fs.readFileSync(stagedFile));
     } catch (error) {
       fs.rmSync(`${object}.${process.pid}.tmp`, { force: true });
       throw new StoreRefusal(`${describeFileError(error, `evidence store ${this.dir} cannot write ${object}`)}; segment ${record.recording}/${record.segmentIndex} not stored, no receipt sent, the camera keeps it`);
     }
-    this.#commit({ type: 'segment-stored', time: this.#now(), deviceId: Buffer.from(deviceId, 'hex'), recordBody: encodeRecord(record) }, `store segment ${record.recording}/${record.segmentIndex}`);
+    try {
+      this.#commit({ type: 'segment-stored', time: this.#now(), deviceId: Buffer.from(deviceId, 'hex'), recordBody: encodeRecord(record) }, `store segment ${record.recording}/${record.segmentIndex}`);
+    } catch (error) {
+      // Not in the log, not stored: an object the log never names would read as a foreign one to verify.
+      if (written) fs.rmSync(object, { force: true });
+      throw error;
+    }
   }
 
   /** A receipt about to go out, kept whole (fields and dock signature) before the camera sees it. */

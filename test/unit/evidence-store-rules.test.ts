@@ -18,6 +18,7 @@ import { EvidenceStore, StoreRefusal, checkStoreFolder } from '../../host-tools/
 import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
 import { cameraDocument } from '../../host-tools/keys/key-files.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
+import { verifyStore } from '../../host-tools/verify/verify-store.js';
 import { HostCamera } from '../support/host-camera.js';
 
 const port = new NodeCryptoPort();
@@ -313,13 +314,19 @@ describe('the evidence store at its edges', () => {
       e.message === `evidence store ${dir} cannot write ${object}: the disk is full (ENOSPC); free space on it or move the store to a larger disk; segment 1/0 not stored, no receipt sent, the camera keeps it`);
     assert.deepEqual([fs.existsSync(object), fs.existsSync(temporary), store.segments(), store.logEntries().length], [false, false, [], logged]);
 
-    // The log cannot take an entry (its file on a full disk): refused by what it was for, the database unchanged.
-    fs.rmSync(path.join(dir, 'log', 'entries'));
-    fs.symlinkSync('/dev/full', path.join(dir, 'log', 'entries'));
+    // The log cannot take an entry (its file on a full disk): refused by what it was for, the database
+    // unchanged, and the object it had written removed (one the log never names reads as a foreign one).
+    const entries = path.join(dir, 'log', 'entries');
+    const kept = fs.readFileSync(entries);
+    fs.rmSync(entries);
+    fs.symlinkSync('/dev/full', entries);
     assert.throws(() => store.storeSegment(r.deviceId, segment!.record, segment!.file), (e: Error) => e instanceof StoreRefusal &&
       e.message === `evidence store ${dir} cannot store segment 1/0: the disk is full (ENOSPC); free space on it or move the store to a larger disk; nothing more was stored or released`);
-    assert.deepEqual(store.segments(), []);
+    assert.deepEqual([store.segments(), fs.existsSync(object)], [[], false]);
     store.close();
-    fs.rmSync(path.join(dir, 'log', 'entries')); // (reading /dev/full never ends: no store opens on it)
+    fs.rmSync(entries); // (reading /dev/full never ends: no store opens on it)
+    fs.writeFileSync(entries, kept); // the disk has room again
+    const report = verifyStore(dir, port);
+    assert.deepEqual([report.ok, report.failures], [true, []]);
   });
 });
