@@ -47,10 +47,21 @@ describe('chaincam dock, in process', () => {
     pairs.push(pair);
     const dockKey = readDockKeyFile(port, keyFile());
     const serial = await openSerialPort(pair.camera, 2_000_000);
-    const receive = camera.session(dockKey.publicKey, (bytes) => { serial.write(Buffer.from(bytes)); });
+    const receive = camera.session(dockKey.publicKey, (bytes) => { if (serial.isOpen) serial.write(Buffer.from(bytes)); });
     serial.on('data', (data: Buffer) => receive(new Uint8Array(data)));
     closers.push(() => new Promise<void>((resolve) => (serial.isOpen ? serial.close(() => resolve()) : resolve())));
     return pair.dock;
+  }
+
+  /** The promise's outcome, or a failure if it is still pending after a minute (a hang, never a slow host). */
+  async function within<T>(promise: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const hang = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: still pending after 60 s`)), 60_000); });
+    try {
+      return await Promise.race([promise, hang]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A dock key made by the command itself (`--new-key`, with a port that is not there: nothing else happens). */
@@ -107,6 +118,12 @@ describe('chaincam dock, in process', () => {
     assert.deepEqual([a.evidence.held.size, b.evidence.held.size], [0, 0]);
     assert.deepEqual(storedSegments().filter((s) => s.released).map((s) => s.deviceId).sort(), [a.id, a.id, b.id].sort());
     assert.deepEqual([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], listeners);
+    // A progress line as each camera's offload starts and ends, named by its port, camera and label.
+    for (const [p, camera, label] of [[ports[0]!, a, 'officer ruiz'], [ports[1]!, b, 'officer kim']] as const) {
+      const bars = result.out.split('\n').filter((l) => l.startsWith(`${p} ${camera.id.slice(0, 8)} ${label} [`));
+      assert.equal(bars.length, 2, result.out);
+      assert.match(bars[1]!, /\] 100% .* done$/);
+    }
   });
 
   it('--once: a camera that fails makes the exit code 1; the other port\'s camera is offloaded all the same', async () => {
@@ -211,6 +228,28 @@ describe('chaincam dock, in process', () => {
     ]);
     assert.equal(command.options.find((o) => o.long === '--baud')!.defaultValue, 2_000_000);
     assert.deepEqual(command.options.find((o) => o.long === '--port')!.defaultValue, []);
+  });
+
+  it('without --once: a port that is not there yet is waited for, not an error', async () => {
+    await newKey();
+    const missing = path.join(root, 'not-yet');
+    let out = '';
+    let waiting!: () => void;
+    const seen = new Promise<void>((resolve) => { waiting = resolve; });
+    const before = process.listeners('SIGTERM');
+    const running = dock('--port', missing, '--store', storeDir(), '--key', keyFile());
+    const taken = process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      out += chunk;
+      if (out.includes(`waiting for ${missing} to appear`)) waiting();
+      return taken.call(process.stdout, chunk);
+    }) as typeof process.stdout.write;
+    await within(seen, 'the wait for the port');
+    (process.listeners('SIGTERM').find((l) => !before.includes(l)) as () => void)();
+    const result = await within(running, 'the dock after SIGTERM');
+    assert.deepEqual([result.code, result.error], [0, '']);
+    assert.ok(result.out.endsWith(out));
+    assert.match(result.out, new RegExp(`${STAMP} cannot open dock port ${missing}: .*; waiting for ${missing} to appear \\(plug in the camera\\)\n`));
   });
 
   it('without --once: runs until SIGTERM (or SIGINT), then stops every port and exits 0', async () => {
