@@ -165,7 +165,8 @@ describe('a dock station port, in process', () => {
     camera.record(1, [2_000]);
     await dockCamera(camera);
     await until(/offloaded: 1 segments stored, 1 released/);
-    assert.ok(lines.includes(`${dockPath} is there; waiting for a camera`), lines.join('\n'));
+    // Only what happened: it never had the port, so nothing was "gone", and no camera was waited for before it was there.
+    assert.deepEqual(lines.slice(1, 3), [`${dockPath} is there; waiting for a camera`, `${dockPath}: camera ${camera.id} "officer kim" authenticated`]);
     await slot.stop();
     const result = await running;
     assert.deepEqual([result?.deviceId, result?.stored, result?.released], [camera.id, 1, 1], 'the last offload');
@@ -223,6 +224,8 @@ describe('a dock station port, in process', () => {
     assert.equal(lines.at(-1), `${dockPath} is gone; waiting for it to come back (dock the camera again)`);
     timers.fire();
     assert.equal(await timers.waiting(), 500, 'still not there: looked for again');
+    assert.equal(lines.filter((l) => l.startsWith(`${dockPath} is back`)).length, 0, 'not back while it cannot be opened');
+    assert.equal(lines.filter((l) => l.startsWith(`${dockPath} is gone`)).length, 1, 'gone once');
     pair = await ptyPair(linkDir);
     await dockCamera(camera);
     timers.fire();
@@ -230,8 +233,27 @@ describe('a dock station port, in process', () => {
     await until(/offloaded: 2 segments stored, 2 released/);
     assert.ok(lines.includes(`${dockPath} is back; waiting for a camera`), lines.join('\n'));
     assert.deepEqual(timers.asked, [500, 500, 2_000]);
-    await slot.stop();
+    await slot.stop(); // while it probes the docked camera
     assert.equal((await within(running, 'run() after stop()'))?.stored, 2);
+    assert.equal(lines.filter((l) => l.includes('camera removed')).length, 0, 'a stop is not a camera taken away');
+  });
+
+  it('stop() while a port that appeared is being opened: the station lets go of it and says nothing of it', async () => {
+    const linkDir = fs.mkdtempSync(path.join(root, 'link-'));
+    const dockPath = path.join(linkDir, 'dock');
+    const { lines, log, until } = watchedLog();
+    const timers = new StationTimers();
+    const slot = new DockStation({ path: dockPath, baud: 2_000_000, store, dockKey, port, log, timeoutMs: HANG_STOP_MS, timers });
+    const running = slot.run();
+    await until(/waiting for .* to appear/);
+    assert.equal(await timers.waiting(), 500);
+    pair = await ptyPair(linkDir);
+    timers.fire();
+    // The station is now inside its open of the port (a few turns of the event loop); stop() comes then.
+    await new Promise((resolve) => setImmediate(resolve));
+    await slot.stop();
+    assert.equal(await within(running, 'run() after stop()'), undefined);
+    assert.deepEqual(lines.filter((l) => l.includes('is there') || l.includes('waiting for a camera')), []);
   });
 
   it('stop() during an offload fails it as the dock stopping, and run() returns without a retry', async () => {
