@@ -19,6 +19,7 @@ describe('dock link codec (docs/PROTOCOL.md)', () => {
     assert.equal(documentedExamples(written, 'P.md'), protocolExamples());
     assert.equal(withExamples(written, 'P.md'), written, 'again: nothing changes');
     assert.equal(documentedExamples(stale, 'P.md'), 'old examples');
+    assert.equal(documentedExamples(`${begin}\nat the very start\n${end}`, 'P.md'), 'at the very start');
     const refusal = `P.md lacks the protocol-examples markers (${begin} ... ${end})`;
     for (const doc of [`${begin}\nno end`, `no begin\n${end}`, `${end}\nthe wrong way round\n${begin}`, '']) {
       assert.throws(() => documentedExamples(doc, 'P.md'), { message: refusal });

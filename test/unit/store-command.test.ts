@@ -140,5 +140,6 @@ describe('chaincam store, in process', () => {
     assert.match(command.description(), /^a dock's evidence store: its alarms, and retention's lawful end/);
     assert.deepEqual(command.commands.map((c) => [c.name(), c.description().length > 40]), [['alarms', true], ['expire', true]]);
     assert.match(command.commands[1]!.options[0]!.description, /the dock's key/);
+    for (const sub of command.commands) assert.deepEqual(sub.registeredArguments.map((a) => [a.name(), a.required, a.description]), [['store', true, "the dock's evidence store"]], sub.name());
   });
 });

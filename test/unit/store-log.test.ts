@@ -104,6 +104,7 @@ describe('the store log (docs/STORE.md section 3)', () => {
     const withoutSignature = (text: string) => text.replace(/^\u2014 .*$/m, '— SIGNATURE');
     assert.equal(withoutSignature(fresh), withoutSignature(storeExamples()));
     assert.equal(documentedStoreExamples(stale, 'S.md'), 'old examples');
+    assert.equal(documentedStoreExamples(`${begin}\nat the very start\n${end}`, 'S.md'), 'at the very start');
     const refusal = `S.md lacks the store-examples markers (${begin} ... ${end})`;
     for (const doc of [`${begin}\nno end`, `no begin\n${end}`, `${end}\nthe wrong way round\n${begin}`, '']) {
       assert.throws(() => documentedStoreExamples(doc, 'S.md'), { message: refusal });
