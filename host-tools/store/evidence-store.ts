@@ -378,7 +378,6 @@ export class EvidenceStore {
       if (log.size === 0) this.#append({ type: 'store-opened', time: this.#now(), dockPublicKey: this.#dockKey.publicKey });
       this.#append(entry);
     } catch (error) {
-      if (error instanceof StoreRefusal) throw error;
       throw new StoreRefusal(`${describeFileError(error, `evidence store ${this.dir} cannot ${what}`)}; nothing more was stored or released`);
     }
   }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { toHex } from '../../firmware/format/bytes.js';
 import { readChainLog } from '../../firmware/format/chain-log.js';
 import { decodeRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
@@ -328,5 +329,53 @@ describe('the evidence store at its edges', () => {
     fs.writeFileSync(entries, kept); // the disk has room again
     const report = verifyStore(dir, port);
     assert.deepEqual([report.ok, report.failures], [true, []]);
+  });
+
+  it('opened again without the key it reads what it holds and names each write it cannot sign', () => {
+    let now = Date.UTC(2026, 5, 1);
+    const store = opened({ now: () => now });
+    const { camera, deviceId, segments } = stored(store, [2_000]);
+    store.assignOfficer(deviceId, 'officer han, badge 7');
+    const assigned = store.logEntries().at(-1)!;
+    assert.deepEqual(assigned.type === 'officer-assigned' && [assigned.deviceId, assigned.officer], [camera.deviceId, 'officer han, badge 7']);
+    assert.deepEqual(store.cameras(), [{ deviceId, publicKey: camera.key.publicKey, label: 'officer han' }]);
+    store.close();
+
+    now += 31 * DAY;
+    const keyless = EvidenceStore.open(path.join(root, 'store'), { now: () => now });
+    assert.deepEqual(keyless.cameras().map((c) => c.deviceId), [deviceId], 'it reads');
+    const refusal = (what: string) => new RegExp(`^Error: evidence store .*store: cannot ${what} without the dock's key, which signs the store's log$`);
+    assert.throws(() => keyless.extendRetention(deviceId, 1, 60, 'case 9', 'kim'), refusal('extend retention'));
+    assert.throws(() => keyless.endExpiredSegments(), refusal('end a segment'));
+    assert.throws(() => keyless.raiseAlarm({ deviceId: camera.deviceId, kind: 'fork', heldRecords: 1, heldHead: new Uint8Array(32), offeredRecords: 1, offeredHead: new Uint8Array(32), divergence: 1, text: 'x' }), refusal('raise an alarm'));
+    assert.ok(fs.existsSync(keyless.objectPath(segments[0]!.digest)), 'nothing ended');
+    keyless.close();
+    const reader = EvidenceStore.open(path.join(root, 'store'), { readOnly: true });
+    assert.throws(() => reader.commitChain({ deviceId: camera.deviceId, publicKey: camera.key.publicKey, label: 'x' }, new Uint8Array(0), port, []),
+      /^Error: evidence store .*store is read-only: cannot update a camera chain; nothing was changed$/);
+    reader.close();
+  });
+
+  it('refuses a store made before the signed log, a staged file that is gone, and ends a segment whose object is already gone', () => {
+    // A store from before the log: a database without its store_log table.
+    const old = path.join(root, 'old');
+    fs.mkdirSync(old);
+    new Database(path.join(old, 'evidence.sqlite')).exec('CREATE TABLE segments (x)').close();
+    assert.throws(() => EvidenceStore.open(old, { dockKey }), { message: `${old} was made by an older chaincam, before the store kept a signed log; it cannot prove what it holds. Keep it as it is for examination and give the dock a new store` });
+
+    let now = Date.UTC(2026, 5, 1);
+    const store = opened({ now: () => now });
+    const r = recorded([2_000, 3_000]);
+    store.pinCamera({ deviceId: r.camera.deviceId, publicKey: r.camera.key.publicKey, label: r.camera.label });
+    const [first, second] = r.segments;
+    fs.rmSync(first!.file);
+    const object = store.objectPath(first!.digest);
+    assert.throws(() => store.storeSegment(r.deviceId, first!.record, first!.file), (e: Error) => e instanceof StoreRefusal &&
+      e.message.startsWith(`evidence store ${path.join(root, 'store')} cannot write ${object}: ENOENT`) && e.message.endsWith('; segment 1/0 not stored, no receipt sent, the camera keeps it'));
+    store.storeSegment(r.deviceId, second!.record, second!.file);
+    fs.rmSync(store.objectPath(second!.digest)); // gone by other hands before its end
+    now += 31 * DAY;
+    assert.deepEqual(store.endExpiredSegments().map((e) => [e.recording, e.segmentIndex]), [[1, 1]]);
+    store.close();
   });
 });
