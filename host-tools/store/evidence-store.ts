@@ -340,7 +340,8 @@ export class EvidenceStore {
     for (const { record } of entries) {
       if (record.kind !== 'segment') continue;
       const digest = toHex(record.sealedDigest);
-      if (this.segment(digest)) fs.linkSync(this.objectPath(digest), path.join(gen, SEGMENTS_DIR, segmentFileName(record.recording, record.segmentIndex)));
+      // Footage the store holds; a segment whose retention ended has no object left to link.
+      if (this.#held(digest)) fs.linkSync(this.objectPath(digest), path.join(gen, SEGMENTS_DIR, segmentFileName(record.recording, record.segmentIndex)));
     }
     fsyncDirectory(path.join(gen, SEGMENTS_DIR));
     const { report } = verifyEvidence(gen, { port });
@@ -349,16 +350,26 @@ export class EvidenceStore {
       throw new Error(`the new chain of camera ${deviceId} does not verify with the stored segments: ${report.failure?.message}`);
     }
     const last = entries.at(-1)!;
-    this.#commit({
-      type: 'chain-committed', time: this.#now(), deviceId: camera.deviceId, generation, chainLength: chain.length,
-      records: entries.length, headLink: last.link, chainDigest: port.sha256(chain),
-    }, 'commit a camera chain');
+    try {
+      this.#commit({
+        type: 'chain-committed', time: this.#now(), deviceId: camera.deviceId, generation, chainLength: chain.length,
+        records: entries.length, headLink: last.link, chainDigest: port.sha256(chain),
+      }, 'commit a camera chain');
+    } catch (error) {
+      // Not in the log: a generation the log never names must not stay beside the committed ones.
+      fs.rmSync(gen, { recursive: true, force: true });
+      throw error;
+    }
     const link = path.join(root, `current.${process.pid}.tmp`);
     fs.rmSync(link, { force: true });
     fs.symlinkSync(name, link);
     fs.renameSync(link, path.join(root, 'current'));
     fsyncDirectory(root);
     return gen;
+  }
+
+  #held(sealedDigest: string): boolean {
+    return this.#db.prepare('SELECT 1 FROM segments WHERE sealed_digest = ? AND ended_at IS NULL').get(sealedDigest) !== undefined;
   }
 
   #storedBytes(): number {

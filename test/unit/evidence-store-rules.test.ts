@@ -239,8 +239,9 @@ describe('the evidence store at its edges', () => {
     assert.deepEqual(committed.type === 'chain-committed' && [committed.deviceId, committed.generation, committed.chainLength, committed.records, committed.headLink, committed.chainDigest],
       [camera.deviceId, 1, chain.length, entries.length, entries.at(-1)!.link, port.sha256(chain)]);
 
-    // A longer chain: the next generation, and current moves to it.
-    camera.event({ type: 'power-on', resetReason: 1, firmwareVersion: '0.1.0' });
+    // A longer chain, the camera having released both segments: the next generation, and current moves to it.
+    for (const sequence of [...camera.evidence.held.keys()]) camera.evidence.release(sequence, new Uint8Array(32).fill(7));
+    camera.evidence.checkpoint();
     const longer = camera.evidence.chain.slice();
     const next = store.commitChain(identity, longer, port, verified(longer));
     assert.equal(path.basename(next), 'gen-000002');
@@ -265,6 +266,11 @@ describe('the evidence store at its edges', () => {
       assert.equal(fs.existsSync(path.join(cameraDir, g, CHAIN_LOG_FILE)), true);
     }
     assert.deepEqual(segments.map((s) => fs.existsSync(ended.objectPath(s.digest))), [false, false]);
+    // The camera docks again after its footage's lawful end: its longer chain is committed all the same.
+    camera.event({ type: 'power-on', resetReason: 1, firmwareVersion: '0.1.0' });
+    const after = camera.evidence.chain.slice();
+    const third = ended.commitChain(identity, after, port, verified(after));
+    assert.deepEqual(fs.readdirSync(path.join(third, SEGMENTS_DIR)), [], 'no link to footage that ended');
     ended.close();
   });
 
@@ -349,6 +355,15 @@ describe('the evidence store at its edges', () => {
     assert.throws(() => keyless.endExpiredSegments(), refusal('end a segment'));
     assert.throws(() => keyless.raiseAlarm({ deviceId: camera.deviceId, kind: 'fork', heldRecords: 1, heldHead: new Uint8Array(32), offeredRecords: 1, offeredHead: new Uint8Array(32), divergence: 1, text: 'x' }), refusal('raise an alarm'));
     assert.ok(fs.existsSync(keyless.objectPath(segments[0]!.digest)), 'nothing ended');
+    // A chain it cannot log is not kept either: no generation folder beside the committed ones.
+    const chain = camera.evidence.chain.slice();
+    const staging = fs.mkdtempSync(path.join(root, 'staging-'));
+    fs.mkdirSync(path.join(staging, SEGMENTS_DIR));
+    fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), JSON.stringify(cameraDocument({ deviceId: camera.deviceId, publicKey: camera.key.publicKey, label: camera.label }, false)));
+    fs.writeFileSync(path.join(staging, CHAIN_LOG_FILE), chain);
+    for (const s of segments) fs.copyFileSync(s.file, path.join(staging, SEGMENTS_DIR, segmentFileName(s.record.recording, s.record.segmentIndex)));
+    assert.throws(() => keyless.commitChain({ deviceId: camera.deviceId, publicKey: camera.key.publicKey, label: camera.label }, chain, port, verifyEvidence(staging, { port }).entries), refusal('commit a camera chain'));
+    assert.deepEqual(fs.readdirSync(path.join(root, 'store', 'cameras', deviceId)), []);
     keyless.close();
     const reader = EvidenceStore.open(path.join(root, 'store'), { readOnly: true });
     assert.throws(() => reader.commitChain({ deviceId: camera.deviceId, publicKey: camera.key.publicKey, label: 'x' }, new Uint8Array(0), port, []),
