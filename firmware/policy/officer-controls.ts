@@ -30,10 +30,6 @@ export class OfficerControls {
     this.#onError = options.onError;
   }
 
-  get choosing(): number | undefined {
-    return this.#choosing?.ground;
-  }
-
   press(kind: PressKind): void {
     try {
       this.#press(kind);

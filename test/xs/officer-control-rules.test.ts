@@ -49,7 +49,22 @@ describe("the officer's button at its edges (XS)", () => {
     await long(b);
     await b.advance(1000);
     assert.deepEqual(events(b, 'ground-change').map((e) => [e.fromGround, e.toGround, e.reason]), [[1, 2, 'changed by officer']]);
+    assert.deepEqual(traced(b, 'sign choose').map((l) => l.text.trim()), ['sign choose 1 to start', 'sign choose 2 to change']);
     assert.deepEqual(traced(b, 'sign choice ended').length, 2);
+    assert.deepEqual(controlErrors(b), []);
+  });
+
+  it('while recording, a long press with no choice open does nothing; a 3 s hold stops', async () => {
+    const b = await boot();
+    await long(b); // an emergency start
+    await b.advance(2000);
+    await long(b);
+    await b.advance(12_000);
+    assert.deepEqual(traced(b, 'sign choose'), [], 'no ground offered');
+    assert.deepEqual([events(b, 'recording-start').length, events(b, 'recording-stop').length], [1, 0]);
+    await b.press('button', 3500);
+    await b.advance(1000);
+    assert.equal(events(b, 'recording-stop').length, 1);
     assert.deepEqual(controlErrors(b), []);
   });
 
