@@ -247,6 +247,9 @@ describe('the evidence store at its edges', () => {
     assert.equal(path.basename(next), 'gen-000002');
     assert.equal(fs.readlinkSync(path.join(cameraDir, 'current')), 'gen-000002');
     assert.deepEqual(fs.readdirSync(cameraDir).sort(), ['current', 'gen-000001', 'gen-000002']);
+    assert.deepEqual(store.chains(deviceId).map((c) => [c.generation, c.chainLength, c.records, c.headLink]),
+      [[1, chain.length, entries.length, toHex(entries.at(-1)!.link)], [2, longer.length, readChainLog(longer).frames.length, store.chains(deviceId)[1]!.headLink]]);
+    assert.match(store.chains(deviceId)[1]!.headLink, /^[0-9a-f]{64}$/);
 
     // One byte of the chain changed after it was verified: refused, nothing of it kept, nothing logged.
     const bad = longer.slice();
