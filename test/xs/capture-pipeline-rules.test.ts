@@ -1,0 +1,179 @@
+// The capture pipeline's rules one by one, in XS on the simulated board with its real store:
+// the pre-event ring and its silence, the camera and microphone on only while they should be,
+// a sensor slower than the frame rate, the default segment length, the reserve kept free and
+// its exact edge, the low-space warning and its exact edge, and each way sealing can fail (a
+// write, a full card, a card gone before a segment opens, at its close, at its commit). What
+// is checked is what a user of the evidence sees: the chain, the decrypted AVI, what the
+// pipeline told the recorder (docs/ARCHITECTURE.md "Capture").
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { agencyKeyId } from '../../firmware/format/sealed-segment.js';
+import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
+import { readAviSegment, type AviSegmentFile } from '../../host-tools/export/avi-segment-file.js';
+import { decryptSegmentFile } from '../../host-tools/export/segment-decryption.js';
+import type { BootOptions, SimulatedBoard } from '../../host-tools/sim/board.js';
+import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
+import { AUDIO_CHUNK, VIDEO_CHUNK } from '../../firmware/capture/avi-layout.js';
+import { KEYS, bootCapture, chainRecords, eventsOf, provision, segmentRecordsOf } from './capture-support.js';
+
+const FIXTURE = 'test/fixtures/firmware/capture-pipeline-rules';
+const EPOCH = Date.UTC(2026, 0, 1); // the simulated RTC at power-on
+const port = new NodeCryptoPort();
+
+type Report = [what: string, detail: unknown, at: number];
+interface State { kept: number; refused: number; preEventFrames: number; freeBytes: number; reports: Report[]; now: number }
+
+describe('capture pipeline rules (XS)', function () {
+  let dir: string;
+  let flash: string;
+  let cardDir: string;
+  let board: SimulatedBoard | undefined;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-pipeline-rules-'));
+    flash = path.join(dir, 'flash');
+    cardDir = path.join(dir, 'card');
+    provision(flash);
+  });
+  afterEach(async () => {
+    await board?.close();
+    board = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Boots the fixture and builds its pipeline with exactly `pipeline`'s options. */
+  async function boot(pipeline: Record<string, unknown>, options: Partial<BootOptions> = {}): Promise<SimulatedBoard> {
+    board = await bootCapture(flash, {}, { main: FIXTURE, ...options });
+    assert.equal(await board.command('setup', pipeline), 'ok');
+    return board;
+  }
+  const state = async () => (await board!.command('state')) as State;
+  const begin = async () => (await board!.command('begin', {})) as { recording: number; at: number };
+  const reportsOf = (s: State, what: string) => s.reports.filter((r) => r[0] === what).map((r) => r[1]);
+  const volume = () => (board?.sdCard ? path.join(cardDir, 'volume') : flash);
+  /** A sealed segment decrypted with the agency key and read as an AVI. */
+  function avi(recording: number, segmentIndex: number): AviSegmentFile {
+    const name = `r${String(recording).padStart(6, '0')}-s${String(segmentIndex).padStart(4, '0')}`;
+    const agency = { ...KEYS.agency, keyId: agencyKeyId(port, KEYS.agency.publicKey) };
+    const out = path.join(dir, `plain-${name}`);
+    const { file } = decryptSegmentFile(port, agency, path.join(volume(), 'segments', `${name}.seg`), out);
+    return readAviSegment(file);
+  }
+
+  describe('the pre-event ring, the camera and the microphone', () => {
+    it('with 1 s of pre-event at 3 fps: the camera runs before any recording, the ring keeps the last 3 frames, and the first segment starts with them, each with one frame of silence', async () => {
+      await boot({ fps: 3, segmentSeconds: 10, preEventSeconds: 1, microphone: true, sampleRate: 8000 });
+      assert.equal(board!.camera.running, true, 'the camera runs for the ring');
+      assert.equal(board!.microphone.running, false, 'the ring is video only: the microphone is off');
+      await board!.advance(3000);
+      assert.equal((await state()).preEventFrames, 3, '1 s at 3 fps');
+      const { recording, at } = await begin();
+      assert.equal((await state()).preEventFrames, 0, 'the ring was handed to the recording');
+      assert.equal(board!.microphone.running, true);
+      await board!.advance(2000);
+      const during = await state();
+      assert.equal(during.kept, 6, 'one timer: 3 frames a second, not 6');
+      await board!.command('end', { recording });
+      assert.equal(board!.camera.running, true, 'the camera keeps running for the ring after the recording');
+      assert.equal(board!.microphone.running, false, 'the microphone stops with the recording');
+      await board!.command('stop', { recording });
+      await board!.advance(1500);
+      assert.equal((await state()).preEventFrames, 3, 'the ring fills again');
+      assert.equal((await state()).kept, 6, 'nothing kept after the end');
+      const [segment] = segmentRecordsOf(flash);
+      assert.ok(segment);
+      const firstFrame = segment.startTime - EPOCH;
+      assert.ok(firstFrame < at - EPOCH && firstFrame >= at - EPOCH - 1000, `the segment starts with the ring's oldest frame (${firstFrame} ms, begin at ${at - EPOCH} ms)`);
+      const media = avi(recording, 0);
+      assert.equal(media.frames, 9, '3 buffered frames and 6 live ones');
+      assert.equal(media.streams.sampleRate, 8000);
+      // 8000 samples/s × 2 bytes / 3 fps = 5333.3: rounded to 5333 bytes, then to whole samples.
+      const firstSix = media.chunks.slice(0, 6).map((c) => [c.id, c.length]);
+      assert.deepEqual(firstSix.filter((_, i) => i % 2 === 1), [[AUDIO_CHUNK, 5332], [AUDIO_CHUNK, 5332], [AUDIO_CHUNK, 5332]], 'one frame of silence after each buffered frame');
+      assert.ok(firstSix.filter((_, i) => i % 2 === 0).every(([id]) => id === VIDEO_CHUNK));
+      assert.ok(verifyEvidence(flash, { port }).report.ok);
+    });
+
+    it('without pre-event: the camera and microphone run only during a recording, a second recording runs again, and ending another recording changes nothing', async () => {
+      await boot({ fps: 5, segmentSeconds: 10, microphone: true });
+      await board!.advance(1000);
+      assert.equal(board!.camera.running, false);
+      assert.equal(board!.camera.framesRead, 0);
+      const first = await begin();
+      assert.equal(board!.camera.running, true);
+      await board!.advance(1000);
+      await board!.command('end', { recording: first.recording + 1 });
+      await board!.advance(1000);
+      assert.equal((await state()).kept, 10, 'the end of another recording did not end this one');
+      await board!.command('end', { recording: first.recording });
+      await board!.command('stop', { recording: first.recording });
+      assert.equal(board!.camera.running, false, 'the camera stops with the recording');
+      assert.equal(board!.microphone.running, false);
+      await board!.advance(1000);
+      assert.equal((await state()).kept, 10);
+      assert.equal((await state()).preEventFrames, 0);
+      const second = await begin();
+      assert.equal(board!.camera.running, true, 'the second recording starts the camera again');
+      await board!.advance(1000);
+      await board!.command('end', { recording: second.recording });
+      await board!.command('stop', { recording: second.recording });
+      assert.equal((await state()).kept, 15, 'the second recording kept its 5 frames');
+      assert.deepEqual(segmentRecordsOf(flash).map((s) => [s.recording, s.segmentIndex]), [[first.recording, 0], [second.recording, 0]]);
+      assert.deepEqual((await state()).reports, [], 'no error, no warning');
+      assert.equal(avi(first.recording, 0).frames, 10);
+      assert.ok(verifyEvidence(flash, { port }).report.ok);
+    });
+
+    it('without a microphone the AVI still declares an 8000 Hz audio stream and holds no audio chunk', async () => {
+      await boot({ fps: 5, segmentSeconds: 10 });
+      const { recording } = await begin();
+      await board!.advance(1000);
+      await board!.command('end', { recording });
+      const media = avi(recording, 0);
+      assert.equal(media.frames, 5);
+      assert.equal(media.streams.sampleRate, 8000);
+      assert.equal(media.audioBytes, 0);
+    });
+
+    it('a sensor slower than the frame rate: only the frames it delivered are kept, none empty', async () => {
+      await boot({ fps: 5, segmentSeconds: 10 }, { camera: { sensorFps: 2 } });
+      const { recording } = await begin();
+      await board!.advance(3000);
+      await board!.command('end', { recording });
+      const { kept } = await state();
+      assert.equal(kept, board!.camera.framesRead, 'every frame read was kept, and nothing else');
+      assert.ok(kept >= 5 && kept <= 7, `about 2 frames a second (${kept})`);
+      const media = avi(recording, 0);
+      assert.equal(media.frames, kept);
+      assert.ok(media.chunks.every((c) => c.length > 0), 'no empty frame');
+    });
+
+    it('a recording ended before its first frame stores nothing and reports nothing', async () => {
+      await boot({ fps: 5, segmentSeconds: 10 });
+      const { recording } = await begin();
+      await board!.command('end', { recording });
+      await board!.advance(1000);
+      assert.deepEqual(await state().then((s) => [s.kept, s.reports]), [0, []]);
+      assert.deepEqual(segmentRecordsOf(flash), []);
+    });
+  });
+
+  describe('segment length', () => {
+    it('left out, a segment is 10 s: 20 frames at 2 fps', async () => {
+      await boot({ fps: 2 });
+      const { recording } = await begin();
+      await board!.advance(11_000);
+      await board!.command('end', { recording });
+      assert.deepEqual(segmentRecordsOf(flash).map((s) => avi(recording, s.segmentIndex).frames), [20, 2]);
+    });
+
+    it('shorter than one frame, a segment holds one frame', async () => {
+      await boot({ fps: 2, segmentSeconds: 0.1 });
+      const { recording } = await begin();
+      await board!.advance(1500);
+      await board!.command('end', { recording });
+      assert.deepEqual(segmentRecordsOf(flash).map((s) => avi(recording, s.segmentIndex).frames), [1, 1, 1]);
+    });
+  });
+});
