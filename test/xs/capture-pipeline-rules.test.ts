@@ -176,4 +176,88 @@ describe('capture pipeline rules (XS)', function () {
       assert.deepEqual(segmentRecordsOf(flash).map((s) => avi(recording, s.segmentIndex).frames), [1, 1, 1]);
     });
   });
+
+  describe('the reserve and the low-space warning', () => {
+    /** Bytes of an AVI of `frames` video chunks of `frameBytes` (even) and no audio: header, movi, idx1. */
+    const aviBytes = (frames: number, frameBytes: number) => 326 + frames * (8 + frameBytes) + 8 + 16 * frames;
+    const small = { storage: { capacityBytes: 400_000 }, camera: { frameBytes: 10_000 } };
+
+    it('left out, the reserve is 256 KiB: the recording stops for space (not failure) with 256 KiB less one frame free, nothing lost', async () => {
+      await boot({ fps: 5, segmentSeconds: 10, lowSpaceBytes: 1 }, small);
+      const { recording } = await begin();
+      await board!.advance(5000);
+      const s = await state();
+      assert.deepEqual(reportsOf(s, 'storage-full'), [false], 'asked once to stop, for space');
+      assert.deepEqual(reportsOf(s, 'error'), []);
+      const reserve = 256 * 1024;
+      assert.ok(s.freeBytes < reserve && s.freeBytes > reserve - 10_024 - 4096, `${s.freeBytes} bytes left free`);
+      await board!.advance(1000);
+      assert.equal((await state()).kept, s.kept, 'no frame kept once stopping');
+      await board!.command('end', { recording });
+      await board!.command('stop', { recording });
+      const records = chainRecords(flash);
+      assert.deepEqual(eventsOf(records, 'segment-lost'), []);
+      assert.deepEqual(segmentRecordsOf(flash).map((r) => avi(recording, r.segmentIndex).frames), [s.kept], 'the frames kept, in one sealed segment');
+      assert.ok(verifyEvidence(flash, { port }).report.ok);
+    });
+
+    it('the reserve\'s edge: a frame that leaves exactly the reserve free is kept, the next one is the last', async () => {
+      // The free space when the first segment opens: the same on a fresh flash every time.
+      await boot({ fps: 5, segmentSeconds: 10, reserveBytes: 1 }, small);
+      await begin();
+      const freeAtOpen = (await state()).freeBytes;
+      await board!.close();
+      fs.rmSync(flash, { recursive: true, force: true });
+      provision(flash);
+      await boot({ fps: 5, segmentSeconds: 10, reserveBytes: freeAtOpen - aviBytes(3, 10_000) }, small);
+      const { recording } = await begin();
+      assert.equal((await state()).freeBytes, freeAtOpen);
+      await board!.advance(3000);
+      const s = await state();
+      assert.equal(s.kept, 4, 'three frames fill the segment to the reserve exactly; the fourth goes past it and is the last');
+      assert.deepEqual(reportsOf(s, 'storage-full'), [false]);
+      await board!.command('end', { recording });
+      assert.equal(avi(recording, 0).frames, 4);
+    });
+
+    it('left out, the warning is below 8 MiB: every commit on a 400 kB flash warns with the free space', async () => {
+      await boot({ fps: 5, segmentSeconds: 1, reserveBytes: 1 }, { storage: { capacityBytes: 400_000 } });
+      const { recording } = await begin();
+      await board!.advance(2300);
+      const s = await state();
+      const warnings = reportsOf(s, 'low-space') as number[];
+      assert.equal(warnings.length, 2, 'one warning per commit');
+      assert.ok(warnings[0]! > warnings[1]! && warnings[1]! > 0, `free space falling: ${warnings.join(', ')}`);
+      await board!.command('end', { recording });
+      assert.equal(reportsOf(await state(), 'low-space').length, 3);
+      assert.equal((reportsOf(await state(), 'low-space') as number[])[2], (await state()).freeBytes, 'the free space after the last commit');
+    });
+
+    it('the warning\'s edge: exactly the threshold free does not warn, one byte less does', async () => {
+      await boot({ fps: 5, segmentSeconds: 1, lowSpaceBytes: 1 << 30 }, { storage: { capacityBytes: 400_000 } });
+      await begin();
+      await board!.advance(1100);
+      const [freeAfterCommit] = reportsOf(await state(), 'low-space') as number[];
+      assert.ok(freeAfterCommit !== undefined && freeAfterCommit > 0);
+      for (const [threshold, warned] of [[freeAfterCommit, []], [freeAfterCommit + 1, [freeAfterCommit]]] as const) {
+        await board!.close();
+        fs.rmSync(flash, { recursive: true, force: true });
+        provision(flash);
+        await boot({ fps: 5, segmentSeconds: 1, lowSpaceBytes: threshold }, { storage: { capacityBytes: 400_000 } });
+        await begin();
+        await board!.advance(1100);
+        assert.deepEqual(reportsOf(await state(), 'low-space'), warned, `threshold ${threshold}`);
+      }
+    });
+
+    it('with no one to warn, low space and storage full are not faults', async () => {
+      await boot({ fps: 5, segmentSeconds: 1, quiet: true }, small);
+      const { recording } = await begin();
+      await board!.advance(5000);
+      board!.throwIfFaulted();
+      assert.deepEqual(reportsOf(await state(), 'storage-full'), [false]);
+      await board!.command('end', { recording });
+      board!.throwIfFaulted();
+    });
+  });
 });
