@@ -260,4 +260,112 @@ describe('capture pipeline rules (XS)', function () {
       board!.throwIfFaulted();
     });
   });
+
+  describe('errors while sealing (on the SD card)', () => {
+    const card = (more: Record<string, unknown> = {}) => ({ sdCard: { dir: cardDir, capacityBytes: 32e9, ...more } });
+    const lostOf = () => eventsOf(chainRecords(flash), 'segment-lost').map((e) => [e.recording, e.segmentIndex, e.lossReason]);
+    const cardConditions = () => eventsOf(chainRecords(flash), 'storage-card').map((e) => e.condition);
+    const LOSS = { writeError: 2, storageFull: 3, cardRemoved: 4 };
+
+    for (const quiet of [false, true]) {
+      it(`a write that fails mid-segment: the segment's loss is on the record, the error says so, the recording is asked once to stop as failed${quiet ? ' (with no error listener: no fault)' : ''}`, async () => {
+        await boot({ fps: 5, segmentSeconds: 10, quiet }, { camera: { frameBytes: 20_000 }, ...card() });
+        const { recording } = await begin();
+        await board!.advance(1000);
+        assert.equal((await state()).kept, 5);
+        board!.sdCard!.failAtWrite = board!.sdCard!.writes + 1; // every frame flushes: the sixth frame's write fails
+        await board!.advance(2000);
+        const s = await state();
+        assert.equal(s.kept, 5, 'the frame whose write failed, and every frame after it, are not kept');
+        assert.deepEqual(reportsOf(s, 'storage-full'), [true]);
+        assert.deepEqual(reportsOf(s, 'error'), quiet ? [] : [`segment 0 of recording ${recording} could not be stored (SD card write failed (I/O error: the card did not accept the data)); its loss is on the record`]);
+        assert.deepEqual(lostOf(), [[recording, 0, LOSS.writeError]]);
+        assert.deepEqual(cardConditions(), [1, 4], 'the card is failing, on the chain');
+        await board!.command('end', { recording });
+        board!.throwIfFaulted();
+        assert.deepEqual((await state()).reports.map((r) => r[0]), quiet ? ['storage-full'] : ['error', 'storage-full'], 'the end reports nothing more');
+        assert.deepEqual(segmentRecordsOf(flash), []);
+      });
+    }
+
+    it('a card that fills before the reserve stops it: the loss is "storage full", and the stop is for space, not failure', async () => {
+      await boot({ fps: 5, segmentSeconds: 10, reserveBytes: 1 }, { camera: { frameBytes: 20_000 }, ...card({ capacityBytes: 400_000, clusterBytes: 4096 }) });
+      const { recording } = await begin();
+      await board!.advance(10_000);
+      const s = await state();
+      assert.deepEqual(reportsOf(s, 'storage-full'), [false]);
+      assert.equal(reportsOf(s, 'error').length, 1);
+      assert.match(String(reportsOf(s, 'error')[0]), new RegExp(`^segment 0 of recording ${recording} could not be stored \\(SD card full: .*\\); its loss is on the record$`));
+      assert.deepEqual(lostOf(), [[recording, 0, LOSS.storageFull]]);
+      assert.deepEqual(cardConditions(), [1, 5]);
+    });
+
+    for (const preEventSeconds of [0, 1]) {
+      it(`a card gone before the next recording's first segment opens${preEventSeconds ? ', with pre-event frames to put in it' : ''}: one error, one failed stop, nothing kept, the loss on the record`, async () => {
+        await boot({ fps: 5, segmentSeconds: 10, preEventSeconds }, card());
+        const first = await begin();
+        await board!.advance(1000);
+        await board!.command('end', { recording: first.recording });
+        await board!.command('stop', { recording: first.recording });
+        await board!.advance(1000);
+        const kept = (await state()).kept;
+        board!.sdCard!.pulled = true;
+        const { recording } = await begin();
+        await board!.advance(1000);
+        const s = await state();
+        assert.equal(s.kept, kept, 'nothing kept');
+        assert.deepEqual(s.reports.map((r) => [r[0], r[1]]), [
+          ['error', `segment 0 of recording ${recording} could not be stored (SD card removed: the card is not in the slot); its loss is on the record`],
+          ['storage-full', true],
+        ]);
+        assert.deepEqual(lostOf(), [[recording, 0, LOSS.cardRemoved]]);
+        await board!.command('end', { recording });
+        board!.throwIfFaulted();
+        assert.equal((await state()).reports.length, 2, 'the end reports nothing more');
+        assert.deepEqual(segmentRecordsOf(flash).map((r) => r.recording), [first.recording]);
+      });
+    }
+
+    it('a card gone when a long segment closes (its index spilled to the card): the segment is lost on the record, the stop is a failure', async () => {
+      // 10 fps with audio: 20 chunks a second, so the 256-entry index buffer spills in 13 s.
+      await boot({ fps: 10, segmentSeconds: 30, microphone: true }, card());
+      const { recording } = await begin();
+      await board!.advance(14_000);
+      board!.sdCard!.pulled = true;
+      await board!.command('end', { recording });
+      await board!.advance(100);
+      const s = await state();
+      assert.deepEqual(s.reports.map((r) => [r[0], r[1]]), [
+        ['error', `segment 0 of recording ${recording} could not be stored (SD card removed: the card is not in the slot); its loss is on the record`],
+        ['storage-full', true],
+      ]);
+      assert.deepEqual(lostOf(), [[recording, 0, LOSS.cardRemoved]]);
+      assert.deepEqual(cardConditions(), [1, 6]);
+      assert.deepEqual(segmentRecordsOf(flash), []);
+    });
+
+    it('a commit that fails when the reserve closes the segment: one failed stop, not a second for space', async () => {
+      const options = { fps: 5, segmentSeconds: 10, reserveBytes: 150_000 };
+      const boards = { camera: { frameBytes: 20_000 }, ...card({ capacityBytes: 400_000, clusterBytes: 4096 }) };
+      // The card write that finishes the segment the reserve closed: the last write of the same run without the fault.
+      await boot(options, boards);
+      await begin();
+      await board!.advance(10_000);
+      assert.deepEqual(reportsOf(await state(), 'storage-full'), [false]);
+      const lastWrite = board!.sdCard!.writes;
+      await board!.close();
+      for (const d of [flash, cardDir]) fs.rmSync(d, { recursive: true, force: true });
+      provision(flash);
+      await boot(options, boards);
+      board!.sdCard!.failAtWrite = lastWrite;
+      const { recording } = await begin();
+      await board!.advance(10_000);
+      const s = await state();
+      assert.deepEqual(s.reports.map((r) => [r[0], r[1]]), [
+        ['error', `segment 0 of recording ${recording} could not be stored (SD card write failed (I/O error: the card did not accept the data)); its loss is on the record`],
+        ['storage-full', true],
+      ]);
+      assert.deepEqual(lostOf(), [[recording, 0, LOSS.writeError]]);
+    });
+  });
 });
