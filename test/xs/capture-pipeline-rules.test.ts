@@ -368,4 +368,57 @@ describe('capture pipeline rules (XS)', function () {
       assert.deepEqual(lostOf(), [[recording, 0, LOSS.writeError]]);
     });
   });
+
+  describe('the open segment (firmware/capture/open-segment.ts)', () => {
+    it('a long segment of odd-sized frames: every index entry points at its chunk after the index spilled and came back, and the header counts what is there', async () => {
+      // 10 fps with audio: 20 chunks a second, so the 256-entry index buffer spills once in 14 s.
+      await boot({ fps: 10, segmentSeconds: 30, microphone: true }, { camera: { frameBytes: 3001 } });
+      const { recording } = await begin();
+      await board!.advance(14_000);
+      await board!.command('end', { recording });
+      const [record] = segmentRecordsOf(flash);
+      assert.equal(record!.endTime - record!.startTime, 14_000, "the end is the last frame's slot");
+      const media = avi(recording, 0); // readAviSegment checks each entry's offset lands on its own chunk
+      assert.equal(media.frames, 140);
+      const videos = media.chunks.filter((c) => c.id === VIDEO_CHUNK);
+      const audios = media.chunks.filter((c) => c.id === AUDIO_CHUNK);
+      assert.ok(videos.every((c) => c.length === 3001));
+      assert.ok(audios.length >= 130 && audios.every((c) => c.length % 2 === 0), `${audios.length} audio chunks of whole samples`);
+      assert.equal(media.chunks.length, 140 + audios.length);
+      assert.ok(media.chunks.length > 256, 'more entries than the buffer holds: it spilled');
+      const bytes = fs.readFileSync(media.file);
+      const u32 = (at: number) => bytes.readUInt32LE(at);
+      const moviBytes = media.chunks.reduce((n, c) => n + 8 + c.length + (c.length & 1), 0);
+      assert.equal(u32(4), bytes.length - 8, 'RIFF size');
+      assert.equal(u32(48), 140, 'avih dwTotalFrames');
+      assert.equal(u32(60), 3001, 'avih dwSuggestedBufferSize: the largest chunk');
+      assert.equal(u32(140), 140, 'video dwLength');
+      assert.equal(u32(264), media.audioBytes / 2, 'audio dwLength in samples');
+      assert.equal(u32(318), 4 + moviBytes, 'movi size');
+      assert.equal(bytes.length, 326 + moviBytes + 8 + 16 * media.chunks.length);
+      const idx1 = 326 + moviBytes;
+      assert.equal(bytes.toString('latin1', idx1, idx1 + 4), 'idx1');
+      assert.equal(u32(idx1 + 4), 16 * media.chunks.length);
+      const flags = media.chunks.map((_, i) => u32(idx1 + 8 + 16 * i + 4));
+      assert.deepEqual(flags, media.chunks.map((c) => (c.id === VIDEO_CHUNK ? 0x10 : 0)), 'every frame a key frame, no audio chunk one');
+      // Each odd frame is followed by its pad byte, then the next chunk's header.
+      const first = videos[0]!;
+      assert.equal(bytes[first.dataOffset + 3001], 0);
+      assert.ok([VIDEO_CHUNK, AUDIO_CHUNK].includes(u32(first.dataOffset + 3002)));
+    });
+
+    it('refuses a chunk after its close and a second close, saying which segment', async () => {
+      await boot({ fps: 5 });
+      const { recording, refusals, closed } = (await board!.command('misuse')) as { recording: number; refusals: string[]; closed: Record<string, number> };
+      assert.deepEqual(refusals, [
+        `segment 0 of recording ${recording} is closed`,
+        `segment 0 of recording ${recording} is closed`,
+        `segment 0 of recording ${recording} is already closed`,
+      ]);
+      assert.deepEqual({ ...closed, startTime: 0, endTime: closed.endTime! - closed.startTime! }, { recording, segmentIndex: 0, startTime: 0, endTime: 200, frames: 1, bytes: 326 + 108 + 8 + 16 });
+      const media = avi(recording, 0);
+      assert.equal(media.frames, 1, 'what was refused is not in the file');
+      assert.equal(media.audioBytes, 0);
+    });
+  });
 });
