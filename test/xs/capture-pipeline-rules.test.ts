@@ -159,6 +159,24 @@ describe('capture pipeline rules (XS)', function () {
     });
   });
 
+  describe('the microphone (firmware/capture/microphone-input.ts)', () => {
+    it('at 20 fps, faster than the I2S buffers fill (every 100 ms): every sample is kept once, in whole samples, at the default 8000 Hz', async () => {
+      await boot({ fps: 20, segmentSeconds: 10, microphone: true });
+      const { recording } = await begin();
+      await board!.advance(3000);
+      await board!.command('end', { recording });
+      assert.deepEqual((await state()).reports, []);
+      const media = avi(recording, 0);
+      assert.equal(media.streams.sampleRate, 8000);
+      assert.equal(media.frames, 60);
+      const audio = media.chunks.filter((c) => c.id === AUDIO_CHUNK);
+      assert.ok(audio.length >= 25 && audio.length <= 31, `one chunk per filled buffer, none empty: ${audio.length}`);
+      assert.ok(audio.every((c) => c.length > 0 && c.length % 2 === 0));
+      // The buffers announced at 3000 ms come before the frame at 3000 ms: 3 s of 8000 16-bit samples.
+      assert.equal(media.audioBytes, 3000 * 16, 'each sample taken once: none twice, none dropped');
+    });
+  });
+
   describe('segment length', () => {
     it('left out, a segment is 10 s: 20 frames at 2 fps', async () => {
       await boot({ fps: 2 });
@@ -419,6 +437,29 @@ describe('capture pipeline rules (XS)', function () {
       const media = avi(recording, 0);
       assert.equal(media.frames, 1, 'what was refused is not in the file');
       assert.equal(media.audioBytes, 0);
+    });
+  });
+
+  describe('the board composition (firmware/capture/board-capture.ts, with the recorder)', () => {
+    it("segments carry the recording's ground and the configured sample rate; a full flash stops the recording for space, with its trace", async () => {
+      // The reserve is checked after each frame is written, so it must hold a frame (here 16.4 kB
+      // with 16 kHz audio) besides the chain records: 16 KiB did not, and the stop event found the
+      // flash full (docs/MUTATION.md, firmware/capture).
+      board = await bootCapture(flash, { width: 160, height: 120, fps: 5, segmentSeconds: 1, sampleRate: 16_000, reserveBytes: 65_536, lowSpaceBytes: 1 },
+        { storage: { capacityBytes: 300_000 }, camera: { frameBytes: 10_000 } });
+      await board.advance(500);
+      assert.equal(typeof (await board.command('start', { ground: 2 })), 'object');
+      await board.advance(60_000);
+      const records = chainRecords(flash);
+      assert.deepEqual(eventsOf(records, 'recording-stop').map((e) => e.stopReason), [4], 'stopped once, for storage full');
+      assert.ok(board.traces.some((t) => t.text === 'storage full: stopping the recording\n'));
+      assert.ok(!board.traces.some((t) => /storage failed/.test(t.text)));
+      const segments = segmentRecordsOf(flash);
+      assert.ok(segments.length >= 2);
+      assert.deepEqual([...new Set(segments.map((r) => r.legalGround))], [2]);
+      const media = avi(segments[0]!.recording, 0);
+      assert.equal(media.streams.sampleRate, 16_000);
+      assert.ok(media.audioBytes > 0);
     });
   });
 });
