@@ -63,7 +63,7 @@ describe('capture pipeline rules (XS)', function () {
 
   describe('the pre-event ring, the camera and the microphone', () => {
     it('with 1 s of pre-event at 3 fps: the camera runs before any recording, the ring keeps the last 3 frames, and the first segment starts with them, each with one frame of silence', async () => {
-      await boot({ fps: 3, segmentSeconds: 10, preEventSeconds: 1, microphone: true, sampleRate: 8000 });
+      await boot({ fps: 3, segmentSeconds: 10, preEventSeconds: 1, microphone: true }); // the microphone's default rate: 8000 Hz
       assert.equal(board!.camera.running, true, 'the camera runs for the ring');
       assert.equal(board!.microphone.running, false, 'the ring is video only: the microphone is off');
       await board!.advance(3000);
