@@ -120,6 +120,8 @@ describe('capture pipeline rules (XS)', function () {
       await board!.command('stop', { recording: second.recording });
       assert.equal((await state()).kept, 15, 'the second recording kept its 5 frames');
       assert.deepEqual(segmentRecordsOf(flash).map((s) => [s.recording, s.segmentIndex]), [[first.recording, 0], [second.recording, 0]]);
+      assert.deepEqual(segmentRecordsOf(flash).map((s) => [s.legalGround, s.noticeIndicators, s.noticeReason, s.noticeText]), [[1, 7, 0, ''], [1, 7, 0, '']],
+        "each segment carries its recording's ground and its token's notice: every channel on, no reason, no text");
       assert.deepEqual((await state()).reports, [], 'no error, no warning');
       assert.equal(avi(first.recording, 0).frames, 10);
       assert.ok(verifyEvidence(flash, { port }).report.ok);
@@ -160,6 +162,12 @@ describe('capture pipeline rules (XS)', function () {
   });
 
   describe('the microphone (firmware/capture/microphone-input.ts)', () => {
+    it('the board takes LPCM audio only, as the ESP32 audioin does', async () => {
+      await boot({ fps: 5 });
+      assert.equal(await board!.command('audio-type', { audioType: 'LPCM' }), 'accepted');
+      assert.equal(await board!.command('audio-type', { audioType: 'ADPCM' }), 'RangeError: invalid audioType');
+    });
+
     it('at 20 fps, faster than the I2S buffers fill (every 100 ms): every sample is kept once, in whole samples, at the default 8000 Hz', async () => {
       await boot({ fps: 20, segmentSeconds: 10, microphone: true });
       const { recording } = await begin();
@@ -236,6 +244,14 @@ describe('capture pipeline rules (XS)', function () {
       assert.deepEqual(reportsOf(s, 'storage-full'), [false]);
       await board!.command('end', { recording });
       assert.equal(avi(recording, 0).frames, 4);
+      // One byte more reserve: the third frame, index entries counted, already reaches into it.
+      await board!.close();
+      fs.rmSync(flash, { recursive: true, force: true });
+      provision(flash);
+      await boot({ fps: 5, segmentSeconds: 10, reserveBytes: freeAtOpen - aviBytes(3, 10_000) + 1 }, small);
+      await begin();
+      await board!.advance(3000);
+      assert.equal((await state()).kept, 3);
     });
 
     it('left out, the warning is below 8 MiB: every commit on a 400 kB flash warns with the free space', async () => {
@@ -384,6 +400,34 @@ describe('capture pipeline rules (XS)', function () {
         ['storage-full', true],
       ]);
       assert.deepEqual(lostOf(), [[recording, 0, LOSS.writeError]]);
+      // The same with no error listener: no fault.
+      await board!.close();
+      for (const d of [flash, cardDir]) fs.rmSync(d, { recursive: true, force: true });
+      provision(flash);
+      await boot({ ...options, quiet: true }, boards);
+      board!.sdCard!.failAtWrite = lastWrite;
+      await begin();
+      await board!.advance(10_000);
+      board!.throwIfFaulted();
+      assert.deepEqual(reportsOf(await state(), 'storage-full'), [true]);
+    });
+
+    it('a write that fails while the pre-event frames go into the first segment: its loss is on the record and nothing is kept', async () => {
+      await boot({ fps: 5, segmentSeconds: 10, preEventSeconds: 1 }, { camera: { frameBytes: 20_000 }, ...card() });
+      await board!.advance(2000);
+      assert.equal((await state()).preEventFrames, 5);
+      board!.sdCard!.failAtWrite = board!.sdCard!.writes + 1; // the first buffered frame's write
+      const { recording } = await begin();
+      await board!.advance(1000);
+      const s = await state();
+      assert.equal(s.kept, 0);
+      assert.deepEqual(s.reports.map((r) => [r[0], r[1]]), [
+        ['error', `segment 0 of recording ${recording} could not be stored (SD card write failed (I/O error: the card did not accept the data)); its loss is on the record`],
+        ['storage-full', true],
+      ]);
+      assert.deepEqual(lostOf(), [[recording, 0, LOSS.writeError]]);
+      await board!.command('end', { recording });
+      assert.deepEqual(segmentRecordsOf(flash), []);
     });
   });
 
@@ -441,6 +485,22 @@ describe('capture pipeline rules (XS)', function () {
   });
 
   describe('the board composition (firmware/capture/board-capture.ts, with the recorder)', () => {
+    it('a commit that fails at the stop: the recording stopped already, so the failure is traced and the chain has one stop, no fault', async () => {
+      board = await bootCapture(flash, { width: 160, height: 120, fps: 5, segmentSeconds: 10 }, { sdCard: { dir: cardDir, capacityBytes: 32e9 } });
+      await board.advance(500);
+      await board.command('start', { ground: 1 });
+      await board.advance(1500);
+      board.sdCard!.failAtWrite = board.sdCard!.writes + 1; // the segment's last writes, at its commit
+      assert.equal(await board.command('stop'), 'ok');
+      await board.advance(500);
+      board.throwIfFaulted();
+      const records = chainRecords(flash);
+      assert.deepEqual(eventsOf(records, 'recording-stop').map((e) => e.stopReason), [1], "one stop: the officer's");
+      assert.deepEqual(eventsOf(records, 'segment-lost').map((e) => [e.segmentIndex, e.lossReason]), [[0, 2]]);
+      assert.ok(board.traces.some((t) => t.text === 'storage failed: stopping the recording\n'), 'the failure reached the recorder, after its stop');
+      assert.match(String(await board.command('start', { ground: 1 })), /card|storage|failing/, 'a failing card refuses the next start');
+    });
+
     it("segments carry the recording's ground and the configured sample rate; a full flash stops the recording for space, with its trace", async () => {
       // The reserve is checked after each frame is written, so it must hold a frame (here 16.4 kB
       // with 16 kHz audio) besides the chain records: 16 KiB did not, and the stop event found the
