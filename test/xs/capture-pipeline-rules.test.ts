@@ -417,10 +417,11 @@ describe('capture pipeline rules (XS)', function () {
       await board!.advance(2000);
       assert.equal((await state()).preEventFrames, 5);
       board!.sdCard!.failAtWrite = board!.sdCard!.writes + 1; // the first buffered frame's write
-      const { recording } = await begin();
+      const { recording, at } = await begin();
       await board!.advance(1000);
       const s = await state();
       assert.equal(s.kept, 0);
+      assert.equal(s.reports[0]?.[2], at, 'reported at the begin, not left to the next live frame to find');
       assert.deepEqual(s.reports.map((r) => [r[0], r[1]]), [
         ['error', `segment 0 of recording ${recording} could not be stored (SD card write failed (I/O error: the card did not accept the data)); its loss is on the record`],
         ['storage-full', true],
