@@ -151,12 +151,13 @@ export class CapturePipeline implements CaptureSink {
   #open(active: Active, startTime: number): OpenSegment | undefined {
     const { camera, microphone, fps, store } = this.#o;
     const segmentIndex = active.nextIndex++;
-    active.freeAtOpen = store.freeBytes;
     try {
+      // Opened first: a card gone since the last write fails the open, its loss on the record,
+      // where asking its free space first threw out of the camera's timer (a firmware fault).
       active.file = store.openSegment(active.recording, segmentIndex);
+      active.freeAtOpen = store.freeBytes;
     } catch (error) {
-      this.#o.onError?.(error as Error);
-      this.#stopForSpace(active, error as Error);
+      this.#lose(active, error as Error);
       return undefined;
     }
     active.segment = new OpenSegment(active.recording, segmentIndex, startTime, { width: camera.width, height: camera.height, fps, sampleRate: microphone?.sampleRate ?? 8000 }, active.file);

@@ -43,8 +43,4 @@ export class MicrophoneInput {
     const bytes = this.#input.read(count);
     return bytes ? new Uint8Array(bytes) : new Uint8Array(0);
   }
-
-  close(): void {
-    this.#input.close();
-  }
 }

@@ -20,8 +20,8 @@ export class PreEventBuffer {
     return this.#frames.length;
   }
 
+  /** The oldest frame goes once the ring is full (with no capacity, the frame itself goes). */
   push(frame: BufferedFrame): void {
-    if (!this.capacity) return;
     this.#frames.push(frame);
     if (this.#frames.length > this.capacity) this.#frames.shift();
   }
@@ -31,9 +31,5 @@ export class PreEventBuffer {
     const frames = this.#frames;
     this.#frames = [];
     return frames;
-  }
-
-  clear(): void {
-    this.#frames = [];
   }
 }

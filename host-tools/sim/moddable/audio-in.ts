@@ -30,6 +30,8 @@ export default class AudioIn {
     this.channels = options.channels ?? 1;
     this.sampleRate = options.sampleRate ?? 8000;
     if (this.sampleRate < 8000 || this.sampleRate > 48000) throw new RangeError('invalid sampleRate');
+    // As modules/io/audioin/esp32/audioin.c: an audioType given must be "LPCM".
+    if ('audioType' in options && options.audioType !== 'LPCM') throw new RangeError('invalid audioType');
     simHost.call('audio.open', { bitsPerSample: this.bitsPerSample, channels: this.channels, sampleRate: this.sampleRate });
     this.#onReadable = options.onReadable;
     if ('target' in options) this.target = options.target;
