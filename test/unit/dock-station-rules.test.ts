@@ -238,24 +238,6 @@ describe('a dock station port, in process', () => {
     assert.equal(lines.filter((l) => l.includes('camera removed')).length, 0, 'a stop is not a camera taken away');
   });
 
-  it('stop() while a port that appeared is being opened: the station lets go of it and says nothing of it', async () => {
-    const linkDir = fs.mkdtempSync(path.join(root, 'link-'));
-    const dockPath = path.join(linkDir, 'dock');
-    const { lines, log, until } = watchedLog();
-    const timers = new StationTimers();
-    const slot = new DockStation({ path: dockPath, baud: 2_000_000, store, dockKey, port, log, timeoutMs: HANG_STOP_MS, timers });
-    const running = slot.run();
-    await until(/waiting for .* to appear/);
-    assert.equal(await timers.waiting(), 500);
-    pair = await ptyPair(linkDir);
-    timers.fire();
-    // The station is now inside its open of the port (a few turns of the event loop); stop() comes then.
-    await new Promise((resolve) => setImmediate(resolve));
-    await slot.stop();
-    assert.equal(await within(running, 'run() after stop()'), undefined);
-    assert.deepEqual(lines.filter((l) => l.includes('is there') || l.includes('waiting for a camera')), []);
-  });
-
   it('stop() during an offload fails it as the dock stopping, and run() returns without a retry', async () => {
     const camera = HostCamera.create();
     camera.record(1, [150_000]);
