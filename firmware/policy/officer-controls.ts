@@ -22,16 +22,12 @@ export class OfficerControls {
   #choosing: { ground: number; purpose: 'start' | 'confirm' | 'change' } | undefined;
   #timeout: Timer | undefined;
 
-  constructor(options: { recorder: Recorder; display: GroundChoiceDisplay; timers: typeof Timer; choiceTimeoutMs?: number; onError: (error: Error) => void }) {
+  constructor(options: { recorder: Recorder; display: GroundChoiceDisplay; timers: typeof Timer; choiceTimeoutMs: number; onError: (error: Error) => void }) {
     this.#recorder = options.recorder;
     this.#display = options.display;
     this.#timers = options.timers;
-    this.#choiceTimeoutMs = options.choiceTimeoutMs ?? 10_000;
+    this.#choiceTimeoutMs = options.choiceTimeoutMs; // config.ts: chaincam.button.choiceTimeoutMs, 10 s unless set
     this.#onError = options.onError;
-  }
-
-  get choosing(): number | undefined {
-    return this.#choosing?.ground;
   }
 
   press(kind: PressKind): void {

@@ -26,7 +26,7 @@ export interface BenchRun extends BenchSequenceResult {
 // Its footage goes to a card-sized flash: 8 kHz audio alone (16 KB/s) fills the LILYGO's
 // 11.9 MiB storage partition in about 12 minutes, and footage belongs on the microSD card.
 const CARD_BYTES = 32 * 1024 ** 3;
-export function benchBoot(target: string | undefined, options: { prepare?: (board: SimulatedBoard) => void; storage?: string; cpu?: CpuModelOptions } = {}): Promise<SimulatedBoard> {
+export function benchBoot(target: string | undefined, options: { prepare?: (board: SimulatedBoard) => void; storage?: string; cpu?: CpuModelOptions; config?: Record<string, unknown> } = {}): Promise<SimulatedBoard> {
   const chaincam = (boardTarget(target).config as Record<string, any>).chaincam;
   return SimulatedBoard.boot({
     target,
@@ -34,7 +34,7 @@ export function benchBoot(target: string | undefined, options: { prepare?: (boar
     cpu: options.cpu,
     storage: { dir: options.storage, capacityBytes: CARD_BYTES },
     camera: { frameBytes: 2000 },
-    config: { chaincam: { ...chaincam, capture: { ...chaincam.capture, width: 160, height: 120, fps: 1, segmentSeconds: 60 } } },
+    config: { ...options.config, chaincam: { ...chaincam, capture: { ...chaincam.capture, width: 160, height: 120, fps: 1, segmentSeconds: 60 } } },
   });
 }
 

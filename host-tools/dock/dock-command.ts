@@ -45,6 +45,8 @@ export function registerDockCommand(program: Command): void {
 }
 
 export async function runDock(options: DockCommandOptions): Promise<void> {
+  // commander counts --port's default [] as given: without a port the dock would open the store and do nothing.
+  if (options.port.length === 0) throw new Error('give the dock at least one --port PATH (the serial port of each dock slot); nothing was written');
   const port = new NodeCryptoPort();
   checkStoreFolder(options.store); // Before anything is written: a bad --store changes nothing.
   const records = forwardSettings(options); // and neither does a bad --forward or --records-key

@@ -5,7 +5,7 @@
 import type { CryptoPort } from '../../firmware/format/crypto-port.js';
 import type { CameraRegistry } from '../keys/camera-registry.js';
 import type { EvidenceStore } from '../store/evidence-store.js';
-import type { DockClient } from './dock-client.js';
+import type { DockClient, DockTimers } from './dock-client.js';
 import { openDockPort, type OpenDockPort } from './dock-port.js';
 import type { DockKey } from './dock-handshake.js';
 import { sayHello } from './dock-handshake.js';
@@ -31,9 +31,14 @@ export interface DockStationOptions {
   forward?: RecordsForwarder;
   /** The largest DATA offered at HELLO (docs/PROTOCOL.md 5.1; default 32768); null: a 2026 dock's HELLO. */
   maxData?: number | null;
+  /** The station's own waits (between HELLOs, probes, retries, looks for a port): setTimeout unless a test holds them. */
+  timers?: DockTimers;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const HOST_TIMERS: DockTimers = {
+  set: (callback, ms) => setTimeout(callback, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 /** How often a port that went away is looked for. */
 const REOPEN_MS = 500;
 
@@ -42,6 +47,8 @@ export class DockStation {
   #port: OpenDockPort | undefined;
   #client: DockClient | undefined;
   #stopped = false;
+  /** Ends the wait under way, if any: stop() does not sit out a 30 s retry. */
+  #wake: (() => void) | undefined;
 
   constructor(options: DockStationOptions) {
     this.#o = options;
@@ -57,6 +64,18 @@ export class DockStation {
     });
     this.#port = opened;
     this.#client = opened.client;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    const timers = this.#o.timers ?? HOST_TIMERS;
+    return new Promise((resolve) => {
+      const timer = timers.set(() => this.#wake?.(), ms);
+      this.#wake = () => {
+        this.#wake = undefined;
+        timers.clear(timer);
+        resolve();
+      };
+    });
   }
 
   /** Runs until stop(), or after one camera with `once`; resolves with the last offload. */
@@ -82,7 +101,7 @@ export class DockStation {
       try {
         await sayHello(client, port, 1000);
       } catch {
-        await sleep(500);
+        await this.#sleep(500);
         continue;
       }
       try {
@@ -92,13 +111,13 @@ export class DockStation {
         });
         if (this.#o.once) return last;
         await this.#waitUntilRemoved(client);
-        log(`${this.#o.path}: camera removed; waiting for a camera`);
+        if (!this.#stopped) log(`${this.#o.path}: camera removed; waiting for a camera`);
       } catch (error) {
         log(`${this.#o.path}: offload failed: ${(error as Error).message}`);
         await client.request({ type: 'close' }, 'closed', 1000).catch(() => undefined);
         if (this.#o.once) throw error;
         // The same camera is tried again later; a port that went away is waited for instead.
-        if (this.#port?.isOpen) await sleep(this.#o.retryMs ?? 30_000);
+        if (this.#port?.isOpen) await this.#sleep(this.#o.retryMs ?? 30_000);
       }
     }
     return last;
@@ -109,7 +128,7 @@ export class DockStation {
     const seen = this.#port !== undefined;
     if (seen) log(`${path} is gone; waiting for it to come back (dock the camera again)`);
     while (!this.#stopped) {
-      await sleep(REOPEN_MS);
+      await this.#sleep(REOPEN_MS);
       if (this.#stopped) return;
       try {
         await this.open();
@@ -126,7 +145,7 @@ export class DockStation {
     // HELLO alone adds nothing to the camera's chain, so probing a docked camera is harmless.
     let misses = 0;
     while (!this.#stopped && misses < 2 && this.#port?.isOpen) {
-      await sleep(2000);
+      await this.#sleep(2000);
       try {
         await sayHello(client, this.#o.port, 1000);
         misses = 0;
@@ -138,6 +157,7 @@ export class DockStation {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#wake?.();
     await this.#port?.close();
   }
 }

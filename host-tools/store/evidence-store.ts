@@ -217,13 +217,20 @@ export class EvidenceStore {
       throw new StoreRefusal(`evidence store ${this.dir} is full (${capacity} bytes): segment ${record.recording}/${record.segmentIndex} not stored; free space or add a store`);
     }
     const object = this.objectPath(digest);
+    const written = !fs.existsSync(object);
     try {
-      if (!fs.existsSync(object)) writeFileDurably(object, fs.readFileSync(stagedFile));
+      if (written) writeFileDurably(object, fs.readFileSync(stagedFile));
     } catch (error) {
       fs.rmSync(`${object}.${process.pid}.tmp`, { force: true });
       throw new StoreRefusal(`${describeFileError(error, `evidence store ${this.dir} cannot write ${object}`)}; segment ${record.recording}/${record.segmentIndex} not stored, no receipt sent, the camera keeps it`);
     }
-    this.#commit({ type: 'segment-stored', time: this.#now(), deviceId: Buffer.from(deviceId, 'hex'), recordBody: encodeRecord(record) }, `store segment ${record.recording}/${record.segmentIndex}`);
+    try {
+      this.#commit({ type: 'segment-stored', time: this.#now(), deviceId: Buffer.from(deviceId, 'hex'), recordBody: encodeRecord(record) }, `store segment ${record.recording}/${record.segmentIndex}`);
+    } catch (error) {
+      // Not in the log, not stored: an object the log never names would read as a foreign one to verify.
+      if (written) fs.rmSync(object, { force: true });
+      throw error;
+    }
   }
 
   /** A receipt about to go out, kept whole (fields and dock signature) before the camera sees it. */
@@ -333,7 +340,8 @@ export class EvidenceStore {
     for (const { record } of entries) {
       if (record.kind !== 'segment') continue;
       const digest = toHex(record.sealedDigest);
-      if (this.segment(digest)) fs.linkSync(this.objectPath(digest), path.join(gen, SEGMENTS_DIR, segmentFileName(record.recording, record.segmentIndex)));
+      // Footage the store holds; a segment whose retention ended has no object left to link.
+      if (this.#held(digest)) fs.linkSync(this.objectPath(digest), path.join(gen, SEGMENTS_DIR, segmentFileName(record.recording, record.segmentIndex)));
     }
     fsyncDirectory(path.join(gen, SEGMENTS_DIR));
     const { report } = verifyEvidence(gen, { port });
@@ -342,16 +350,26 @@ export class EvidenceStore {
       throw new Error(`the new chain of camera ${deviceId} does not verify with the stored segments: ${report.failure?.message}`);
     }
     const last = entries.at(-1)!;
-    this.#commit({
-      type: 'chain-committed', time: this.#now(), deviceId: camera.deviceId, generation, chainLength: chain.length,
-      records: entries.length, headLink: last.link, chainDigest: port.sha256(chain),
-    }, 'commit a camera chain');
+    try {
+      this.#commit({
+        type: 'chain-committed', time: this.#now(), deviceId: camera.deviceId, generation, chainLength: chain.length,
+        records: entries.length, headLink: last.link, chainDigest: port.sha256(chain),
+      }, 'commit a camera chain');
+    } catch (error) {
+      // Not in the log: a generation the log never names must not stay beside the committed ones.
+      fs.rmSync(gen, { recursive: true, force: true });
+      throw error;
+    }
     const link = path.join(root, `current.${process.pid}.tmp`);
     fs.rmSync(link, { force: true });
     fs.symlinkSync(name, link);
     fs.renameSync(link, path.join(root, 'current'));
     fsyncDirectory(root);
     return gen;
+  }
+
+  #held(sealedDigest: string): boolean {
+    return this.#db.prepare('SELECT 1 FROM segments WHERE sealed_digest = ? AND ended_at IS NULL').get(sealedDigest) !== undefined;
   }
 
   #storedBytes(): number {
@@ -371,7 +389,6 @@ export class EvidenceStore {
       if (log.size === 0) this.#append({ type: 'store-opened', time: this.#now(), dockPublicKey: this.#dockKey.publicKey });
       this.#append(entry);
     } catch (error) {
-      if (error instanceof StoreRefusal) throw error;
       throw new StoreRefusal(`${describeFileError(error, `evidence store ${this.dir} cannot ${what}`)}; nothing more was stored or released`);
     }
   }

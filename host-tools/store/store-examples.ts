@@ -50,16 +50,26 @@ export function storeExamples(): string {
   return lines.join('\n');
 }
 
-export function documentedStoreExamples(): string {
-  const doc = fs.readFileSync(DOC, 'utf8');
+/** The examples `doc` (STORE.md's text, read from `file`) holds between its markers. */
+export function documentedStoreExamples(doc = fs.readFileSync(DOC, 'utf8'), file = DOC): string {
+  const [start, end] = markers(doc, file);
+  return doc.slice(start, end).trim();
+}
+
+/** `doc` with today's examples between its markers, everything else as it was. */
+export function withStoreExamples(doc: string, file = DOC): string {
+  const [start, end] = markers(doc, file);
+  return `${doc.slice(0, start)}\n${storeExamples()}\n${doc.slice(end)}`;
+}
+
+/** Where the examples start (after BEGIN) and end (at END). */
+function markers(doc: string, file: string): [number, number] {
   const start = doc.indexOf(BEGIN);
   const end = doc.indexOf(END);
-  if (start < 0 || end < 0) throw new Error(`${DOC} lacks the store-examples markers`);
-  return doc.slice(start + BEGIN.length, end).trim();
+  if (start < 0 || end < start) throw new Error(`${file} lacks the store-examples markers (${BEGIN} ... ${END})`);
+  return [start + BEGIN.length, end];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]) && process.argv.includes('--write')) {
-  const doc = fs.readFileSync(DOC, 'utf8');
-  const start = doc.indexOf(BEGIN) + BEGIN.length;
-  fs.writeFileSync(DOC, `${doc.slice(0, start)}\n${storeExamples()}\n${doc.slice(doc.indexOf(END))}`);
+  fs.writeFileSync(DOC, withStoreExamples(fs.readFileSync(DOC, 'utf8')));
 }

@@ -25,7 +25,7 @@ export interface BenchBoard {
   close(): Promise<void>;
 }
 
-export async function bootBenchBoard(options: { target?: string; prepare?: (board: SimulatedBoard) => void; cpu?: CpuModelOptions } = {}): Promise<BenchBoard> {
+export async function bootBenchBoard(options: { target?: string; prepare?: (board: SimulatedBoard) => void; cpu?: CpuModelOptions; config?: Record<string, unknown> } = {}): Promise<BenchBoard> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-bench-port-'));
   const keyFile = path.join(dir, 'bench.key');
   const key = createDockKeyFile(hostPort, keyFile);
@@ -33,7 +33,7 @@ export async function bootBenchBoard(options: { target?: string; prepare?: (boar
   const agency = generateP256KeyPair(hostPort);
   const flash = path.join(dir, 'flash');
   provisionFlash(flash, { ...camera, deviceId: deriveDeviceId(hostPort, camera.publicKey), label: 'bench camera' }, agency.publicKey, [key.publicKey]);
-  const board = await benchBoot(options.target, { storage: flash, prepare: options.prepare, cpu: options.cpu });
+  const board = await benchBoot(options.target, { storage: flash, prepare: options.prepare, cpu: options.cpu, config: options.config });
   return {
     board, flash, keyFile, key,
     close: async () => {

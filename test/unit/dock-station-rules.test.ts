@@ -15,11 +15,41 @@ import { DockStation, type DockStationOptions } from '../../host-tools/dock/dock
 import { ptyPair, type PtyPair } from '../../host-tools/dock/pty-pair.js';
 import { openSerialPort } from '../../host-tools/serial/open-serial-port.js';
 import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
+import { HeldTimers } from '../support/held-timers.js';
 import { HostCamera } from '../support/host-camera.js';
 
 const port = new NodeCryptoPort();
 // Only a hung link takes this long: no result depends on it.
 const HANG_STOP_MS = 60_000;
+
+/** The station's waits, each kept (`asked`) and run out only when the test fires it. */
+class StationTimers extends HeldTimers {
+  readonly asked: number[] = [];
+  #armed: ((ms: number) => void) | undefined;
+  override set(callback: () => void, ms: number): number {
+    this.asked.push(ms);
+    const id = super.set(callback, ms);
+    this.#armed?.(ms);
+    return id;
+  }
+  /** The wait the station is in now, once it is in one. */
+  waiting(): Promise<number> {
+    const now = this.delays;
+    if (now.length) return Promise.resolve(now[0]!);
+    return new Promise((resolve) => { this.#armed = (ms) => { this.#armed = undefined; resolve(ms); }; });
+  }
+}
+
+/** The promise's outcome, or a failure if it is still pending after a minute (a hang, never a slow host). */
+async function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: still pending after ${HANG_STOP_MS / 1000} s`)), HANG_STOP_MS); });
+  try {
+    return await Promise.race([promise, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 describe('a dock station port, in process', () => {
   const dockKey = generateP256KeyPair(port);
@@ -39,13 +69,24 @@ describe('a dock station port, in process', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  /** The camera on the pty's camera end. */
-  async function dockCamera(camera: HostCamera): Promise<void> {
+  /** The camera on the pty's camera end; it hears the dock while `answering()` says so. */
+  async function dockCamera(camera: HostCamera, answering = () => true): Promise<void> {
     pair ??= await ptyPair();
     const serial = await openSerialPort(pair.camera, 2_000_000);
-    const receive = camera.session(dockKey.publicKey, (bytes) => { serial.write(Buffer.from(bytes)); });
-    serial.on('data', (data: Buffer) => receive(new Uint8Array(data)));
+    const receive = camera.session(dockKey.publicKey, (bytes) => { if (serial.isOpen) serial.write(Buffer.from(bytes)); });
+    serial.on('data', (data: Buffer) => { if (answering()) receive(new Uint8Array(data)); });
     closers.push(() => new Promise<void>((resolve) => (serial.isOpen ? serial.close(() => resolve()) : resolve())));
+  }
+
+  /** A camera whose only segment arrives damaged until `repair` is called. */
+  function damagedCamera(): { camera: HostCamera; repair: () => void } {
+    const camera = HostCamera.create();
+    const [only] = camera.record(1, [2_000]);
+    const held = camera.evidence.held.get(only!.sequence)!;
+    const bytes = held.bytes.slice();
+    bytes[100] ^= 1;
+    camera.evidence.held.set(only!.sequence, { ...held, bytes });
+    return { camera, repair: () => camera.evidence.held.set(only!.sequence, held) };
   }
 
   /** A log that can be waited on for a line. */
@@ -124,10 +165,91 @@ describe('a dock station port, in process', () => {
     camera.record(1, [2_000]);
     await dockCamera(camera);
     await until(/offloaded: 1 segments stored, 1 released/);
-    assert.ok(lines.includes(`${dockPath} is there; waiting for a camera`), lines.join('\n'));
+    // Only what happened: it never had the port, so nothing was "gone", and no camera was waited for before it was there.
+    assert.deepEqual(lines.slice(1, 3), [`${dockPath} is there; waiting for a camera`, `${dockPath}: camera ${camera.id} "officer kim" authenticated`]);
     await slot.stop();
     const result = await running;
     assert.deepEqual([result?.deviceId, result?.stored, result?.released], [camera.id, 1, 1], 'the last offload');
     assert.equal(camera.evidence.held.size, 0);
+  });
+
+  it('without --once: a failed offload is tried again after 30 s; a docked camera is probed every 2 s until it misses two HELLOs in a row', async () => {
+    const { camera, repair } = damagedCamera();
+    let answering = true;
+    await dockCamera(camera, () => answering);
+    const { lines, log, until } = watchedLog();
+    const timers = new StationTimers();
+    const slot = station(log, { timers });
+    const running = slot.run();
+    assert.equal(await timers.waiting(), 30_000, 'the retry after a failure');
+    assert.match(lines.at(-1)!, /offload failed: .*arrived with SHA-256/);
+    repair();
+    timers.fire();
+    assert.equal(await timers.waiting(), 2_000, 'a probe of the docked camera');
+    await until(/offloaded: 1 segments stored, 1 released/);
+    // Answered, missed, answered, missed, missed: only the last two in a row mean it is gone.
+    for (const answers of [true, false, true, false]) {
+      answering = answers;
+      timers.fire();
+      assert.equal(await timers.waiting(), 2_000);
+      assert.equal(lines.filter((l) => l.includes('camera removed')).length, 0, lines.join('\n'));
+    }
+    timers.fire();
+    assert.equal(await timers.waiting(), 500, 'HELLO again every 500 ms');
+    assert.equal(lines.at(-1), `${pair!.dock}: camera removed; waiting for a camera`);
+    assert.deepEqual(timers.asked, [30_000, 2_000, 2_000, 2_000, 2_000, 2_000, 500]);
+    // stop() ends the wait under way at once: nothing fires it here.
+    await slot.stop();
+    const result = await within(running, 'run() after stop()');
+    assert.deepEqual([result?.stored, result?.released, timers.delays], [1, 1, []]);
+    assert.equal(lines.filter((l) => l.includes('camera removed')).length, 1);
+  });
+
+  it('without --once: a cable pulled mid-offload is said as such; the port is looked for every 500 ms and the camera offloaded when it is back', async () => {
+    const linkDir = fs.mkdtempSync(path.join(root, 'link-'));
+    pair = await ptyPair(linkDir);
+    const camera = HostCamera.create('officer park');
+    camera.record(1, [3_000, 3_000]);
+    await dockCamera(camera);
+    const { lines, log, until } = watchedLog();
+    const timers = new StationTimers();
+    let pulled: Promise<void> | undefined;
+    const slot = station(log, { timers, progress: (_, p) => { if (p.doneBytes > 0 && !pulled) pulled = pair!.close(); } });
+    const running = slot.run();
+    assert.equal(await timers.waiting(), 500, 'not the 30 s retry: the port itself went away');
+    await pulled;
+    pair = undefined;
+    const dockPath = path.join(linkDir, 'dock');
+    assert.ok(lines.some((l) => new RegExp(`^${dockPath}: offload failed: ${dockPath} went away \\(.*\\): was the cable pulled\\? What arrived is staged; the next docking resumes from it$`).test(l)), lines.join('\n'));
+    assert.equal(lines.at(-1), `${dockPath} is gone; waiting for it to come back (dock the camera again)`);
+    timers.fire();
+    assert.equal(await timers.waiting(), 500, 'still not there: looked for again');
+    assert.equal(lines.filter((l) => l.startsWith(`${dockPath} is back`)).length, 0, 'not back while it cannot be opened');
+    assert.equal(lines.filter((l) => l.startsWith(`${dockPath} is gone`)).length, 1, 'gone once');
+    pair = await ptyPair(linkDir);
+    await dockCamera(camera);
+    timers.fire();
+    assert.equal(await timers.waiting(), 2_000);
+    await until(/offloaded: 2 segments stored, 2 released/);
+    assert.ok(lines.includes(`${dockPath} is back; waiting for a camera`), lines.join('\n'));
+    assert.deepEqual(timers.asked, [500, 500, 2_000]);
+    await slot.stop(); // while it probes the docked camera
+    assert.equal((await within(running, 'run() after stop()'))?.stored, 2);
+    assert.equal(lines.filter((l) => l.includes('camera removed')).length, 0, 'a stop is not a camera taken away');
+  });
+
+  it('stop() during an offload fails it as the dock stopping, and run() returns without a retry', async () => {
+    const camera = HostCamera.create();
+    camera.record(1, [150_000]);
+    await dockCamera(camera);
+    const { lines, log } = watchedLog();
+    const timers = new StationTimers();
+    let stopping: Promise<void> | undefined;
+    const slot = station(log, { timers, progress: (_, p) => { if (p.doneBytes > 0) stopping ??= slot.stop(); } });
+    assert.equal(await within(slot.run(), 'run() after stop()'), undefined);
+    await stopping;
+    assert.equal(lines.at(-1), `${pair!.dock}: offload failed: ${pair!.dock}: the dock is stopping`);
+    assert.deepEqual(timers.asked, []);
+    assert.deepEqual(store.segments(), []);
   });
 });

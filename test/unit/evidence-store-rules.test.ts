@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { toHex } from '../../firmware/format/bytes.js';
 import { readChainLog } from '../../firmware/format/chain-log.js';
 import { decodeRecord, type SegmentRecord } from '../../firmware/format/chain-records.js';
@@ -15,6 +16,10 @@ import { deriveDockId, signReceipt } from '../../firmware/format/dock-proofs.js'
 import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { EvidenceStore, StoreRefusal, checkStoreFolder } from '../../host-tools/store/evidence-store.js';
+import { CAMERA_PUBLIC_FILE, CHAIN_LOG_FILE, SEGMENTS_DIR, segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
+import { cameraDocument } from '../../host-tools/keys/key-files.js';
+import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
+import { verifyStore } from '../../host-tools/verify/verify-store.js';
 import { HostCamera } from '../support/host-camera.js';
 
 const port = new NodeCryptoPort();
@@ -199,6 +204,196 @@ describe('the evidence store at its edges', () => {
     assert.equal(fs.existsSync(store.objectPath(segments[0]!.digest)), false, 'its object is gone');
     const last = store.logEntries().at(-1)!;
     assert.equal(last.type === 'segment-ended' && last.rule, ended[0]!.rule);
+    store.close();
+  });
+
+  it("commits a camera's chain as the next generation, its segments linked to the stored objects, and refuses one that does not verify", () => {
+    const store = opened();
+    const { camera, deviceId, segments } = stored(store, [2_000, 3_000]);
+    const identity = { deviceId: camera.deviceId, publicKey: camera.key.publicKey, label: camera.label };
+    /** The chain and the entries the dock verified it to (as camera-offload stages them). */
+    const verified = (chain: Uint8Array) => {
+      const staging = fs.mkdtempSync(path.join(root, 'staging-'));
+      fs.mkdirSync(path.join(staging, SEGMENTS_DIR));
+      fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), JSON.stringify(cameraDocument(identity, false)));
+      fs.writeFileSync(path.join(staging, CHAIN_LOG_FILE), chain);
+      for (const s of segments) fs.copyFileSync(s.file, path.join(staging, SEGMENTS_DIR, segmentFileName(s.record.recording, s.record.segmentIndex)));
+      const result = verifyEvidence(staging, { port });
+      assert.ok(result.report.ok, result.report.failure?.message);
+      return result.entries;
+    };
+    const cameraDir = path.join(root, 'store', 'cameras', deviceId);
+    const chain = camera.evidence.chain.slice();
+    const entries = verified(chain);
+    const gen = store.commitChain(identity, chain, port, entries);
+    assert.equal(gen, path.join(cameraDir, 'gen-000001'));
+    assert.equal(fs.readlinkSync(path.join(cameraDir, 'current')), 'gen-000001');
+    assert.deepEqual(fs.readdirSync(cameraDir).sort(), ['current', 'gen-000001']);
+    assert.deepEqual(fs.readFileSync(path.join(gen, CHAIN_LOG_FILE)), Buffer.from(chain));
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(gen, CAMERA_PUBLIC_FILE), 'utf8')), cameraDocument(identity, false));
+    for (const s of segments) {
+      const linked = path.join(gen, SEGMENTS_DIR, segmentFileName(s.record.recording, s.record.segmentIndex));
+      assert.equal(fs.statSync(linked).ino, fs.statSync(store.objectPath(s.digest)).ino, 'a hard link to the stored object, not a copy');
+    }
+    const committed = store.logEntries().at(-1)!;
+    assert.deepEqual(committed.type === 'chain-committed' && [committed.deviceId, committed.generation, committed.chainLength, committed.records, committed.headLink, committed.chainDigest],
+      [camera.deviceId, 1, chain.length, entries.length, entries.at(-1)!.link, port.sha256(chain)]);
+
+    // A longer chain, the camera having released both segments: the next generation, and current moves to it.
+    for (const sequence of [...camera.evidence.held.keys()]) camera.evidence.release(sequence, new Uint8Array(32).fill(7));
+    camera.evidence.checkpoint();
+    const longer = camera.evidence.chain.slice();
+    const next = store.commitChain(identity, longer, port, verified(longer));
+    assert.equal(path.basename(next), 'gen-000002');
+    assert.equal(fs.readlinkSync(path.join(cameraDir, 'current')), 'gen-000002');
+    assert.deepEqual(fs.readdirSync(cameraDir).sort(), ['current', 'gen-000001', 'gen-000002']);
+    assert.deepEqual(store.chains(deviceId).map((c) => [c.generation, c.chainLength, c.records, c.headLink]),
+      [[1, chain.length, entries.length, toHex(entries.at(-1)!.link)], [2, longer.length, readChainLog(longer).frames.length, store.chains(deviceId)[1]!.headLink]]);
+    assert.match(store.chains(deviceId)[1]!.headLink, /^[0-9a-f]{64}$/);
+
+    // One byte of the chain changed after it was verified: refused, nothing of it kept, nothing logged.
+    const bad = longer.slice();
+    bad[bad.length - 10] ^= 1;
+    const logged = store.logEntries().length;
+    assert.throws(() => store.commitChain(identity, bad, port, verified(longer)), new RegExp(`^Error: the new chain of camera ${deviceId} does not verify with the stored segments: .+`));
+    assert.deepEqual(fs.readdirSync(cameraDir).sort(), ['current', 'gen-000001', 'gen-000002']);
+    assert.equal(fs.readlinkSync(path.join(cameraDir, 'current')), 'gen-000002');
+    assert.equal(store.logEntries().length, logged);
+
+    // A lawful end removes the footage from every generation that links it, and the object; the chains stay.
+    const ended = opened({ now: () => Date.now() + 31 * DAY });
+    store.close();
+    assert.equal(ended.endExpiredSegments().length, 2);
+    for (const g of ['gen-000001', 'gen-000002']) {
+      assert.deepEqual(fs.readdirSync(path.join(cameraDir, g, SEGMENTS_DIR)), [], g);
+      assert.equal(fs.existsSync(path.join(cameraDir, g, CHAIN_LOG_FILE)), true);
+    }
+    assert.deepEqual(segments.map((s) => fs.existsSync(ended.objectPath(s.digest))), [false, false]);
+    // The camera docks again after its footage's lawful end: its longer chain is committed all the same.
+    camera.event({ type: 'power-on', resetReason: 1, firmwareVersion: '0.1.0' });
+    const after = camera.evidence.chain.slice();
+    const third = ended.commitChain(identity, after, port, verified(after));
+    assert.deepEqual(fs.readdirSync(path.join(third, SEGMENTS_DIR)), [], 'no link to footage that ended');
+    ended.close();
+  });
+
+  it('replays, at open, the log entries a crash kept from the database, and only those', () => {
+    const store = opened();
+    const first = stored(store, [2_000]);
+    store.close();
+    const db = path.join(root, 'store', 'evidence.sqlite');
+    const before = fs.readFileSync(db); // the database as a crash would leave it: behind the log
+    const again = opened();
+    const second = stored(again, [3_000]);
+    const whole = { segments: again.segments(), cameras: again.cameras().map((c) => c.deviceId), log: again.logEntries().length };
+    again.close();
+    fs.writeFileSync(db, before);
+    const reopened = opened();
+    assert.deepEqual({ segments: reopened.segments(), cameras: reopened.cameras().map((c) => c.deviceId), log: reopened.logEntries().length }, whole);
+    assert.deepEqual(reopened.segments().map((s) => s.deviceId).sort(), [first.deviceId, second.deviceId].sort());
+    reopened.close();
+    // Opened again with nothing to replay, it is the same.
+    const last = opened();
+    assert.deepEqual(last.segments(), whole.segments);
+    last.close();
+  });
+
+  it('says what failed on the disk under it; a segment it could not write, or could not log, is not stored', () => {
+    // A path through a file, and a store whose folders cannot be made.
+    const file = path.join(root, 'a-file');
+    fs.writeFileSync(file, '');
+    assert.throws(() => EvidenceStore.open(path.join(file, 'store')), { message: `cannot use ${path.join(file, 'store')} as an evidence store: a part of the path is a file, not a folder (ENOTDIR)` });
+    const made = opened();
+    made.close();
+    const dir = path.join(root, 'store');
+    fs.rmSync(path.join(dir, 'staging'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'staging'), '');
+    assert.throws(() => opened(), (e: Error) => e.message.startsWith(`cannot open the evidence store ${dir}: EEXIST`));
+    fs.rmSync(path.join(dir, 'staging'));
+
+    // The object's bytes cannot be written (a full disk): refused, no object, no temporary file, nothing logged.
+    const store = opened();
+    const r = recorded([2_000]);
+    store.pinCamera({ deviceId: r.camera.deviceId, publicKey: r.camera.key.publicKey, label: r.camera.label });
+    const [segment] = r.segments;
+    const object = store.objectPath(segment!.digest);
+    const temporary = `${object}.${process.pid}.tmp`;
+    fs.symlinkSync('/dev/full', temporary);
+    const logged = store.logEntries().length;
+    assert.throws(() => store.storeSegment(r.deviceId, segment!.record, segment!.file), (e: Error) => e instanceof StoreRefusal &&
+      e.message === `evidence store ${dir} cannot write ${object}: the disk is full (ENOSPC); free space on it or move the store to a larger disk; segment 1/0 not stored, no receipt sent, the camera keeps it`);
+    assert.deepEqual([fs.existsSync(object), fs.existsSync(temporary), store.segments(), store.logEntries().length], [false, false, [], logged]);
+
+    // The log cannot take an entry (its file on a full disk): refused by what it was for, the database
+    // unchanged, and the object it had written removed (one the log never names reads as a foreign one).
+    const entries = path.join(dir, 'log', 'entries');
+    const kept = fs.readFileSync(entries);
+    fs.rmSync(entries);
+    fs.symlinkSync('/dev/full', entries);
+    assert.throws(() => store.storeSegment(r.deviceId, segment!.record, segment!.file), (e: Error) => e instanceof StoreRefusal &&
+      e.message === `evidence store ${dir} cannot store segment 1/0: the disk is full (ENOSPC); free space on it or move the store to a larger disk; nothing more was stored or released`);
+    assert.deepEqual([store.segments(), fs.existsSync(object)], [[], false]);
+    store.close();
+    fs.rmSync(entries); // (reading /dev/full never ends: no store opens on it)
+    fs.writeFileSync(entries, kept); // the disk has room again
+    const report = verifyStore(dir, port);
+    assert.deepEqual([report.ok, report.failures], [true, []]);
+  });
+
+  it('opened again without the key it reads what it holds and names each write it cannot sign', () => {
+    let now = Date.UTC(2026, 5, 1);
+    const store = opened({ now: () => now });
+    const { camera, deviceId, segments } = stored(store, [2_000]);
+    store.assignOfficer(deviceId, 'officer han, badge 7');
+    const assigned = store.logEntries().at(-1)!;
+    assert.deepEqual(assigned.type === 'officer-assigned' && [assigned.deviceId, assigned.officer], [camera.deviceId, 'officer han, badge 7']);
+    assert.deepEqual(store.cameras(), [{ deviceId, publicKey: camera.key.publicKey, label: 'officer han' }]);
+    store.close();
+
+    now += 31 * DAY;
+    const keyless = EvidenceStore.open(path.join(root, 'store'), { now: () => now });
+    assert.deepEqual(keyless.cameras().map((c) => c.deviceId), [deviceId], 'it reads');
+    const refusal = (what: string) => new RegExp(`^Error: evidence store .*store: cannot ${what} without the dock's key, which signs the store's log$`);
+    assert.throws(() => keyless.extendRetention(deviceId, 1, 60, 'case 9', 'kim'), refusal('extend retention'));
+    assert.throws(() => keyless.endExpiredSegments(), refusal('end a segment'));
+    assert.throws(() => keyless.raiseAlarm({ deviceId: camera.deviceId, kind: 'fork', heldRecords: 1, heldHead: new Uint8Array(32), offeredRecords: 1, offeredHead: new Uint8Array(32), divergence: 1, text: 'x' }), refusal('raise an alarm'));
+    assert.ok(fs.existsSync(keyless.objectPath(segments[0]!.digest)), 'nothing ended');
+    // A chain it cannot log is not kept either: no generation folder beside the committed ones.
+    const chain = camera.evidence.chain.slice();
+    const staging = fs.mkdtempSync(path.join(root, 'staging-'));
+    fs.mkdirSync(path.join(staging, SEGMENTS_DIR));
+    fs.writeFileSync(path.join(staging, CAMERA_PUBLIC_FILE), JSON.stringify(cameraDocument({ deviceId: camera.deviceId, publicKey: camera.key.publicKey, label: camera.label }, false)));
+    fs.writeFileSync(path.join(staging, CHAIN_LOG_FILE), chain);
+    for (const s of segments) fs.copyFileSync(s.file, path.join(staging, SEGMENTS_DIR, segmentFileName(s.record.recording, s.record.segmentIndex)));
+    assert.throws(() => keyless.commitChain({ deviceId: camera.deviceId, publicKey: camera.key.publicKey, label: camera.label }, chain, port, verifyEvidence(staging, { port }).entries), refusal('commit a camera chain'));
+    assert.deepEqual(fs.readdirSync(path.join(root, 'store', 'cameras', deviceId)), []);
+    keyless.close();
+    const reader = EvidenceStore.open(path.join(root, 'store'), { readOnly: true });
+    assert.throws(() => reader.commitChain({ deviceId: camera.deviceId, publicKey: camera.key.publicKey, label: 'x' }, new Uint8Array(0), port, []),
+      /^Error: evidence store .*store is read-only: cannot update a camera chain; nothing was changed$/);
+    reader.close();
+  });
+
+  it('refuses a store made before the signed log, a staged file that is gone, and ends a segment whose object is already gone', () => {
+    // A store from before the log: a database without its store_log table.
+    const old = path.join(root, 'old');
+    fs.mkdirSync(old);
+    new Database(path.join(old, 'evidence.sqlite')).exec('CREATE TABLE segments (x)').close();
+    assert.throws(() => EvidenceStore.open(old, { dockKey }), { message: `${old} was made by an older chaincam, before the store kept a signed log; it cannot prove what it holds. Keep it as it is for examination and give the dock a new store` });
+
+    let now = Date.UTC(2026, 5, 1);
+    const store = opened({ now: () => now });
+    const r = recorded([2_000, 3_000]);
+    store.pinCamera({ deviceId: r.camera.deviceId, publicKey: r.camera.key.publicKey, label: r.camera.label });
+    const [first, second] = r.segments;
+    fs.rmSync(first!.file);
+    const object = store.objectPath(first!.digest);
+    assert.throws(() => store.storeSegment(r.deviceId, first!.record, first!.file), (e: Error) => e instanceof StoreRefusal &&
+      e.message.startsWith(`evidence store ${path.join(root, 'store')} cannot write ${object}: ENOENT`) && e.message.endsWith('; segment 1/0 not stored, no receipt sent, the camera keeps it'));
+    store.storeSegment(r.deviceId, second!.record, second!.file);
+    fs.rmSync(store.objectPath(second!.digest)); // gone by other hands before its end
+    now += 31 * DAY;
+    assert.deepEqual(store.endExpiredSegments().map((e) => [e.recording, e.segmentIndex]), [[1, 1]]);
     store.close();
   });
 });

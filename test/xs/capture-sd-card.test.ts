@@ -69,6 +69,13 @@ describe('footage on the SD card (XS)', function () {
       assert.deepEqual(eventsOf(records, 'storage-card').map((e) => e.condition), [code]);
       assert.equal(eventsOf(records, 'recording-start').length, 0, 'no recording that could not be kept');
       assert.ok(board.traces.some((t) => t.text === `sign card ${code}\n`), `the sign shows card condition ${code}`);
+      // The officer's button meets the same refusal, and it is said, not lost.
+      await board.press('button', 1200);
+      await board.advance(500);
+      const said = board.traces.filter((t) => t.text.startsWith('controls: ')).map((t) => t.text);
+      assert.equal(said.length, 1, said.join(''));
+      assert.match(said[0]!, new RegExp(`^controls: cannot record: .*${reason.source}`));
+      assert.equal(eventsOf(chainRecords(flash), 'recording-start').length, 0);
     });
   }
 

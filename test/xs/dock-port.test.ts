@@ -85,6 +85,8 @@ describe('the dock port drivers on the simulated board: TX ring, line rate, RX r
     board = await SimulatedBoard.boot({ main: FIXTURE });
     assert.match(String(await board.command('open', { link: 'uart', baud: 2_000_000, transmitBuffer: 4096 })), /must hold the largest frame \(33200 bytes\), not 4096/);
     assert.match(String(await board.command('open', { link: 'uart', baud: 9_000_000, transmitBuffer: 40_000 })), /baud must be 1 to 5,000,000, not 9000000/);
+    assert.match(String(await board.command('open', { link: 'uart', baud: 2_000_000, transmitBuffer: 33_199 })), /must hold the largest frame \(33200 bytes\), not 33199/);
+    assert.equal(await board.command('open', { link: 'uart', baud: 2_000_000, transmitBuffer: 33_200 }), null, 'exactly the largest frame is enough');
   });
 
   it('keeps what the RX ring has room for until read: the rest is lost, as in the driver', async () => {

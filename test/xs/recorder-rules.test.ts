@@ -98,6 +98,25 @@ describe('the recorder at its edges (XS)', () => {
     assert.equal((await b.command('state') as { state: string }).state, 'recording');
   });
 
+  it('reminders off: the start sounds exactly its own tones, and nothing after (no reminder at 0 ms either); on, the first comes at its interval', async () => {
+    const heard = async (policy: Record<string, unknown>) => {
+      const b = await boot('generic', policy);
+      const at = b.now;
+      await b.command('start', { ground: 1 });
+      await b.advance(115_000);
+      const all = tones(b).filter(([t]) => t >= at).map(([t, ...rest]) => [t - at, ...rest]);
+      await b.close();
+      board = undefined;
+      return all;
+    };
+    const off = await heard({ reminderMs: 0 });
+    const on = await heard({ reminderMs: 110_000 });
+    assert.ok(off.length > 0, 'the start tones');
+    assert.deepEqual(on.filter(([t]) => t! < 110_000), off, 'the same start');
+    const reminder = on.filter(([t]) => t! >= 110_000);
+    assert.ok(reminder.length > 0 && reminder[0]![0]! < 111_000, `a reminder at 110 s: ${JSON.stringify(reminder)}`);
+  });
+
   it('kr-2024 will not boot without a maximum duration or an emergency deadline; an unknown profile is named', async () => {
     for (const [policy, message] of [
       [{ maxRecordingMs: 0 }, /policy profile kr-2024 requires a maximum recording duration \(minimum extent\)/],
