@@ -224,11 +224,15 @@ export class EvidenceStore {
       fs.rmSync(`${object}.${process.pid}.tmp`, { force: true });
       throw new StoreRefusal(`${describeFileError(error, `evidence store ${this.dir} cannot write ${object}`)}; segment ${record.recording}/${record.segmentIndex} not stored, no receipt sent, the camera keeps it`);
     }
+    const entries = path.join(this.dir, LOG_DIR, LOG_ENTRIES_FILE);
+    const logBytes = fileLength(entries);
     try {
       this.#commit({ type: 'segment-stored', time: this.#now(), deviceId: Buffer.from(deviceId, 'hex'), recordBody: encodeRecord(record) }, `store segment ${record.recording}/${record.segmentIndex}`);
     } catch (error) {
-      // Not in the log, not stored: an object the log never names would read as a foreign one to verify.
-      if (written) fs.rmSync(object, { force: true });
+      // Not in the log, not stored: an object the log never names would read as a foreign one to
+      // verify. But once any of the entry reached the log's file (its checkpoint failed after it),
+      // the next open replays it, and the object it names must be there.
+      if (written && fileLength(entries) === logBytes) fs.rmSync(object, { force: true });
       throw error;
     }
   }
@@ -401,6 +405,10 @@ export class EvidenceStore {
       log.append(encodeStoreEntry(entry), this.#dockKey!);
     })();
   }
+}
+
+function fileLength(file: string): number {
+  return fs.existsSync(file) ? fs.statSync(file).size : 0;
 }
 
 function rowToSegment(row: Record<string, never>): StoredSegment {

@@ -338,6 +338,25 @@ describe('the evidence store at its edges', () => {
     fs.writeFileSync(entries, kept); // the disk has room again
     const report = verifyStore(dir, port);
     assert.deepEqual([report.ok, report.failures], [true, []]);
+
+    // The entry reached the log but its checkpoint could not be written: refused, yet the object
+    // stays, for the log names it: the next open replays the entry and the segment is stored whole.
+    // No checkpoint covers that entry (the dock does not sign at open what it did not just write),
+    // and verify says so, naming the stop as one cause: STORE.md 3.4.
+    const again = opened();
+    const checkpointTemporary = path.join(dir, 'log', `checkpoint.${process.pid}.tmp`);
+    fs.symlinkSync('/dev/full', checkpointTemporary);
+    assert.throws(() => again.storeSegment(r.deviceId, segment!.record, segment!.file), (e: Error) => e instanceof StoreRefusal &&
+      e.message.startsWith(`evidence store ${dir} cannot store segment 1/0: the disk is full (ENOSPC)`));
+    assert.deepEqual([again.segments(), fs.existsSync(object), again.logEntries().length], [[], true, logged + 1]);
+    again.close();
+    fs.rmSync(checkpointTemporary);
+    const replayed = opened();
+    assert.deepEqual(replayed.segments().map((s) => s.sealedDigest), [segment!.digest]);
+    replayed.close();
+    const after = verifyStore(dir, port);
+    assert.deepEqual([after.ok, after.failures.length], [false, 1]);
+    assert.match(after.failures[0]!, /^log entries #(\d+)\.\.#\1 are not covered by the signed checkpoint .* or the dock stopped between writing it and signing its checkpoint/);
   });
 
   it('opened again without the key it reads what it holds and names each write it cannot sign', () => {
