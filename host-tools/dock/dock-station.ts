@@ -67,6 +67,7 @@ export class DockStation {
   }
 
   #sleep(ms: number): Promise<void> {
+    if (this.#stopped) return Promise.resolve(); // a wait begun after stop() would only hold it up
     const timers = this.#o.timers ?? HOST_TIMERS;
     return new Promise((resolve) => {
       const timer = timers.set(() => this.#wake?.(), ms);
@@ -88,6 +89,11 @@ export class DockStation {
         // A camera's USB port appears only when it is plugged in: without --once, wait for it.
         if (this.#o.once) throw error;
         log(`${(error as Error).message}; waiting for ${this.#o.path} to appear (plug in the camera)`);
+      }
+      // stop() came while the port was opening: it had no port to close then.
+      if (this.#stopped) {
+        await this.stop();
+        return undefined;
       }
     }
     let last: OffloadResult | undefined;

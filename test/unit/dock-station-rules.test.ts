@@ -238,6 +238,20 @@ describe('a dock station port, in process', () => {
     assert.equal(lines.filter((l) => l.includes('camera removed')).length, 0, 'a stop is not a camera taken away');
   });
 
+  it('stop() while run() is still opening its port closes the port it then opened, and run() returns without waiting', async () => {
+    pair = await ptyPair();
+    const { lines, log } = watchedLog();
+    const timers = new StationTimers();
+    const slot = station(log, { timers });
+    const running = slot.run();
+    await slot.stop(); // run() is inside its first open: nothing to close yet
+    assert.equal(await within(running, 'run() after stop()'), undefined);
+    assert.deepEqual([lines, timers.asked], [[], []]);
+    // The port is free again: the dock does not hold it (a held port is locked against a second open).
+    const again = await openSerialPort(pair.dock, 2_000_000);
+    await new Promise<void>((resolve) => again.close(() => resolve()));
+  });
+
   it('stop() during an offload fails it as the dock stopping, and run() returns without a retry', async () => {
     const camera = HostCamera.create();
     camera.record(1, [150_000]);
