@@ -252,6 +252,30 @@ describe('a dock station port, in process', () => {
     await new Promise<void>((resolve) => again.close(() => resolve()));
   });
 
+  it('stop() while a port that appeared is being opened: run() returns and the station lets go of the port', async () => {
+    const linkDir = fs.mkdtempSync(path.join(root, 'link-'));
+    const dockPath = path.join(linkDir, 'dock');
+    const { lines, log, until } = watchedLog();
+    const timers = new StationTimers();
+    const slot = new DockStation({ path: dockPath, baud: 2_000_000, store, dockKey, port, log, timeoutMs: HANG_STOP_MS, timers });
+    const running = slot.run();
+    await until(/waiting for .* to appear/);
+    assert.equal(await timers.waiting(), 500);
+    pair = await ptyPair(linkDir);
+    timers.fire();
+    // The station is now inside its open of the port (a few turns of the event loop), or, on a busy
+    // host, not yet: stop() comes then, and no wait may begin after it (one would hold run() for good).
+    await new Promise((resolve) => setImmediate(resolve));
+    await slot.stop();
+    assert.equal(await within(running, 'run() after stop()'), undefined);
+    // Whether stop() fell inside the open or just after it is the host's timing; either way the
+    // station lets go of the port (a held one is locked against a second open) and offloads nothing.
+    const again = await openSerialPort(pair.dock, 2_000_000);
+    await new Promise<void>((resolve) => again.close(() => resolve()));
+    assert.deepEqual(lines.filter((l) => /authenticated|offload/.test(l)), []);
+  });
+
+
   it('stop() during an offload fails it as the dock stopping, and run() returns without a retry', async () => {
     const camera = HostCamera.create();
     camera.record(1, [150_000]);
