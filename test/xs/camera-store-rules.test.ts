@@ -235,4 +235,166 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     const { report } = verifyEvidence(flash, { port });
     assert.ok(report.ok, JSON.stringify(report.failure));
   });
+  it('a torn final frame after more than 16 KiB of chain is cut off at boot: the complete frames kept byte for byte, the torn bytes counted, no copy left', async () => {
+    await boot();
+    await open();
+    await ok('boot');
+    await start(1);
+    await ok('events', { count: 300, event: { type: 'ground-change', recording: 1, fromGround: 2, toGround: 3, reason: 'r'.repeat(120) } });
+    await ok('checkpoint');
+    const whole = chainBytes();
+    assert.ok(whole.length > 3 * 16 * 1024, `the chain spans several 16 KiB pieces (${whole.length} bytes)`);
+    // The power went during the next append: half of a frame made it.
+    const last = whole.subarray(whole.length - 100);
+    fs.appendFileSync(path.join(flash, 'chain.log'), last.subarray(0, 50));
+    await boot();
+    const opened = await open();
+    assert.equal(opened.tornBytes, 50);
+    assert.equal(opened.chainLength, whole.length);
+    assert.deepEqual(chainBytes(), whole, 'the complete frames, byte for byte');
+    assert.ok(!fs.existsSync(path.join(flash, 'chain.log.tmp')));
+    assert.deepEqual(opened.openAtCut, { recording: 1, openSegment: 0, segmentOpen: true });
+    await ok('boot');
+    const { report } = verifyEvidence(flash, { port });
+    assert.ok(report.ok, JSON.stringify(report.failure));
+    await boot();
+    assert.equal((await open()).tornBytes, 0);
+  });
+
+  it("a copy of chain.log left by a cut: deleted when chain.log is there, renamed into place when the cut fell at the rename", async () => {
+    await boot();
+    await open();
+    await ok('boot');
+    const chain = chainBytes();
+    fs.writeFileSync(path.join(flash, 'chain.log.tmp'), chain.subarray(0, 20));
+    await boot();
+    let opened = await open();
+    assert.ok(!fs.existsSync(path.join(flash, 'chain.log.tmp')), 'a partial copy is deleted');
+    assert.deepEqual(chainBytes(), chain);
+    assert.equal(opened.head, 2);
+    fs.renameSync(path.join(flash, 'chain.log'), path.join(flash, 'chain.log.tmp'));
+    await boot();
+    opened = await open();
+    assert.ok(!fs.existsSync(path.join(flash, 'chain.log.tmp')));
+    assert.deepEqual(chainBytes(), chain, 'the complete copy became chain.log');
+    assert.equal(opened.head, 2);
+    assert.equal(opened.chainLength, chain.length);
+  });
+
+  it('a chain.log cut inside its 8-byte magic starts a new chain', async () => {
+    await boot();
+    fs.writeFileSync(path.join(flash, 'chain.log'), Buffer.from(CHAIN_LOG_MAGIC).subarray(0, 5));
+    const opened = await open();
+    assert.equal(opened.tornBytes, 0);
+    assert.equal(opened.chainLength, 8);
+    assert.equal(opened.head, 0);
+    assert.deepEqual(chainBytes(), Buffer.from(CHAIN_LOG_MAGIC));
+    await ok('boot');
+    assert.deepEqual(summary(records()), [['power-on', { resetReason: 1, firmwareVersion: 'fixture' }], 'checkpoint']);
+  });
+
+  it('the card: a new or empty owner file is claimed once with the device id; a card of another camera, or an owner file one byte long, is refused', async () => {
+    const owner = path.join(cardDir, 'volume', 'chaincam-camera.id');
+    await boot({});
+    const opened = await open();
+    assert.deepEqual(fs.readFileSync(owner), Buffer.from(fromHex(opened.deviceId)));
+    assert.ok(fs.existsSync(path.join(cardDir, 'volume', 'segments')));
+    await boot({});
+    await open();
+    await open({ direct: true });
+    assert.deepEqual(fs.readFileSync(owner), Buffer.from(fromHex(opened.deviceId)), 'ours: not claimed again');
+    fs.writeFileSync(owner, '');
+    await boot({});
+    await open({ direct: true });
+    assert.deepEqual(fs.readFileSync(owner), Buffer.from(fromHex(opened.deviceId)), 'an empty owner file (a cut at its first write) is claimed');
+    const refusal = "error: this SD card holds another camera's footage: it is not used (dock that camera, or give this camera its own card)";
+    for (const other of [Buffer.alloc(16, 0x5a), Buffer.concat([Buffer.from(fromHex(opened.deviceId)), Buffer.of(0)]), Buffer.from(fromHex(opened.deviceId)).subarray(0, 15)]) {
+      fs.writeFileSync(owner, other);
+      await boot({});
+      assert.equal(await send('open', { direct: true }), refusal);
+      assert.deepEqual(fs.readFileSync(owner), other, 'the owner file is left as it was');
+    }
+  });
+
+  it('footage goes on the card: segments there, the chain on flash, and the card state on the chain with its real free and total space', async () => {
+    await boot({});
+    await open();
+    await ok('boot', { cardCondition: 1 });
+    await start(1);
+    const a = await ok('segment', { recording: 1, segmentIndex: 0, pieces: 3, bytes: 1000 });
+    assert.equal(fs.statSync(path.join(cardDir, 'volume', 'segments', 'r000001-s0000.seg')).size, a.sealedLength);
+    assert.ok(!fs.existsSync(path.join(flash, 'segments', 'r000001-s0000.seg')));
+    const card = board!.sdCard!;
+    await ok('record-card', { condition: 5 });
+    const s = await state();
+    assert.equal(s.cardCondition, 5);
+    assert.equal(s.freeBytes, card.freeBytes);
+    assert.equal(s.totalBytes, card.totalBytes);
+    assert.ok(card.freeBytes < card.totalBytes);
+    const cards = summary(records()).filter((r) => Array.isArray(r) && r[0] === 'storage-card');
+    assert.deepEqual(cards.at(-1), ['storage-card', { condition: 5, freeBytes: card.freeBytes, totalBytes: card.totalBytes }]);
+    assert.equal((cards[0] as any)[1].condition, 1);
+    for (const condition of [6, 2]) {
+      await ok('record-card', { condition });
+      assert.deepEqual(summary(records().slice(-1)), [['storage-card', { condition, freeBytes: 0, totalBytes: 0 }]], `condition ${condition} has no space to report`);
+    }
+    assert.equal((await state()).cardCondition, 2);
+  });
+
+  it('without a card the footage and the free space are the flash\'s, and no card condition is recorded', async () => {
+    await boot();
+    const opened = await open();
+    assert.equal(opened.cardCondition, null);
+    const s = await state();
+    assert.equal(s.totalBytes, board!.storage.capacityBytes);
+    assert.equal(s.freeBytes, board!.storage.capacityBytes - board!.storage.usedBytes);
+  });
+
+  for (const [message, lossReason, condition] of [['SD card removed: gone', 4, 6], ['disk full', 3, 5], ['no space left', 3, 5], ['I/O error', 2, 4]] as const) {
+    it(`a segment given up for "${message}": lost for reason ${lossReason}, the card ${condition} on the record; without a card, no card state`, async () => {
+      await boot({});
+      await open();
+      await start(1);
+      await ok('open-segment', { recording: 1, segmentIndex: 0 });
+      const before = records().length;
+      assert.deepEqual(await ok('abandon', { message }), { error: `segment 0 of recording 1 could not be stored (${message}); its loss is on the record` });
+      const space = condition === 6 ? { freeBytes: 0, totalBytes: 0 } : { freeBytes: board!.sdCard!.freeBytes, totalBytes: board!.sdCard!.totalBytes };
+      assert.deepEqual(summary(records().slice(before)), [['segment-lost', { recording: 1, segmentIndex: 0, lossReason }], ['storage-card', { condition, ...space }]]);
+      assert.equal((await state()).cardCondition, condition);
+      // The same loss on a camera without a card.
+      fs.rmSync(flash, { recursive: true, force: true });
+      provision(flash);
+      await boot();
+      await open();
+      await start(1);
+      await ok('open-segment', { recording: 1, segmentIndex: 0 });
+      const from = records().length;
+      await ok('abandon', { message });
+      assert.deepEqual(summary(records().slice(from)), [['segment-lost', { recording: 1, segmentIndex: 0, lossReason }]]);
+      assert.equal((await state()).cardCondition, null);
+    });
+  }
+
+  it('a card pulled before a segment opens, and one pulled while it streams: each loss on the record, the card removed, and the error says so', async () => {
+    await boot({});
+    await open();
+    await start(1);
+    board!.sdCard!.pull();
+    const before = records().length;
+    assert.match(String(await send('open-segment', { recording: 1, segmentIndex: 0 })), /^error: segment 0 of recording 1 could not be stored \(.*removed.*\); its loss is on the record$/);
+    assert.deepEqual(summary(records().slice(before)), [['segment-lost', { recording: 1, segmentIndex: 0, lossReason: 4 }], ['storage-card', { condition: 6, freeBytes: 0, totalBytes: 0 }]]);
+    // A commit that cannot finish its file.
+    fs.rmSync(flash, { recursive: true, force: true });
+    fs.rmSync(cardDir, { recursive: true, force: true });
+    provision(flash);
+    await boot({});
+    await open();
+    await start(1);
+    await ok('open-segment', { recording: 1, segmentIndex: 3, bytes: 5000 });
+    board!.sdCard!.pull();
+    const from = records().length;
+    assert.match(String(await send('finish')), /^error: segment 3 of recording 1 could not be stored \(.*removed.*\); its loss is on the record$/);
+    assert.deepEqual(summary(records().slice(from)), [['segment-lost', { recording: 1, segmentIndex: 3, lossReason: 4 }], ['storage-card', { condition: 6, freeBytes: 0, totalBytes: 0 }]]);
+    assert.deepEqual(await ok('held'), [], 'nothing held for a lost segment');
+  });
 });
