@@ -175,6 +175,11 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     await ok('sink', { event: { type: 'recording-stop', recording: 1, stopReason: 1 } });
     assert.deepEqual(summary(records().slice(before)).map((r) => (Array.isArray(r) ? r[0] : r)), ['recording-start', 'ground-change', 'recording-stop', 'checkpoint']);
     assert.deepEqual(await ok('passed-on'), ['recording-start', 'ground-change', 'recording-stop']);
+    // A sink with nothing to pass events on to (the recorder's `also` is optional).
+    await ok('sink', { alone: true, event: { type: 'recording-start', recording: 2, legalGround: 2, startMode: 1 } });
+    await ok('sink', { alone: true, event: { type: 'recording-stop', recording: 2, stopReason: 1 } });
+    assert.deepEqual(summary(records().slice(-3)).map((r) => (Array.isArray(r) ? r[0] : r)), ['recording-start', 'recording-stop', 'checkpoint']);
+    assert.deepEqual(await ok('passed-on'), ['recording-start', 'ground-change', 'recording-stop'], 'nothing more passed on');
   });
 
   it('releases a held segment: the release event first, then the file; a segment not held is refused by its number and nothing changes', async () => {
@@ -396,5 +401,54 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     assert.match(String(await send('finish')), /^error: segment 3 of recording 1 could not be stored \(.*removed.*\); its loss is on the record$/);
     assert.deepEqual(summary(records().slice(from)), [['segment-lost', { recording: 1, segmentIndex: 3, lossReason: 4 }], ['storage-card', { condition: 6, freeBytes: 0, totalBytes: 0 }]]);
     assert.deepEqual(await ok('held'), [], 'nothing held for a lost segment');
+  });
+  it('boot finds a held segment whose file is gone, even beside files named almost like it; and finishes a release the power cut interrupted', async () => {
+    await boot();
+    await open();
+    await ok('boot');
+    await start(1);
+    const a = await ok('segment', { recording: 1, segmentIndex: 0 });
+    const b = await ok('segment', { recording: 1, segmentIndex: 1 });
+    const c = await ok('segment', { recording: 1, segmentIndex: 2 });
+    await event({ type: 'recording-stop', recording: 1, stopReason: 1 });
+    await ok('checkpoint');
+    const segments = path.join(flash, 'segments');
+    fs.rmSync(path.join(segments, 'r000001-s0001.seg'));
+    // Each name below looks like segment 1's to a careless pattern; the file itself is gone.
+    for (const stray of ['xr000001-s0001.seg', 'r000001-s0001.segx', 'r000001-s0001xseg', 'r00001-s0001.seg', 'r000001-s001.seg', 'r000001-s0001.seg.tmp', 'r0000001-s0001', 'rr000001-s0001.seg']) {
+      fs.writeFileSync(path.join(segments, stray), 'not footage');
+      await boot();
+      const opened = await open();
+      assert.deepEqual(opened.missing, [b], `beside ${stray}: segment 1 is missing`);
+      assert.deepEqual((await state()).held, [a, c], `beside ${stray}: only the others are held`);
+      assert.ok(fs.existsSync(path.join(segments, stray)), 'a file that is not a held segment is left alone');
+      fs.rmSync(path.join(segments, stray));
+    }
+    // A release cut between its event and deleting the file: the file is deleted at the next boot.
+    const saved = fs.readFileSync(path.join(segments, 'r000001-s0002.seg'));
+    await ok('release', { sequence: c.sequence, receiptDigest: toHex(new Uint8Array(32).fill(1)) });
+    fs.writeFileSync(path.join(segments, 'r000001-s0002.seg'), saved);
+    await boot();
+    const opened = await open();
+    assert.ok(!fs.existsSync(path.join(segments, 'r000001-s0002.seg')), 'the released file is deleted at boot');
+    assert.deepEqual(opened.missing, [b]);
+    assert.deepEqual((await state()).held, [a]);
+  });
+
+  it('more than 64 segments held, two of them gone: both found missing, the rest held', async () => {
+    await boot();
+    await open();
+    await ok('boot');
+    await start(1);
+    const made: Held[] = [];
+    for (let i = 0; i < 70; i++) made.push(await ok('segment', { recording: 1, segmentIndex: i, bytes: 1 }));
+    await event({ type: 'recording-stop', recording: 1, stopReason: 1 });
+    await ok('checkpoint');
+    for (const i of [3, 66]) fs.rmSync(path.join(flash, 'segments', `r000001-s${String(i).padStart(4, '0')}.seg`));
+    await boot();
+    const opened = await open();
+    assert.deepEqual(opened.missing, [made[3], made[66]]);
+    assert.equal(opened.heldCount, 68);
+    assert.deepEqual((await state()).held, made.filter((_, i) => i !== 3 && i !== 66));
   });
 });
