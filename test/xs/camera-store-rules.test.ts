@@ -12,7 +12,7 @@ import { CHAIN_LOG_MAGIC } from '../../firmware/format/chain-log.js';
 import type { ChainRecord } from '../../firmware/format/chain-records.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
-import type { SdCardOptions } from '../../host-tools/sim/hardware/sd-card.js';
+import { SdCard, type SdCardOptions } from '../../host-tools/sim/hardware/sd-card.js';
 import { verifyEvidence } from '../../host-tools/verify/verify-evidence.js';
 import { chainRecords, eventsOf, provision } from './capture-support.js';
 
@@ -319,6 +319,13 @@ describe('the camera evidence store, rule by rule (XS)', function () {
       assert.equal(await send('open', { direct: true }), refusal);
       assert.deepEqual(fs.readFileSync(owner), other, 'the owner file is left as it was');
     }
+    // Another camera's card is not written to at all: not even an empty segments/ folder.
+    fs.rmSync(cardDir, { recursive: true, force: true });
+    new SdCard({ dir: cardDir, capacityBytes: 1e9 });
+    fs.writeFileSync(owner, Buffer.alloc(16, 0x5a));
+    await boot({});
+    assert.equal(await send('open', { direct: true }), refusal);
+    assert.deepEqual(fs.readdirSync(path.join(cardDir, 'volume')), ['chaincam-camera.id']);
   });
 
   it('footage goes on the card: segments there, the chain on flash, and the card state on the chain with its real free and total space', async () => {
@@ -401,6 +408,9 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     assert.match(String(await send('finish')), /^error: segment 3 of recording 1 could not be stored \(.*removed.*\); its loss is on the record$/);
     assert.deepEqual(summary(records().slice(from)), [['segment-lost', { recording: 1, segmentIndex: 3, lossReason: 4 }], ['storage-card', { condition: 6, freeBytes: 0, totalBytes: 0 }]]);
     assert.deepEqual(await ok('held'), [], 'nothing held for a lost segment');
+    // A card that cannot answer has no space to report, whatever its condition.
+    await ok('record-card', { condition: 4 });
+    assert.deepEqual(summary(records().slice(-1)), [['storage-card', { condition: 4, freeBytes: 0, totalBytes: 0 }]]);
   });
   it('boot finds a held segment whose file is gone, even beside files named almost like it; and finishes a release the power cut interrupted', async () => {
     await boot();
