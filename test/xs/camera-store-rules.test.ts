@@ -142,6 +142,10 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     await start(7);
     await start(3);
     assert.equal((await state()).nextRecording, 8);
+    // Only a start counts: a stop naming a higher number, or an event with none, changes nothing.
+    await event({ type: 'recording-stop', recording: 9, stopReason: 1 });
+    await ok('boot');
+    assert.equal((await state()).nextRecording, 8);
     await boot();
     assert.equal((await open()).nextRecording, 8);
   });
