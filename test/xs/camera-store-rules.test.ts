@@ -81,7 +81,10 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     assert.equal((await state()).chainLength, chainBytes().length);
     assert.ok(fs.existsSync(path.join(flash, 'held-segments.idx')), 'the held index is next to chain.log');
     await boot();
+    const flashWrites: string[] = [];
+    board!.storage.onWrite = (file) => flashWrites.push(file);
     const again = await open();
+    assert.ok(!flashWrites.includes('chain.log.tmp') && !flashWrites.includes('chain.log'), `a chain with nothing torn is not copied or rewritten at boot: ${flashWrites.join(', ')}`);
     assert.equal(again.chainLength, chainBytes().length);
     assert.equal(again.head, 2, 'the head is after the two records');
     assert.equal(again.tornBytes, 0);
@@ -257,7 +260,10 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     const last = whole.subarray(whole.length - 100);
     fs.appendFileSync(path.join(flash, 'chain.log'), last.subarray(0, 50));
     await boot();
+    const flashWrites: string[] = [];
+    board!.storage.onWrite = (file) => flashWrites.push(file);
     const opened = await open();
+    assert.ok(flashWrites.includes('chain.log.tmp'), 'the complete frames were copied aside');
     assert.equal(opened.tornBytes, 50);
     assert.equal(opened.chainLength, whole.length);
     assert.deepEqual(chainBytes(), whole, 'the complete frames, byte for byte');
@@ -309,9 +315,14 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     assert.deepEqual(fs.readFileSync(owner), Buffer.from(fromHex(opened.deviceId)));
     assert.ok(fs.existsSync(path.join(cardDir, 'volume', 'segments')));
     await boot({});
+    const cardWrites: string[] = [];
+    board!.sdCard!.onWrite = (file) => cardWrites.push(file);
     await open();
     await open({ direct: true });
     assert.deepEqual(fs.readFileSync(owner), Buffer.from(fromHex(opened.deviceId)), 'ours: not claimed again');
+    assert.deepEqual(cardWrites, [], 'opening the store on its own card writes nothing to it');
+    // Every open reads the owner file and closes it (the card has four file slots).
+    for (let i = 0; i < 5; i++) await open({ direct: true });
     fs.writeFileSync(owner, '');
     await boot({});
     await open({ direct: true });
@@ -340,6 +351,9 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     const a = await ok('segment', { recording: 1, segmentIndex: 0, pieces: 3, bytes: 1000 });
     assert.equal(fs.statSync(path.join(cardDir, 'volume', 'segments', 'r000001-s0000.seg')).size, a.sealedLength);
     assert.ok(!fs.existsSync(path.join(flash, 'segments', 'r000001-s0000.seg')));
+    // Each read opens the sealed file and closes it (the card has four file slots).
+    const sealed = fs.readFileSync(path.join(cardDir, 'volume', 'segments', 'r000001-s0000.seg'));
+    for (let i = 0; i < 5; i++) assert.equal(await ok('read-segment', { sequence: a.sequence, offset: i, length: 8 }), toHex(sealed.subarray(i, i + 8)));
     const card = board!.sdCard!;
     await ok('record-card', { condition: 5 });
     const s = await state();
@@ -363,6 +377,7 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     assert.equal(opened.cardCondition, null);
     const s = await state();
     assert.equal(s.totalBytes, board!.storage.capacityBytes);
+    assert.ok(!fs.existsSync(path.join(flash, 'chaincam-camera.id')), 'no card owner file on the flash');
     assert.equal(s.freeBytes, board!.storage.capacityBytes - board!.storage.usedBytes);
   });
 
@@ -429,7 +444,7 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     const segments = path.join(flash, 'segments');
     fs.rmSync(path.join(segments, 'r000001-s0001.seg'));
     // Each name below looks like segment 1's to a careless pattern; the file itself is gone.
-    for (const stray of ['xr000001-s0001.seg', 'r000001-s0001.segx', 'r000001-s0001xseg', 'r00001-s0001.seg', 'r000001-s001.seg', 'r000001-s0001.seg.tmp', 'r0000001-s0001', 'rr000001-s0001.seg']) {
+    for (const stray of ['xr000001-s0001.seg', 'r000001-s0001.segx', 'r000001-s0001xseg', 'r00001-s0001.seg', 'r000001-s001.seg', 'r000001-s0001.seg.tmp', 'r0000001-s0001', 'rr000001-s0001.seg', 'r1-s0001.seg', 'r000001-s1.seg']) {
       fs.writeFileSync(path.join(segments, stray), 'not footage');
       await boot();
       const opened = await open();
