@@ -444,14 +444,19 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     const segments = path.join(flash, 'segments');
     fs.rmSync(path.join(segments, 'r000001-s0001.seg'));
     // Each name below looks like segment 1's to a careless pattern; the file itself is gone.
-    for (const stray of ['xr000001-s0001.seg', 'r000001-s0001.segx', 'r000001-s0001xseg', 'r00001-s0001.seg', 'r000001-s001.seg', 'r000001-s0001.seg.tmp', 'r0000001-s0001', 'rr000001-s0001.seg', 'r1-s0001.seg', 'r000001-s1.seg']) {
-      fs.writeFileSync(path.join(segments, stray), 'not footage');
+    // (One stray, or one per held segment with the numbers unpadded: as many look-alikes as segments held.)
+    const strays = [['xr000001-s0001.seg'], ['r000001-s0001.segx'], ['r000001-s0001xseg'], ['r00001-s0001.seg'], ['r000001-s001.seg'], ['r000001-s0001.seg.tmp'],
+      ['r0000001-s0001'], ['rr000001-s0001.seg'], ['r1-s0000.seg', 'r1-s0001.seg', 'r1-s0002.seg'], ['r000001-s0.seg', 'r000001-s1.seg', 'r000001-s2.seg']];
+    for (const names of strays) {
+      for (const stray of names) fs.writeFileSync(path.join(segments, stray), 'not footage');
       await boot();
       const opened = await open();
-      assert.deepEqual(opened.missing, [b], `beside ${stray}: segment 1 is missing`);
-      assert.deepEqual((await state()).held, [a, c], `beside ${stray}: only the others are held`);
-      assert.ok(fs.existsSync(path.join(segments, stray)), 'a file that is not a held segment is left alone');
-      fs.rmSync(path.join(segments, stray));
+      assert.deepEqual(opened.missing, [b], `beside ${names.join(', ')}: segment 1 is missing`);
+      assert.deepEqual((await state()).held, [a, c], `beside ${names.join(', ')}: only the others are held`);
+      for (const stray of names) {
+        assert.ok(fs.existsSync(path.join(segments, stray)), 'a file that is not a held segment is left alone');
+        fs.rmSync(path.join(segments, stray));
+      }
     }
     // A release cut between its event and deleting the file: the file is deleted at the next boot.
     const saved = fs.readFileSync(path.join(segments, 'r000001-s0002.seg'));
