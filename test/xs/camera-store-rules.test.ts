@@ -80,6 +80,10 @@ describe('the camera evidence store, rule by rule (XS)', function () {
     assert.deepEqual(summary(records()), [['power-on', { resetReason: 1, firmwareVersion: '1.2.3' }], 'checkpoint']);
     assert.equal((await state()).chainLength, chainBytes().length);
     assert.ok(fs.existsSync(path.join(flash, 'held-segments.idx')), 'the held index is next to chain.log');
+    // Each append is committed when it returns (littlefs commits at close): a cut now loses none of it.
+    const committed = chainBytes();
+    board!.storage.cutPower();
+    assert.deepEqual(chainBytes(), committed);
     await boot();
     const flashWrites: string[] = [];
     board!.storage.onWrite = (file) => flashWrites.push(file);
