@@ -122,12 +122,14 @@ export class EvidenceStore {
     this.#log = `${root}${CHAIN_LOG_FILE}`;
     this.deviceId = deriveDeviceId(port, keys.publicKey);
     const seg = this.#seg = options.card ?? { files, root };
-    seg.files.Directory.create(`${seg.root}segments/`);
-    if (options.card && cardOwnership(seg, this.deviceId) === 'foreign') throw new Error('this SD card holds another camera\'s footage: it is not used (dock that camera, or give this camera its own card)');
-    if (options.card && cardOwnership(seg, this.deviceId) === 'new') {
+    // Another camera's card is refused before anything is written to it.
+    const owner = options.card && cardOwnership(seg, this.deviceId);
+    if (owner === 'foreign') throw new Error('this SD card holds another camera\'s footage: it is not used (dock that camera, or give this camera its own card)');
+    if (owner === 'new') {
       if (seg.files.File.exists(`${seg.root}${CARD_OWNER_FILE}`)) seg.files.File.delete(`${seg.root}${CARD_OWNER_FILE}`);
       appendCommitted(seg.files, `${seg.root}${CARD_OWNER_FILE}`, this.deviceId);
     }
+    seg.files.Directory.create(`${seg.root}segments/`);
     // The index entries of a segment the power cut left open: that segment is lost anyway.
     this.#indexPath = `${seg.root}${OPEN_INDEX_FILE}`;
     if (seg.files.File.exists(this.#indexPath)) seg.files.File.delete(this.#indexPath);

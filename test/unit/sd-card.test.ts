@@ -1,10 +1,10 @@
 // The simulated SD card (host-tools/sim/hardware/sd-card.ts): sparse capacity, FAT32 cluster
-// accounting, bus time, the mount failures, and the faults a cut leaves on FAT.
+// accounting, bus time, the mount failures, the four file slots, and the faults a cut leaves on FAT.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SD_BUS_SPEED, SdCard } from '../../host-tools/sim/hardware/sd-card.js';
+import { MAX_OPEN_FILES, SD_BUS_SPEED, SdCard } from '../../host-tools/sim/hardware/sd-card.js';
 
 function du(dir: string): number {
   let total = 0;
@@ -97,5 +97,15 @@ describe('simulated SD card', () => {
     assert.deepEqual(card.lastFault!.vanished, ['/empty']);
     assert.equal(card.lastFault!.lostClusters, 3);
     assert.throws(() => card.handle({ op: 'sdcard.exists', path: '/seg' }, new Uint8Array(0), 0, noCut), /removed/);
+  });
+  it('has the four file slots the driver mounts FATFS with: a fifth open fails until one is closed', () => {
+    const card = new SdCard({ dir, capacityBytes: 1e9 });
+    const open = (name: string) => card.handle({ op: 'sdcard.open', path: name, write: true }, new Uint8Array(0), 0, noCut).result as number;
+    assert.equal(MAX_OPEN_FILES, Number(/\.max_files = (\d+),/.exec(fs.readFileSync('drivers/sd-card/sd-card.c', 'utf8'))![1]));
+    const handles = ['/a', '/b', '/c', '/d'].map(open);
+    assert.throws(() => open('/e'), /^Error: SD card write failed: open \/e \(Too many open files in system\)$/);
+    assert.ok(!fs.existsSync(path.join(dir, 'volume', 'e')), 'the refused open creates nothing');
+    card.handle({ op: 'sdcard.close', handle: handles[0] }, new Uint8Array(0), 0, noCut);
+    open('/e');
   });
 });

@@ -156,6 +156,9 @@ export class FlashStorage {
         this.#cutAtMetadata();
         if (fs.existsSync(to)) this.#used -= fs.statSync(to).size;
         fs.renameSync(from, to);
+        // littlefs keeps an open file by its id: its uncommitted writes follow it to the new
+        // name, and a cut before its close reverts it there (renaming before closing saves nothing).
+        for (const file of this.#open.values()) if (file.path === from) file.path = to;
         return { result: true };
       }
       case 'file.mkdir':

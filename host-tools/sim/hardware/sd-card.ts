@@ -33,6 +33,9 @@ export const SD_BUS_SPEED: Readonly<Record<SdBus, { bytesPerSecond: number; perW
   'sdmmc-4bit': { bytesPerSecond: 2_340_000, perWriteMs: 0.42 },
 });
 
+/** FATFS file slots: drivers/sd-card/sd-card.c mounts the card with max_files = 4. */
+export const MAX_OPEN_FILES = 4;
+
 export interface SdCardOptions {
   /** Host directory holding the card (card.json and volume/). */
   dir: string;
@@ -198,6 +201,9 @@ export class SdCard {
         const file = this.#path(h.path);
         const exists = fs.existsSync(file);
         if (!h.write && !exists) throw new CardError(`file not found on the card: ${h.path}`);
+        // drivers/sd-card mounts FATFS with max_files = 4: a fifth open file fails (ENFILE), so
+        // firmware that leaves a file open runs out of them on the device, and here.
+        if (this.#open.size >= MAX_OPEN_FILES) throw new CardError(`SD card write failed: open ${h.path} (Too many open files in system)`);
         if (exists && fs.statSync(file).isDirectory()) throw new CardError(`${h.path} is a directory`);
         const fd = fs.openSync(file, h.write ? (exists ? 'r+' : 'w+') : 'r');
         const size = exists ? fs.fstatSync(fd).size : 0;
