@@ -127,6 +127,9 @@ export class RecordsIngest {
     // A segment already stored is acked again, whatever came with it (idempotent by digest),
     // once a checkpoint covering it is in the bucket (a server killed after its COMMIT wrote none).
     if (held.stored_entry !== null) {
+      // The server that committed it may have died before it locked the object to a retention or
+      // hold the recording gained meanwhile: a retry finishes that before the camera may let go.
+      await this.#stage('lock the stored object (a retry)', () => this.#lockAsRecorded(digest));
       await this.#stage('checkpoint to the bucket (a retry)', () => this.db.published(held.stored_entry!)).catch((error: Error) => {
         throw new IngestRefusal(503, `segment ${digest} is stored (records log entry #${held.stored_entry}) but no checkpoint covering it could be written to the bucket: ${error.message}; forward it again`);
       });
@@ -185,6 +188,17 @@ export class RecordsIngest {
     if (after.legal_hold) await this.objects.setLegalHold(digest, true);
     await this.db.published(after.stored_entry); // at once when this commit wrote it; else (another writer stored it) once written
     return this.#stage('ack signature', () => signAck(this.port, this.key, dockId, digest, after.stored_entry));
+  }
+
+  /** A stored segment's object locked at least to its recording's retention, and held if it is. */
+  async #lockAsRecorded(digest: string): Promise<void> {
+    const recording = (await this.db.one<{ retain_until: number; legal_hold: boolean }>(
+      'SELECT r.retain_until, r.legal_hold FROM segments s JOIN recordings r ON r.device_id = s.device_id AND r.recording = s.recording WHERE s.sealed_digest = $1',
+      [digest],
+    ))!;
+    const object = await this.objects.headSegment(digest);
+    if (!object?.retainUntil || object.retainUntil.getTime() < recording.retain_until) await this.objects.extendRetention(digest, new Date(recording.retain_until));
+    if (recording.legal_hold && !object?.legalHold) await this.objects.setLegalHold(digest, true);
   }
 
   /**
