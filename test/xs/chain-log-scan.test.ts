@@ -61,6 +61,17 @@ function heldRow(sequence: number, recording: number, segmentIndex: number): Rec
   return { sequence, recording, segmentIndex, sealedLength: s.sealedLength, sealedDigest: toHex(s.sealedDigest) };
 }
 
+/** A held row's 52 bytes in held-segments.idx (FORMAT.md 5.2), state 0: held. */
+function heldRowBytes(row: { sequence: number; recording: number; segmentIndex: number; sealedLength: number; sealedDigest: string }): Buffer {
+  const bytes = Buffer.alloc(52);
+  bytes.writeUInt32BE(row.sequence, 0);
+  bytes.writeUInt32BE(row.recording, 4);
+  bytes.writeUInt32BE(row.segmentIndex, 8);
+  bytes.writeUInt32BE(row.sealedLength, 12);
+  Buffer.from(row.sealedDigest, 'hex').copy(bytes, 16);
+  return bytes;
+}
+
 describe('the boot scan of chain.log on the board\'s flash (XS)', function () {
   let work: string;
   let board: SimulatedBoard | undefined;
@@ -75,14 +86,25 @@ describe('the boot scan of chain.log on the board\'s flash (XS)', function () {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  /** Puts `bytes` on flash as a chain.log of its own (none: no file) and scans it. */
+  /**
+   * Puts `bytes` on flash as a chain.log of its own (none: no file) and scans it; `held` is what
+   * the scan left in its index on flash, row by row, before anything else reads the index.
+   */
   async function scan(bytes: Buffer | undefined): Promise<any> {
     const name = `chain-${next++}.log`;
     if (bytes) fs.writeFileSync(path.join(work, name), bytes);
-    const answer = (await board!.command('scan', { path: `/${name}`, index: `/${name}.idx` })) as { ok?: any; error?: string };
+    const index = `/${name}.idx`;
+    const answer = (await board!.command('scan', { path: `/${name}`, index })) as { ok?: any; error?: string };
     if (answer.error !== undefined) return { error: answer.error };
     if (bytes) assert.deepEqual(fs.readFileSync(path.join(work, name)), bytes, 'the scan changes nothing in chain.log');
-    return answer.ok;
+    const onFlash = fs.readFileSync(path.join(work, index));
+    assert.deepEqual(onFlash.subarray(0, 8), Buffer.from('CCHELD\x00\x01', 'latin1'));
+    const held = ((await board!.command('held-from', { path: index, from: 0 })) as { ok: any[] }).ok;
+    // Rows a release marked (state 1) stay in place until a compaction; the others are the held ones.
+    const rows = Array.from({ length: (onFlash.length - 8) / 52 }, (_, i) => onFlash.subarray(8 + 52 * i, 8 + 52 * (i + 1)));
+    assert.ok(rows.every((r) => r.length === 52 && r.readUInt32BE(48) <= 1), 'whole rows, each held or released');
+    assert.deepEqual(Buffer.concat(rows.filter((r) => r.readUInt32BE(48) === 0)), Buffer.concat(held.map(heldRowBytes)), 'the held rows written by the scan');
+    return { ...answer.ok, held };
   }
   const nothing = { head: null, open: null, releasedAtTail: null, lastConfigDigest: null, held: [], size: 0, lastRecording: 0 };
 

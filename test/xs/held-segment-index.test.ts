@@ -147,6 +147,8 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     await call('held-add', { path: at, rows });
     await call('held-remove', { path: at, sequences: rows.slice(0, 32).map((r) => r.sequence) });
     assert.equal(file().length, MAGIC.length + 64 * ROW, '32 of 64 held: not yet');
+    // A longer copy already there (nothing on the camera leaves one while it runs): the copy starts empty.
+    fs.writeFileSync(path.join(work, `${at}.tmp`), Buffer.alloc(64 * ROW + 100, 0xaa));
     assert.deepEqual(await call('held-remove', { path: at, sequences: [rows[40]!.sequence] }), [rows[40]]);
     const kept = rows.slice(32).filter((_, i) => i !== 8);
     assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => rowBytes(r))]), '31 of 64 held: the held rows alone');
@@ -214,6 +216,25 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
       [last.recording + 1, 0], [first.recording, rows[5]!.segmentIndex + 1], [rows[200]!.recording, rows[200]!.segmentIndex + 1],
     ];
     assert.deepEqual(await call('held-find-by-name', { path: at, names }), names.map(() => null), 'names no row has');
+    // The row after the last one found is tried first: its index under another recording is not it.
+    assert.deepEqual(await call('held-find-by-name', { path: at, names: [name(rows[3]!), [rows[4]!.recording + 7, rows[4]!.segmentIndex]] }), [rows[3], null]);
     assert.deepEqual(await call('held-find-by-name', { path: at, names: rows.map(name) }), rows.map((r, i) => (i === 17 ? null : r)), 'the whole listing in order');
+  });
+
+  // Last: the power goes, and the board with it.
+  it('has committed each row, release and compaction when it returns: a power cut keeps them all', async () => {
+    const { path: at, file } = await open();
+    const rows = Array.from({ length: 70 }, (_, i) => rowOf(i));
+    await call('held-add', { path: at, rows });
+    await call('held-remove', { path: at, sequences: rows.slice(0, 36).map((r) => r.sequence) });
+    const kept = rows.slice(36);
+    assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => rowBytes(r))]), '34 of 70 held: compacted');
+    await call('held-remove', { path: at, sequences: [kept[1]!.sequence] });
+    await call('held-add', { path: at, rows: [rowOf(100)] });
+    const expected = Buffer.concat([MAGIC, ...kept.map((r, i) => rowBytes(r, i === 1)), rowBytes(rowOf(100))]);
+    assert.deepEqual(file(), expected);
+    // littlefs keeps a file's writes only once it is closed: a file left open goes back at a cut.
+    board!.storage.cutPower();
+    assert.deepEqual(file(), expected, 'the same after the cut');
   });
 });
