@@ -95,6 +95,7 @@ describe('the boot scan of chain.log on the board\'s flash (XS)', function () {
     if (bytes) fs.writeFileSync(path.join(work, name), bytes);
     const index = `/${name}.idx`;
     const answer = (await board!.command('scan', { path: `/${name}`, index })) as { ok?: any; error?: string };
+    assert.deepEqual(board!.storage.openFiles, [], 'the scan closed chain.log and the index');
     if (answer.error !== undefined) return { error: answer.error };
     if (bytes) assert.deepEqual(fs.readFileSync(path.join(work, name)), bytes, 'the scan changes nothing in chain.log');
     const onFlash = fs.readFileSync(path.join(work, index));
@@ -172,6 +173,22 @@ describe('the boot scan of chain.log on the board\'s flash (XS)', function () {
     assert.deepEqual(await torn(past), { ...before, validLength: good.bytes.length, fileLength: good.bytes.length + past.length }, 'a length past 4,096');
     const high = Buffer.concat([lengthOf(0x80000010), Buffer.alloc(64, 1)]);
     assert.deepEqual(await torn(high), { ...before, validLength: good.bytes.length, fileLength: good.bytes.length + high.length }, 'a length with its top bit set');
+  });
+
+  it('writes the held rows to the index as it finds them, 80 rows to a write', async () => {
+    const steps: Step[] = [start(1), ...Array.from({ length: 170 }, (_, i): Step => ({ segment: [1, i] }))];
+    const writes: number[] = [];
+    board!.storage.onWrite = (at, _position, length) => {
+      if (at.endsWith('.idx')) writes.push(length);
+    };
+    try {
+      const result = await scan(chainLog(steps).bytes);
+      assert.equal(result.size, 170);
+      assert.deepEqual(result.held, steps.slice(1).map((_, i) => heldRow(1 + i, 1, i)));
+    } finally {
+      board!.storage.onWrite = undefined;
+    }
+    assert.deepEqual(writes, [8, 80 * 52, 80 * 52, 10 * 52], 'the magic, then two whole blocks and the rest');
   });
 
   it('reads a record of exactly 4,096 bytes as a frame', async () => {

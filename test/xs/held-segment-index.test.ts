@@ -52,14 +52,17 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
+  /** A command's answer; every file the index opened for it is closed again. */
   async function call(name: string, args: Record<string, unknown>): Promise<any> {
     const answer = (await board!.command(name, args)) as { ok?: unknown; error?: string };
     if (answer.error !== undefined) assert.fail(`${name}: ${answer.error}`);
+    assert.deepEqual(board!.storage.openFiles, [], `${name} left no file open`);
     return answer.ok;
   }
   async function refusal(name: string, args: Record<string, unknown>): Promise<string> {
     const answer = (await board!.command(name, args)) as { ok?: unknown; error?: string };
     assert.equal(answer.ok, undefined, `${name} was refused`);
+    assert.deepEqual(board!.storage.openFiles, [], `${name} left no file open`);
     return answer.error!;
   }
   /** A new index at a path of its own. */

@@ -33,8 +33,11 @@ describe('the provisioned keys on the board\'s flash (XS)', function () {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
+  /** A command's answer or refusal; every file it opened is closed again. */
   async function call(name: string, args: Record<string, unknown>): Promise<{ ok?: any; error?: string }> {
-    return (await board!.command(name, args)) as { ok?: any; error?: string };
+    const answer = (await board!.command(name, args)) as { ok?: any; error?: string };
+    assert.deepEqual(board!.storage.openFiles, [], `${name} left no file open`);
+    return answer;
   }
   /** A root folder of its own on the flash: its board path and host path. */
   function root(): { at: string; dir: string } {

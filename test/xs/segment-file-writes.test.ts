@@ -73,6 +73,7 @@ describe('a segment file sealed as it is written, on the board\'s flash (XS)', f
     assert.equal(await call('segment-append', { lengths: [5000, 40_000, 300], fill: 3 }), WRITE_BYTES + 45_000, 'a piece past 16 KiB goes with the queue before it');
     assert.deepEqual(writesTo(at), [WRITE_BYTES, 45_000]);
     const summary = await call('segment-finish');
+    assert.deepEqual(board!.storage.openFiles, [], 'the segment file closed');
     const total = SEALED_HEADER_LENGTH + WRITE_BYTES - SEALED_HEADER_LENGTH + 45_300 + SEALED_TAG_LENGTH;
     assert.deepEqual(writesTo(at), [WRITE_BYTES, 45_000, 300 + SEALED_TAG_LENGTH], 'the rest and the tag at the finish');
     const sealed = unseal(file);
@@ -95,13 +96,16 @@ describe('a segment file sealed as it is written, on the board\'s flash (XS)', f
     await call('segment-append', { lengths: [2000], fill: 0x33 });
     await call('segment-spill', { length: 20_000, fill: 0x44 });
     assert.deepEqual(fs.readFileSync(indexFile), Buffer.concat([Buffer.alloc(20_000, 0x22), Buffer.alloc(20_000, 0x44)]), 'each spill committed to the side file');
+    assert.deepEqual(board!.storage.openFiles, [at.slice(1)], 'the side file closed after each spill; the segment file open');
     // The queue (header and 3,000 bytes) and the first 16 KiB of the index go out together, then
     // the second 16 KiB alone; the last 7,232 bytes wait for the finish.
     const first = SEALED_HEADER_LENGTH + 3000 + WRITE_BYTES;
     assert.equal(await call('segment-append-spilled'), first + WRITE_BYTES);
+    assert.deepEqual(board!.storage.openFiles, [at.slice(1)], 'the side file closed after it is read');
     assert.deepEqual(writesTo(at), [first, WRITE_BYTES]);
-    await call('segment-finish');
+    const { written } = await call('segment-finish');
     assert.deepEqual(writesTo(at), [first, WRITE_BYTES, 40_000 - 2 * WRITE_BYTES + SEALED_TAG_LENGTH]);
+    assert.equal(await call('segment-append-spilled'), written, 'a closed file has no spilled index left to seal');
     assert.equal(fs.existsSync(indexFile), false, 'the side index deleted at the close');
     assert.deepEqual(unseal(file).plaintext, Buffer.concat([
       Buffer.alloc(1000, 0x11), Buffer.alloc(2000, 0x33), Buffer.alloc(20_000, 0x22), Buffer.alloc(20_000, 0x44),
@@ -120,6 +124,7 @@ describe('a segment file sealed as it is written, on the board\'s flash (XS)', f
     await call('segment-spill', { length: 500, fill: 7 });
     await call('segment-append', { lengths: [100], fill: 8 });
     assert.equal(await call('segment-abandon'), SEALED_HEADER_LENGTH + 20_000, 'the queue is dropped');
+    assert.deepEqual(board!.storage.openFiles, [], 'the abandoned file closed');
     assert.equal(fs.readFileSync(file).length, SEALED_HEADER_LENGTH + 20_000, 'the partial file: what was written before');
     assert.equal(fs.existsSync(indexFile), false, 'its side index deleted');
     assert.deepEqual(writesTo(at), [SEALED_HEADER_LENGTH + 20_000]);
