@@ -87,6 +87,14 @@ export class FlashStorage {
     return this.#used;
   }
 
+  /**
+   * The files the firmware has open now, by their path under the flash's root: a file never
+   * closed holds one of littlefs's file slots and its cache for good, and written, is never committed.
+   */
+  get openFiles(): string[] {
+    return [...this.#open.values()].map((file) => path.relative(this.dir, file.path));
+  }
+
   /** Cuts the power now: what an open file had not committed is lost (see the model above). */
   cutPower(): void {
     if (this.powerLost) return;
