@@ -103,7 +103,18 @@ export class EvidenceStore {
     const file = path.join(dir, STORE_DB_FILE);
     if (options.readOnly) {
       if (!fs.existsSync(file)) throw new Error(`${dir} is not an evidence store (no ${STORE_DB_FILE})`);
-      return new EvidenceStore(dir, new Database(file, { readonly: true, fileMustExist: true }), options);
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        db.prepare('SELECT count(*) FROM sqlite_master').get();
+      } catch (error) {
+        db.close();
+        // A hot journal: a read-write open would roll that write back, which a reader must not do.
+        if ((error as { code?: string }).code === 'SQLITE_READONLY_ROLLBACK') {
+          throw new StoreRefusal(`evidence store ${dir} holds a write the dock did not finish (${STORE_DB_FILE}-journal; the dock stopped mid-write): reading it changes nothing, so it cannot roll that write back; start the dock on this store (or on a copy of it) once, which does, then try again`);
+        }
+        throw error;
+      }
+      return new EvidenceStore(dir, db, options);
     }
     checkStoreFolder(dir);
     const fresh = !fs.existsSync(file);

@@ -18,7 +18,7 @@ import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { offloadCamera } from '../../host-tools/dock/camera-offload.js';
 import { segmentFileName } from '../../host-tools/evidence/evidence-layout.js';
 import { cameraDocument } from '../../host-tools/keys/key-files.js';
-import { EvidenceStore } from '../../host-tools/store/evidence-store.js';
+import { EvidenceStore, StoreRefusal } from '../../host-tools/store/evidence-store.js';
 import { encodeStoreEntry } from '../../host-tools/store/store-log-entries.js';
 import { StoreLogWriter } from '../../host-tools/store/store-log.js';
 import { EVIDENCE_TABLES } from '../../host-tools/store/store-schema.js';
@@ -212,6 +212,10 @@ describe('verify STORE: what it reports, and faults of the dock itself', functio
       'evidence.sqlite holds a write the dock did not finish (evidence.sqlite-journal; the dock stopped mid-write): verify changes nothing, so it cannot roll that write back; start the dock on this store (or on a copy of it) once, which does, then verify again',
     ]);
     assert.equal(storeFingerprint(dir), before, 'verify rolled the write back');
+    // Nor does any other reader (export, `chaincam store alarms`): their read-only open says why it cannot read.
+    assert.throws(() => EvidenceStore.open(dir, { readOnly: true }), (e: Error) => e instanceof StoreRefusal && e.message === `evidence store ${dir} holds a write the dock did not finish `
+      + '(evidence.sqlite-journal; the dock stopped mid-write): reading it changes nothing, so it cannot roll that write back; start the dock on this store (or on a copy of it) once, which does, then try again');
+    assert.equal(storeFingerprint(dir), before, 'a read-only open rolled the write back');
     EvidenceStore.open(dir, { dockKey }).close(); // the dock, started, finishes what it left
     assert.deepEqual(verifyStore(dir, hostPort).failures, []);
 
