@@ -23,8 +23,8 @@ export interface DockLinkOptions {
   enrolledDocks: Uint8Array[];
   /** The store's chain sink (main's ChainEventSink), so dock events are on the record. */
   events: EventSink;
-  /** Shown by the dock in its log; the asset tag when the board knows it. */
-  label?: string;
+  /** Shown by the dock in its log and answered to the bench: the board's name (main gives config.board.name, 'unnamed board' when unset). */
+  label: string;
   /** The link the camera was provisioned over, kept open; absent: open the board's serial port. */
   link?: SerialLink;
   /** The camera (firmware/camera.ts buildCamera): its indicators answer bench commands. */
@@ -58,11 +58,11 @@ export function startDockLink(options: DockLinkOptions): DockSerialLink {
     ...(options.link ? { link: options.link } : { dockPort: boardDockPort() }),
     evidence: new StoreDockEvidence({ store, events }),
     port,
-    identity: { deviceId: store.deviceId, publicKey: keys.publicKey, privateKey: keys.privateKey, label: options.label ?? '' },
+    identity: { deviceId: store.deviceId, publicKey: keys.publicKey, privateKey: keys.privateKey, label: options.label },
     enrolledDocks,
     // The RTC takes seconds; Date.now (the store's clock) follows it.
     clock: { now: () => Date.now(), set: (ms: number) => Time.set(ms / 1000) },
-    bench: options.camera && cameraBenchCommands(options.camera, options.label ?? ''),
+    bench: options.camera && cameraBenchCommands(options.camera, options.label),
     // The board target's largest DATA frame (manifest.json config.dock.maxData; docs/PROTOCOL.md 5.1).
     largestData: (config as { dock?: DockConfig }).dock?.maxData,
   });

@@ -97,6 +97,7 @@ describe('dock link over the camera evidence store (XS)', function () {
     await boot();
     const rebooted = await status();
     assert.deepEqual([rebooted.held, rebooted.missing], [[], []], 'after a reboot nothing is held and nothing is missing');
+    assert.ok(!board!.traces.some((t) => t.text.includes('no dock is enrolled')), 'a dock is enrolled: no trace says otherwise');
     const cli = runSubcommand('host-tools/verify/verify-command.ts', 'registerVerifyCommand', ['verify', flash, '--json']);
     assert.equal(cli.status, 0, cli.stdout + cli.stderr);
     const report = JSON.parse(cli.stdout) as { recordings: { segments: { file: string }[] }[] };
@@ -216,6 +217,7 @@ describe('dock link over the camera evidence store (XS)', function () {
       if (docks) fs.writeFileSync(path.join(flash, 'docks.bin'), docks);
       await boot();
       assert.equal((await status()).enrolledDocks, 0);
+      assert.ok(board!.traces.some((t) => t.text === 'dock link: no dock is enrolled (docks.bin missing, empty or damaged); evidence stays on the camera until one is provisioned\n'), 'the trace says why evidence stays');
       assert.equal(typeof (await board!.command('start', { ground: 1 })), 'object', 'recording is not held up by the dock file');
       await assert.rejects(authenticateCamera(attachDock(board!).client, hostPort, dock, () => undefined),
         (e: unknown) => e instanceof DockError && e.code === DOCK_ERROR.authFailed && /no dock is enrolled.*docks\.bin/.test(e.message));
