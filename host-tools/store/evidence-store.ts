@@ -27,6 +27,7 @@ import { describeFileError, fsyncDirectory, writeFileDurably } from './durable-f
 import { ALARM_KIND, RELEASE_SOURCE, decodeStoreEntry, encodeStoreEntry, type StoreEntry } from './store-log-entries.js';
 import { LOG_DIR, LOG_ENTRIES_FILE, StoreLogWriter, readLogFrames } from './store-log.js';
 import { applyStoreEntry } from './store-replay.js';
+import { ROLL_IT_BACK, isUnfinishedWrite, openReadOnlyStoreDb, unfinishedWrite } from './read-only-database.js';
 
 const DAY_MS = 86_400_000;
 
@@ -103,15 +104,11 @@ export class EvidenceStore {
     const file = path.join(dir, STORE_DB_FILE);
     if (options.readOnly) {
       if (!fs.existsSync(file)) throw new Error(`${dir} is not an evidence store (no ${STORE_DB_FILE})`);
-      const db = new Database(file, { readonly: true, fileMustExist: true });
+      let db: Database.Database;
       try {
-        db.prepare('SELECT count(*) FROM sqlite_master').get();
+        db = openReadOnlyStoreDb(dir);
       } catch (error) {
-        db.close();
-        // A hot journal: a read-write open would roll that write back, which a reader must not do.
-        if ((error as { code?: string }).code === 'SQLITE_READONLY_ROLLBACK') {
-          throw new StoreRefusal(`evidence store ${dir} holds a write the dock did not finish (${STORE_DB_FILE}-journal; the dock stopped mid-write): reading it changes nothing, so it cannot roll that write back; start the dock on this store (or on a copy of it) once, which does, then try again`);
-        }
+        if (isUnfinishedWrite(error)) throw new StoreRefusal(`${unfinishedWrite(`evidence store ${dir}`)}: reading it changes nothing, so it cannot roll that write back; ${ROLL_IT_BACK}, then try again`);
         throw error;
       }
       return new EvidenceStore(dir, db, options);

@@ -19,6 +19,7 @@ import { isEvidenceStore } from '../store/evidence-store.js';
 import { segmentOfEntry } from '../store/store-replay.js';
 import { CAMERAS_DIR, OBJECTS_DIR, STAGING_DIR, STORE_DB_FILE } from '../store/store-schema.js';
 import { LOG_DIR } from '../store/store-log.js';
+import { ROLL_IT_BACK, isUnfinishedWrite, openReadOnlyStoreDb, unfinishedWrite } from '../store/read-only-database.js';
 import { hashFile, type HashedFile } from './sealed-file-hash.js';
 import { checkStoreLog, compareTables } from './store-log-check.js';
 import { verifyEvidence, type ChainEntry, type VerifyReport } from './verify-evidence.js';
@@ -60,12 +61,10 @@ export function verifyStore(dir: string, port: CryptoPort, options: StoreVerifyO
   const pinned = pinnedCameras(port, options);
   let db: Database.Database;
   try {
-    db = new Database(path.join(dir, STORE_DB_FILE), { readonly: true, fileMustExist: true });
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    db = openReadOnlyStoreDb(dir);
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_READONLY_ROLLBACK') {
-      // A hot journal: SQLite would roll the write back on opening, and verify changes nothing.
-      failures.push(`${STORE_DB_FILE} holds a write the dock did not finish (${STORE_DB_FILE}-journal; the dock stopped mid-write): verify changes nothing, so it cannot roll that write back; start the dock on this store (or on a copy of it) once, which does, then verify again`);
+    if (isUnfinishedWrite(error)) {
+      failures.push(`${unfinishedWrite(STORE_DB_FILE)}: verify changes nothing, so it cannot roll that write back; ${ROLL_IT_BACK}, then verify again`);
     } else {
       failures.push(`${STORE_DB_FILE} cannot be read as a database (${(error as Error).message}): it was damaged or replaced`);
     }
