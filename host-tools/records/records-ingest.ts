@@ -180,22 +180,24 @@ export class RecordsIngest {
     // Stored meanwhile by another request (its entries, not these, are in the log): read what it stored.
     const after = committed && found
       ? { retain_until: found.retainUntil, legal_hold: found.legalHold, stored_entry: committed.first + found.entryOffset }
-      : (await this.db.one<{ retain_until: number; legal_hold: boolean; stored_entry: number }>(
-        'SELECT r.retain_until, r.legal_hold, s.stored_entry FROM segments s JOIN recordings r ON r.device_id = s.device_id AND r.recording = s.recording WHERE s.sealed_digest = $1',
-        [digest],
-      ))!;
+      : await this.#storedAs(digest);
     if (after.retain_until > lockUntil) await this.objects.extendRetention(digest, new Date(after.retain_until));
     if (after.legal_hold) await this.objects.setLegalHold(digest, true);
     await this.db.published(after.stored_entry); // at once when this commit wrote it; else (another writer stored it) once written
     return this.#stage('ack signature', () => signAck(this.port, this.key, dockId, digest, after.stored_entry));
   }
 
-  /** A stored segment's object locked at least to its recording's retention, and held if it is. */
-  async #lockAsRecorded(digest: string): Promise<void> {
-    const recording = (await this.db.one<{ retain_until: number; legal_hold: boolean }>(
-      'SELECT r.retain_until, r.legal_hold FROM segments s JOIN recordings r ON r.device_id = s.device_id AND r.recording = s.recording WHERE s.sealed_digest = $1',
+  /** A stored segment's log entry, and its recording's retention and hold as the log has them now. */
+  async #storedAs(digest: string): Promise<{ retain_until: number; legal_hold: boolean; stored_entry: number }> {
+    return (await this.db.one<{ retain_until: number; legal_hold: boolean; stored_entry: number }>(
+      'SELECT r.retain_until, r.legal_hold, s.stored_entry FROM segments s JOIN recordings r ON r.device_id = s.device_id AND r.recording = s.recording WHERE s.sealed_digest = $1',
       [digest],
     ))!;
+  }
+
+  /** A stored segment's object locked at least to its recording's retention, and held if it is. */
+  async #lockAsRecorded(digest: string): Promise<void> {
+    const recording = await this.#storedAs(digest);
     const object = await this.objects.headSegment(digest);
     if (!object?.retainUntil || object.retainUntil.getTime() < recording.retain_until) await this.objects.extendRetention(digest, new Date(recording.retain_until));
     if (recording.legal_hold && !object?.legalHold) await this.objects.setLegalHold(digest, true);
