@@ -123,12 +123,7 @@ describe('a dock station port, in process', () => {
   });
 
   it('--once: an offload that fails is logged, the session closed, and the error thrown; nothing stored', async () => {
-    const camera = HostCamera.create();
-    const [only] = camera.record(1, [2_000]);
-    const held = camera.evidence.held.get(only!.sequence)!;
-    const bytes = held.bytes.slice();
-    bytes[100] ^= 1;
-    camera.evidence.held.set(only!.sequence, { ...held, bytes });
+    const { camera } = damagedCamera();
     await dockCamera(camera);
     const { lines, log } = watchedLog();
     await assert.rejects(station(log, { once: true }).run(), /arrived with SHA-256 .*; discarded, it will be read again at the next docking$/);

@@ -12,8 +12,8 @@ import { deriveDeviceId } from '../../firmware/format/chain.js';
 import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { commandOk, STORE_WORKOUT } from '../support/store-workout.js';
 
-const FIXTURE = 'test/fixtures/firmware/store-workout';
 const port = new NodeCryptoPort();
 const camera = generateP256KeyPair(port);
 const agency = generateP256KeyPair(port);
@@ -28,7 +28,7 @@ describe('the SD card at boot (XS)', function () {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-card-volume-'));
     fs.mkdirSync(path.join(work, 'flash'));
     volume = path.join(work, 'card', 'volume');
-    board = await SimulatedBoard.boot({ main: FIXTURE, storage: { dir: path.join(work, 'flash') }, sdCard: { dir: path.join(work, 'card'), capacityBytes: 8e9 } });
+    board = await SimulatedBoard.boot({ main: STORE_WORKOUT, storage: { dir: path.join(work, 'flash') }, sdCard: { dir: path.join(work, 'card'), capacityBytes: 8e9 } });
   });
   after(async () => {
     await board?.close();
@@ -36,11 +36,7 @@ describe('the SD card at boot (XS)', function () {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  async function call(name: string, args: Record<string, unknown> = {}): Promise<any> {
-    const answer = (await board!.command(name, args)) as { ok?: unknown; error?: string };
-    if (answer.error !== undefined) assert.fail(`${name}: ${answer.error}`);
-    return answer.ok;
-  }
+  const call = (name: string, args: Record<string, unknown> = {}) => commandOk(board!, name, args);
   const ownerFile = () => path.join(volume, 'chaincam-camera.id');
   const cardOpen = () => call('card-open', { cameraPublicKey: KEYS.publicKey });
   const ready = { condition: 1, detail: 'SD card ready', root: '/' };

@@ -15,8 +15,8 @@ import { encodeRecord, type NewSegmentRecord } from '../../firmware/format/chain
 import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { type HeldRow, heldRowBytes, STORE_WORKOUT } from '../support/store-workout.js';
 
-const FIXTURE = 'test/fixtures/firmware/store-workout';
 const port = new NodeCryptoPort();
 const camera = generateP256KeyPair(port);
 const deviceId = deriveDeviceId(port, camera.publicKey);
@@ -61,24 +61,13 @@ function heldRow(sequence: number, recording: number, segmentIndex: number): Rec
   return { sequence, recording, segmentIndex, sealedLength: s.sealedLength, sealedDigest: toHex(s.sealedDigest) };
 }
 
-/** A held row's 52 bytes in held-segments.idx (FORMAT.md 5.2), state 0: held. */
-function heldRowBytes(row: { sequence: number; recording: number; segmentIndex: number; sealedLength: number; sealedDigest: string }): Buffer {
-  const bytes = Buffer.alloc(52);
-  bytes.writeUInt32BE(row.sequence, 0);
-  bytes.writeUInt32BE(row.recording, 4);
-  bytes.writeUInt32BE(row.segmentIndex, 8);
-  bytes.writeUInt32BE(row.sealedLength, 12);
-  Buffer.from(row.sealedDigest, 'hex').copy(bytes, 16);
-  return bytes;
-}
-
 describe('the boot scan of chain.log on the board\'s flash (XS)', function () {
   let work: string;
   let board: SimulatedBoard | undefined;
   let next = 0;
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-chain-scan-'));
-    board = await SimulatedBoard.boot({ main: FIXTURE, storage: { dir: work } });
+    board = await SimulatedBoard.boot({ main: STORE_WORKOUT, storage: { dir: work } });
   });
   after(async () => {
     await board?.close();
@@ -104,7 +93,7 @@ describe('the boot scan of chain.log on the board\'s flash (XS)', function () {
     // Rows a release marked (state 1) stay in place until a compaction; the others are the held ones.
     const rows = Array.from({ length: (onFlash.length - 8) / 52 }, (_, i) => onFlash.subarray(8 + 52 * i, 8 + 52 * (i + 1)));
     assert.ok(rows.every((r) => r.length === 52 && r.readUInt32BE(48) <= 1), 'whole rows, each held or released');
-    assert.deepEqual(Buffer.concat(rows.filter((r) => r.readUInt32BE(48) === 0)), Buffer.concat(held.map(heldRowBytes)), 'the held rows written by the scan');
+    assert.deepEqual(Buffer.concat(rows.filter((r) => r.readUInt32BE(48) === 0)), Buffer.concat(held.map((row: HeldRow) => heldRowBytes(row))), 'the held rows written by the scan');
     return { ...answer.ok, held };
   }
   const nothing = { head: null, open: null, releasedAtTail: null, lastConfigDigest: null, held: [], size: 0, lastRecording: 0 };

@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { toHex } from '../../firmware/format/bytes.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { commandOk, type HeldRow, heldRowBytes, STORE_WORKOUT } from '../support/store-workout.js';
 
-const FIXTURE = 'test/fixtures/firmware/store-workout';
 const MAGIC = Buffer.from('CCHELD\x00\x01', 'latin1');
 const ROW = 52;
 
-interface Row { sequence: number; recording: number; segmentIndex: number; sealedLength: number; sealedDigest: string }
+type Row = HeldRow;
 
 /** A row whose every field has bits in each of its four bytes, so a wrong shift shows. */
 function rowOf(sequence: number): Row {
@@ -26,25 +26,13 @@ function rowOf(sequence: number): Row {
   };
 }
 
-/** The bytes FORMAT.md 5.2 gives a row: four big-endian u32, the digest, the state (1 released). */
-function rowBytes(row: Row, released = false): Buffer {
-  const bytes = Buffer.alloc(ROW);
-  bytes.writeUInt32BE(row.sequence, 0);
-  bytes.writeUInt32BE(row.recording, 4);
-  bytes.writeUInt32BE(row.segmentIndex, 8);
-  bytes.writeUInt32BE(row.sealedLength, 12);
-  Buffer.from(row.sealedDigest, 'hex').copy(bytes, 16);
-  bytes.writeUInt32BE(released ? 1 : 0, 48);
-  return bytes;
-}
-
 describe('the held-segment index on the board\'s flash (XS)', function () {
   let work: string;
   let board: SimulatedBoard | undefined;
   let next = 0;
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-held-index-'));
-    board = await SimulatedBoard.boot({ main: FIXTURE, storage: { dir: work } });
+    board = await SimulatedBoard.boot({ main: STORE_WORKOUT, storage: { dir: work } });
   });
   after(async () => {
     await board?.close();
@@ -54,10 +42,9 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
 
   /** A command's answer; every file the index opened for it is closed again. */
   async function call(name: string, args: Record<string, unknown>): Promise<any> {
-    const answer = (await board!.command(name, args)) as { ok?: unknown; error?: string };
-    if (answer.error !== undefined) assert.fail(`${name}: ${answer.error}`);
+    const ok = await commandOk(board!, name, args);
     assert.deepEqual(board!.storage.openFiles, [], `${name} left no file open`);
-    return answer.ok;
+    return ok;
   }
   async function refusal(name: string, args: Record<string, unknown>): Promise<string> {
     const answer = (await board!.command(name, args)) as { ok?: unknown; error?: string };
@@ -83,9 +70,9 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     assert.deepEqual(file(), MAGIC);
     const rows = [rowOf(0), rowOf(0x7f), rowOf(0x1234)];
     await call('held-add', { path: at, rows: rows.slice(0, 1) });
-    assert.deepEqual(file(), Buffer.concat([MAGIC, rowBytes(rows[0]!)]), 'written at once when committed');
+    assert.deepEqual(file(), Buffer.concat([MAGIC, heldRowBytes(rows[0]!)]), 'written at once when committed');
     await call('held-add', { path: at, rows: rows.slice(1) });
-    assert.deepEqual(file(), Buffer.concat([MAGIC, ...rows.map((r) => rowBytes(r))]));
+    assert.deepEqual(file(), Buffer.concat([MAGIC, ...rows.map((r) => heldRowBytes(r))]));
     assert.equal(await call('held-size', { path: at }), 3);
     assert.deepEqual(await call('held-get', { path: at, sequences: [0x1234, 0x7f, 0] }), [rows[2], rows[1], rows[0]], 'every field read back whole');
   });
@@ -96,7 +83,7 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     assert.equal(await refusal('held-add', { path: at, rows: [rowOf(5)] }), 'held segments are added in chain order: #5 after #7');
     assert.equal(await refusal('held-add', { path: at, rows: [rowOf(7)] }), 'held segments are added in chain order: #7 after #7');
     assert.equal(await call('held-size', { path: at }), 1);
-    assert.deepEqual(file(), Buffer.concat([MAGIC, rowBytes(rowOf(7))]));
+    assert.deepEqual(file(), Buffer.concat([MAGIC, heldRowBytes(rowOf(7))]));
     await call('held-add', { path: at, rows: [rowOf(8)] });
     assert.deepEqual(seqs(await call('held-from', { path: at, from: 0 })), [7, 8]);
   });
@@ -123,7 +110,7 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     assert.equal(file().length, MAGIC.length + 95 * ROW);
     await call('held-add', { path: at, rows: rows.slice(95), commit: false });
     await call('held-flush', { path: at });
-    assert.deepEqual(file(), Buffer.concat([MAGIC, ...rows.map((r) => rowBytes(r))]), 'every row once, in chain order');
+    assert.deepEqual(file(), Buffer.concat([MAGIC, ...rows.map((r) => heldRowBytes(r))]), 'every row once, in chain order');
     assert.equal(await call('held-size', { path: at }), 200);
   });
 
@@ -132,7 +119,7 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     const rows = Array.from({ length: 10 }, (_, i) => rowOf(100 + 2 * i));
     await call('held-add', { path: at, rows });
     assert.deepEqual(await call('held-remove', { path: at, sequences: [104, 104, 105, 99, 200, 118] }), [rows[2], null, null, null, null, rows[9]]);
-    assert.deepEqual(file(), Buffer.concat([MAGIC, ...rows.map((r, i) => rowBytes(r, i === 2 || i === 9))]), 'the state word of each released row is 1, nothing else changed');
+    assert.deepEqual(file(), Buffer.concat([MAGIC, ...rows.map((r, i) => heldRowBytes(r, i === 2 || i === 9))]), 'the state word of each released row is 1, nothing else changed');
     assert.equal(await call('held-size', { path: at }), 8);
     assert.deepEqual(await call('held-get', { path: at, sequences: [104, 118, 103, 99, 120, 100, 116] }), [null, null, null, null, null, rows[0], rows[8]]);
     assert.deepEqual(seqs(await call('held-from', { path: at, from: 0 })), [100, 102, 106, 108, 110, 112, 114, 116]);
@@ -154,7 +141,7 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     fs.writeFileSync(path.join(work, `${at}.tmp`), Buffer.alloc(64 * ROW + 100, 0xaa));
     assert.deepEqual(await call('held-remove', { path: at, sequences: [rows[40]!.sequence] }), [rows[40]]);
     const kept = rows.slice(32).filter((_, i) => i !== 8);
-    assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => rowBytes(r))]), '31 of 64 held: the held rows alone');
+    assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => heldRowBytes(r))]), '31 of 64 held: the held rows alone');
     assert.equal(fs.existsSync(path.join(work, `${at}.tmp`)), false, 'the copy renamed over the index');
     assert.equal(await call('held-size', { path: at }), 31);
     assert.deepEqual(await call('held-get', { path: at, sequences: kept.map((r) => r.sequence) }), kept);
@@ -162,7 +149,7 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     // After compaction the row count is the kept rows': the next row goes after them, and the
     // next compaction counts from 31.
     await call('held-add', { path: at, rows: [rowOf(5000)] });
-    assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => rowBytes(r)), rowBytes(rowOf(5000))]));
+    assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => heldRowBytes(r)), heldRowBytes(rowOf(5000))]));
   });
 
   it('compacts across 80-row blocks, the released rows anywhere in them', async () => {
@@ -180,7 +167,7 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     await call('held-remove', { path: at, sequences: order.slice(-1).map((i) => rows[i]!.sequence) });
     const kept = rows.filter((_, i) => !released.has(i));
     assert.equal(kept.length, 124);
-    assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => rowBytes(r))]), 'one compaction, every held row once and in order');
+    assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => heldRowBytes(r))]), 'one compaction, every held row once and in order');
     assert.deepEqual(await call('held-from', { path: at, from: 0 }), kept);
   });
 
@@ -231,10 +218,10 @@ describe('the held-segment index on the board\'s flash (XS)', function () {
     await call('held-add', { path: at, rows });
     await call('held-remove', { path: at, sequences: rows.slice(0, 36).map((r) => r.sequence) });
     const kept = rows.slice(36);
-    assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => rowBytes(r))]), '34 of 70 held: compacted');
+    assert.deepEqual(file(), Buffer.concat([MAGIC, ...kept.map((r) => heldRowBytes(r))]), '34 of 70 held: compacted');
     await call('held-remove', { path: at, sequences: [kept[1]!.sequence] });
     await call('held-add', { path: at, rows: [rowOf(100)] });
-    const expected = Buffer.concat([MAGIC, ...kept.map((r, i) => rowBytes(r, i === 1)), rowBytes(rowOf(100))]);
+    const expected = Buffer.concat([MAGIC, ...kept.map((r, i) => heldRowBytes(r, i === 1)), heldRowBytes(rowOf(100))]);
     assert.deepEqual(file(), expected);
     // littlefs keeps a file's writes only once it is closed: a file left open goes back at a cut.
     board!.storage.cutPower();

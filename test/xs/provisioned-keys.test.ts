@@ -11,8 +11,8 @@ import { toHex } from '../../firmware/format/bytes.js';
 import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { STORE_WORKOUT } from '../support/store-workout.js';
 
-const FIXTURE = 'test/fixtures/firmware/store-workout';
 const port = new NodeCryptoPort();
 const camera = generateP256KeyPair(port);
 const agency = generateP256KeyPair(port);
@@ -25,7 +25,7 @@ describe('the provisioned keys on the board\'s flash (XS)', function () {
   let next = 0;
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-provisioned-keys-'));
-    board = await SimulatedBoard.boot({ main: FIXTURE, storage: { dir: work } });
+    board = await SimulatedBoard.boot({ main: STORE_WORKOUT, storage: { dir: work } });
   });
   after(async () => {
     await board?.close();

@@ -13,8 +13,8 @@ import { generateP256KeyPair } from '../../firmware/format/key-derivation.js';
 import { SEALED_HEADER_LENGTH, SEALED_TAG_LENGTH, SegmentOpener } from '../../firmware/format/sealed-segment.js';
 import { NodeCryptoPort } from '../../host-tools/crypto/node-crypto-port.js';
 import { SimulatedBoard } from '../../host-tools/sim/board.js';
+import { commandOk, STORE_WORKOUT } from '../support/store-workout.js';
 
-const FIXTURE = 'test/fixtures/firmware/store-workout';
 const WRITE_BYTES = 16 * 1024;
 const port = new NodeCryptoPort();
 const camera = generateP256KeyPair(port);
@@ -28,7 +28,7 @@ describe('a segment file sealed as it is written, on the board\'s flash (XS)', f
   let writes: { path: string; length: number }[] = [];
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'chaincam-segment-file-'));
-    board = await SimulatedBoard.boot({ main: FIXTURE, storage: { dir: work } });
+    board = await SimulatedBoard.boot({ main: STORE_WORKOUT, storage: { dir: work } });
     board.storage.onWrite = (at, _position, length) => writes.push({ path: at, length });
   });
   after(async () => {
@@ -37,11 +37,7 @@ describe('a segment file sealed as it is written, on the board\'s flash (XS)', f
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  async function call(name: string, args: Record<string, unknown> = {}): Promise<any> {
-    const answer = (await board!.command(name, args)) as { ok?: unknown; error?: string };
-    if (answer.error !== undefined) assert.fail(`${name}: ${answer.error}`);
-    return answer.ok;
-  }
+  const call = (name: string, args: Record<string, unknown> = {}) => commandOk(board!, name, args);
   /** Opens a segment file of its own; its board and host paths, and its side index's. */
   async function open(): Promise<{ at: string; file: string; index: string; indexFile: string }> {
     const n = next++;
